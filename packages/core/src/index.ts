@@ -1,0 +1,13 @@
+// Public API of @lanebench/core. Each stage lives in its own folder (see docs/ARCHITECTURE.md).
+export * from './types.js';
+export * from './config/index.js';
+export * from './stats/index.js';
+export * from './thresholds/index.js';
+export * from './measure/index.js';
+export * from './run/index.js';
+export * from './history/index.js';
+export * from './analysis/index.js';
+export * from './recommend/index.js';
+export * from './report/index.js';
+export * from './publish/index.js';
+export * from './api/index.js';

@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+// ESM for Vitest and the CLI, CJS for Jest (which cannot require ESM from node_modules).
+// chalk is ESM-only, so it is bundled rather than required at run time.
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  noExternal: ['chalk'],
+  shims: true,
+});
