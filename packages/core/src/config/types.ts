@@ -1,0 +1,109 @@
+import type { Severity, Threshold } from '../types.js';
+import type { ThresholdSpec } from '../thresholds/types.js';
+
+export type ReportFormat = 'json' | 'html' | 'csv' | 'junit' | 'markdown';
+export type RunnerName = 'vitest' | 'jest';
+export type OnFailure = 'continue' | 'abort';
+/** Seconds as a number, or a string with a unit: '500ms', '2s', '15m', '1.5h'. */
+export type DurationInput = number | string;
+
+/** A lane's SLA (SPEC §3). Durations in seconds or with a unit; memory in MB or '1GB'; cpu in % or '30%'. */
+export interface LaneSlaInput {
+  /** limit of the mean execution time (warning) */
+  target?: DurationInput;
+  /** limit of the 95th percentile execution time (error) */
+  p95?: DurationInput;
+  /** limit of the 99th percentile execution time (error) */
+  p99?: DurationInput;
+  /** limit of peak memory (warning) */
+  memory_max?: number | string;
+  /** limit of mean CPU share of the machine (warning) */
+  cpu_avg?: number | string;
+}
+
+/** What a lane accepts in a config file and in workflow options. */
+export interface LaneConfig {
+  /** measured iterations, 1–100 (default 5) */
+  iterations?: number;
+  /** per-iteration timeout, any positive duration */
+  timeout?: DurationInput;
+  /** unmeasured warm-up iterations, 0–100 (default 0) */
+  warmup?: number;
+  /** fail on warnings too */
+  strict?: boolean;
+  /** keep going after a failed iteration, or stop the run */
+  onFailure?: OnFailure;
+  sla?: LaneSlaInput;
+  thresholds?: ThresholdSpec;
+  /** custom metrics thresholds may use: names, or name → unit */
+  customMetrics?: string[] | Record<string, string>;
+}
+
+/** Per-workflow options that override the lane's configuration (run/ WorkflowOptions extends this). */
+export interface WorkflowOverrides {
+  iterations?: number;
+  timeout?: DurationInput;
+  warmup?: number;
+  strict?: boolean;
+  /** added to the lane's thresholds */
+  thresholds?: ThresholdSpec;
+  /** merged over the lane's SLA value by value */
+  sla?: LaneSlaInput;
+  onFailure?: OnFailure;
+}
+
+export interface LanebenchConfig {
+  /** where metrics.json and the reports go, relative to the root (default '.benchmark_results') */
+  outputDir?: string;
+  /** merged over the default lanes docs/standard/heavy; new names add lanes */
+  lanes?: Record<string, LaneConfig>;
+  reports?: ReportFormat[];
+  runner?: RunnerName;
+  sampleIntervalMs?: number;
+  /** relative change that counts as a regression (default 0.10) */
+  regressionThreshold?: number;
+  /** number of earlier runs compared against (default 10) */
+  historyWindow?: number;
+  /** strict mode for every lane that does not set its own */
+  strict?: boolean;
+}
+
+export interface ResolvedLane {
+  name: string;
+  iterations: number;
+  timeout_s: number;
+  warmup: number;
+  strict: boolean;
+  onFailure: OnFailure;
+  thresholds: Threshold[];
+  /** the lane's SLA with every value converted (s, MB, %); kept for reports and recommendations */
+  sla: ResolvedSla;
+  /** declared custom metrics (name → unit, '' when unknown) */
+  customMetrics: Record<string, string>;
+}
+
+/** A lane SLA in stored units: seconds, MB and percent. */
+export interface ResolvedSla {
+  target?: number;
+  p95?: number;
+  p99?: number;
+  memory_max?: number;
+  cpu_avg?: number;
+}
+
+export interface ResolvedConfig {
+  root: string;
+  /** absolute */
+  outputDir: string;
+  lanes: Record<string, ResolvedLane>;
+  reports: ReportFormat[];
+  runner: RunnerName;
+  sampleIntervalMs: number;
+  regressionThreshold: number;
+  historyWindow: number;
+  strict: boolean;
+  /** the file the configuration came from, when it came from one */
+  configFile?: string;
+}
+
+export type { Severity };
