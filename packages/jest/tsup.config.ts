@@ -1,12 +1,15 @@
 import { defineConfig } from 'tsup';
 
-// Jest loads CommonJS without transforms, so this package ships CJS only.
+// Jest loads CommonJS without transforms (it cannot require ESM from node_modules), so this
+// package ships CJS only. Files end in .cjs/.d.cts so they stay CJS whatever the consumer's
+// "type" is, matching the "exports" map in package.json.
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', setup: 'src/setup.ts' },
   format: ['cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'node20',
-  external: ['@lanebench/core'],
+  external: ['@lanebench/core', 'jest', '@jest/globals'],
+  outExtension: () => ({ js: '.cjs', dts: '.d.cts' }),
 });

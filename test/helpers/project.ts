@@ -43,7 +43,8 @@ export interface Project {
   write(file: string, content: string): void;
   read(file: string): string;
   exists(file: string): boolean;
-  run(cmd: string, args: string[], opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): SpawnSyncReturns<string>;
+  /** `cwd` is relative to the project directory (default: the project directory itself). */
+  run(cmd: string, args: string[], opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }): SpawnSyncReturns<string>;
 }
 
 /**
@@ -90,7 +91,7 @@ export function createProject(opts: {
     exists: (file) => existsSync(join(dir, file)),
     run(cmd, args, runOpts = {}) {
       return spawnSync(cmd, args, {
-        cwd: dir,
+        cwd: runOpts.cwd === undefined ? dir : join(dir, runOpts.cwd),
         encoding: 'utf8',
         timeout: runOpts.timeoutMs ?? 300_000,
         env: { ...process.env, NO_COLOR: '1', CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...runOpts.env },

@@ -1,1 +1,29 @@
-export {};
+export { ConfigError } from './errors.js';
+export {
+  DEFAULT_LANES,
+  DEFAULT_ITERATIONS,
+  DEFAULT_OUTPUT_DIR,
+  DEFAULT_TIMEOUT_S,
+  ALL_REPORT_FORMATS,
+  ITERATIONS_RANGE,
+  WARMUP_RANGE,
+  LANE_CONFIG_KEYS,
+  type DefaultLaneName,
+} from './defaults.js';
+export { parseDuration, parseBytes, parseMegabytes, parsePercent, BYTES_PER_MB } from './units.js';
+export { defineConfig, resolveConfig, resolveLane } from './resolve.js';
+export { loadConfig, readConfigFile, CONFIG_FILE_NAMES } from './load.js';
+export { selectedLanes } from './lane-selection.js';
+export type {
+  DurationInput,
+  LaneConfig,
+  LaneSlaInput,
+  LanebenchConfig,
+  OnFailure,
+  ReportFormat,
+  ResolvedConfig,
+  ResolvedLane,
+  ResolvedSla,
+  RunnerName,
+  WorkflowOverrides,
+} from './types.js';

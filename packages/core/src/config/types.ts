@@ -1,4 +1,4 @@
-import type { Severity, Threshold } from '../types.js';
+import type { Threshold } from '../types.js';
 import type { ThresholdSpec } from '../thresholds/types.js';
 
 export type ReportFormat = 'json' | 'html' | 'csv' | 'junit' | 'markdown';
@@ -106,4 +106,3 @@ export interface ResolvedConfig {
   configFile?: string;
 }
 
-export type { Severity };

@@ -1,1 +1,2 @@
-export {};
+export { recommend } from './recommend.js';
+export type { Recommendation, RecommendationEffort } from './types.js';

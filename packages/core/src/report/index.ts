@@ -1,1 +1,83 @@
-export {};
+/**
+ * Report writers: one module per format behind `ReportWriter`, a registry, and `writeReports`.
+ * `metrics.json` is written by history/ (appendRuns); the `json` format therefore writes nothing here.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReportFormat } from '../config/types.js';
+import { writeFileAtomic } from '../history/atomic-write.js';
+import { csvWriter } from './csv.js';
+import { htmlWriter } from './html.js';
+import { junitWriter } from './junit.js';
+import { markdownWriter } from './markdown.js';
+import type { ReportInput, ReportWriter } from './types.js';
+
+export type { ReportInput, ReportWriter, ReportRegression, ReportRecommendation } from './types.js';
+export { renderJunit, junitWriter, junitTime, junitClassname } from './junit.js';
+export { renderHtml, htmlWriter, escapeHtml, jsonForScript, loadChartJs, TREND_MAX_POINTS, TIMELINE_MAX_POINTS } from './html.js';
+export { renderCsv, csvWriter, csvCell, neutralizeCsvText, CSV_COLUMNS } from './csv.js';
+export { renderMarkdown, markdownWriter, escapeMarkdown } from './markdown.js';
+export {
+  githubAnnotations,
+  collectAnnotations,
+  formatAnnotation,
+  escapeGithubData,
+  escapeGithubProperty,
+  appendStepSummary,
+  fitStepSummary,
+  MAX_ANNOTATIONS_PER_KIND,
+  STEP_SUMMARY_MAX_BYTES,
+  type Annotation,
+} from './github.js';
+export { renderConsoleSummary, shouldColor, type ConsoleSummaryOptions } from './console.js';
+export { escapeXmlText, escapeXmlAttr, sanitizeXmlChars } from './xml.js';
+export { lttb, lttbIndices } from './downsample.js';
+
+/** `json` is metrics.json, written by history/; listed so every ReportFormat has an entry. */
+const jsonWriter: ReportWriter = { format: 'json', fileName: null, render: () => '' };
+
+export const REPORT_WRITERS: Readonly<Record<ReportFormat, ReportWriter>> = {
+  junit: junitWriter,
+  html: htmlWriter,
+  csv: csvWriter,
+  markdown: markdownWriter,
+  json: jsonWriter,
+};
+
+export const HISTORY_FILE_NAME = 'metrics.json';
+
+/**
+ * Renders and writes each requested format into `outputDir` (created if needed; each file replaced
+ * atomically). Returns format → absolute path; `json` maps to metrics.json when that file exists.
+ * An unknown format is an error naming the valid ones; nothing is written in that case.
+ */
+export async function writeReports(
+  input: ReportInput,
+  opts: { outputDir: string; formats: readonly string[] },
+): Promise<Record<string, string>> {
+  const valid = Object.keys(REPORT_WRITERS);
+  const bad = opts.formats.filter((f) => !valid.includes(f));
+  if (bad.length > 0) {
+    throw new Error(`unknown report format ${bad.map((b) => JSON.stringify(b)).join(', ')}; valid formats: ${valid.join(', ')}`);
+  }
+  const formats = [...new Set(opts.formats)] as ReportFormat[];
+  // render everything before touching the disk, so a rendering error leaves no half-written set
+  const rendered = formats.map((f) => {
+    const w = REPORT_WRITERS[f];
+    return { w, text: w.fileName ? w.render(input) : '' };
+  });
+  await mkdir(opts.outputDir, { recursive: true });
+  const out: Record<string, string> = {};
+  for (const { w, text } of rendered) {
+    if (w.fileName) {
+      const file = join(opts.outputDir, w.fileName);
+      await writeFileAtomic(file, text);
+      out[w.format] = file;
+    } else if (w.format === 'json') {
+      const file = join(opts.outputDir, HISTORY_FILE_NAME);
+      if (existsSync(file)) out.json = file;
+    }
+  }
+  return out;
+}

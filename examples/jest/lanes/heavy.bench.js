@@ -1,0 +1,4 @@
+const { workflow } = require('@lanebench/jest');
+
+// A plain command string is a workflow too: two worker processes, each sorting and hashing ~150 MB.
+workflow('heavy', 'integration job', 'node scripts/heavy-job.mjs --workers 2 --mb 150');

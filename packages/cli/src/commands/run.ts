@@ -1,0 +1,142 @@
+/**
+ * `lanebench run --lane <lane> [-- <command…>]`.
+ *
+ * With a command: the command is the lane's workflow; core runWorkflow measures it N times and
+ * publishRuns appends it to the history and writes the reports. Without one: the configured
+ * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
+ * the runs, and we summarise the runs it added to the history.
+ */
+import { readHistory, renderConsoleSummary, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
+import { colorEnabled, colors, err, isCI, out } from '../lib/output.js';
+import { createProgress } from '../lib/progress.js';
+import { cliVersion } from '../lib/version.js';
+
+export interface RunOptions extends CommonOptions {
+  lane: string;
+  name?: string;
+  iterations?: number;
+  timeout?: number;
+  verbose?: boolean;
+  strict?: boolean;
+  failOnRegression?: boolean;
+  runner?: 'vitest' | 'jest';
+}
+
+function overridesOf(opts: RunOptions): WorkflowOverrides {
+  return {
+    ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
+    ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+    ...(opts.strict ? { strict: true } : {}),
+  };
+}
+
+/** A single argument is a shell command line; several are argv run without a shell. */
+function targetOf(command: string[]): string | string[] {
+  return command.length === 1 ? command[0]! : command;
+}
+
+function commandLabel(command: string[]): string {
+  return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean {
+  return regressions.some((r) => r.status === 'regression');
+}
+
+function regressionLines(regressions: ReadonlyArray<{ status: string; message: string }>): string[] {
+  return regressions.filter((r) => r.status === 'regression' || r.status === 'improvement').map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${r.message}`);
+}
+
+async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
+  const { runWorkflow, publishRuns } = await import('@lanebench/core');
+  const overrides = overridesOf(opts);
+  resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
+  const interactive = Boolean(process.stderr.isTTY) && !isCI();
+  const progress = createProgress({ interactive, verbose: Boolean(opts.verbose) });
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    err('\nlanebench: interrupted; stopping after killing the running iteration and keeping what finished (Ctrl-C again to quit now)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const runner: RunnerInfo = { name: 'cli', version: cliVersion() };
+  let run: Run;
+  try {
+    run = await runWorkflow({
+      lane: opts.lane,
+      workflow: opts.name ?? commandLabel(command),
+      target: targetOf(command),
+      options: { ...overrides, cwd: ctx.cwd },
+      config: ctx.config,
+      runner,
+      onProgress: (e) => progress.onProgress(e),
+      signal: abort.signal,
+    });
+  } finally {
+    progress.done();
+    process.off('SIGINT', onSigint);
+  }
+  const result = await publishRuns([run], { config: ctx.config, log: opts.verbose ? (line) => err(line) : undefined });
+  out(result.summary);
+  const lines = regressionLines(result.regressions);
+  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
+  if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
+  else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
+  let code = result.exitCode;
+  if (run.status === 'failed' || run.status === 'timeout') code = EXIT_FAILURE;
+  if (opts.failOnRegression && hasRegression(result.regressions)) code = EXIT_FAILURE;
+  if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
+  return code;
+}
+
+async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
+  const { detectRegressions } = await import('@lanebench/core');
+  const overrides = overridesOf(opts);
+  resolveLane(ctx.config, opts.lane, overrides);
+  const runnerName = opts.runner ?? ctx.config.runner;
+  const before = new Set((await readHistory(ctx.historyFile)).runs.map((r) => r.id));
+  const launch = {
+    cwd: ctx.cwd,
+    lane: opts.lane,
+    ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
+    config: { outputDir: ctx.config.outputDir },
+    overrides,
+    verbose: Boolean(opts.verbose),
+  };
+  if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
+  const runnerCode =
+    runnerName === 'jest'
+      ? await (await import('../runners/jest.js')).runJestLane(launch)
+      : await (await import('../runners/vitest.js')).runVitest(launch);
+
+  const history = (await readHistory(ctx.historyFile)).runs;
+  const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
+  if (added.length === 0) {
+    if (runnerCode !== 0) return EXIT_FAILURE;
+    throw new UsageError(
+      `no run of lane '${opts.lane}' was recorded in ${ctx.historyFile}: check that ${
+        runnerName === 'jest' ? "the @lanebench/jest reporter is in Jest's reporters" : 'the lanebench() plugin is in the Vitest config'
+      } and that workflow files of lane '${opts.lane}' exist`,
+    );
+  }
+  out(renderConsoleSummary(added, { color: colorEnabled() }));
+  const regressions = added.flatMap((r) =>
+    detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
+  );
+  const lines = regressionLines(regressions);
+  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
+  let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
+  if (added.some((r) => !r.sla.passed || r.status === 'failed' || r.status === 'timeout')) code = EXIT_FAILURE;
+  if (opts.failOnRegression && hasRegression(regressions)) code = EXIT_FAILURE;
+  return code;
+}
+
+export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
+  const ctx = await loadContext(opts);
+  return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
+}

@@ -1,0 +1,78 @@
+/**
+ * `lanebench trends --lane L --metric M [--window N] [--fail-on-regression]`: the last N values
+ * (run means) of a metric per workflow, and the latest run's regression verdict.
+ */
+import { detectRegressions, getTrends, METRIC_KEYS, METRIC_UNITS, type BuiltinMetric, type Run } from '@lanebench/core';
+import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
+import { colors, num, out, table } from '../lib/output.js';
+
+export interface TrendsOptions extends CommonOptions {
+  lane: string;
+  metric: string;
+  window?: number;
+  workflow?: string;
+  failOnRegression?: boolean;
+  json?: boolean;
+}
+
+function customNames(runs: readonly Run[]): string[] {
+  const names = new Set<string>();
+  for (const r of runs) for (const it of r.iterations ?? []) for (const k of Object.keys(it.custom ?? {})) names.add(k);
+  return [...names];
+}
+
+export async function trendsAction(opts: TrendsOptions): Promise<number> {
+  const ctx = await loadContext(opts);
+  const runs = await loadRuns(ctx);
+  const laneRuns = requireLaneRuns(ctx, runs, opts.lane);
+  const metrics = [...METRIC_KEYS, ...customNames(laneRuns)];
+  if (!metrics.includes(opts.metric)) {
+    throw new UsageError(`--metric: unknown metric '${opts.metric}' for lane '${opts.lane}'; expected one of: ${metrics.join(', ')}`);
+  }
+  const workflows = [...new Set(laneRuns.map((r) => r.workflow))];
+  if (opts.workflow !== undefined && !workflows.includes(opts.workflow)) {
+    throw new UsageError(`--workflow: unknown workflow '${opts.workflow}' in lane '${opts.lane}'; expected one of: ${workflows.join(', ')}`);
+  }
+  const window = opts.window ?? ctx.config.historyWindow;
+  const selected = opts.workflow ? [opts.workflow] : workflows;
+  const unit = (METRIC_UNITS as Record<string, string>)[opts.metric as BuiltinMetric] ?? laneRuns.find((r) => r.custom_units?.[opts.metric])?.custom_units[opts.metric] ?? '';
+
+  const report = selected.map((workflow) => {
+    const points = getTrends(runs, opts.lane, opts.metric, { window, workflow });
+    const latest = runs.find((r) => r.id === points[points.length - 1]?.run_id);
+    const verdict = latest
+      ? detectRegressions(latest, runs, { metrics: [opts.metric], threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow })[0]
+      : undefined;
+    return { workflow, points, regression: verdict ?? null };
+  });
+  const regressed = report.some((w) => w.regression?.status === 'regression');
+
+  if (opts.json) {
+    out(JSON.stringify({ lane: opts.lane, metric: opts.metric, unit, window, workflows: report }, null, 2));
+  } else {
+    const c = colors();
+    const blocks = report.map(({ workflow, points, regression }) => {
+      const head = c.bold(`Trend: ${opts.lane} › ${workflow} › ${opts.metric}${unit ? ` (${unit})` : ''}, last ${points.length} run(s)`);
+      if (points.length === 0) return `${head}\n  no values recorded`;
+      const first = points[0]!.value;
+      const rows = [
+        ['started', 'run', 'mean', 'median', 'p95', 'samples', 'vs first', 'git'],
+        ...points.map((p) => [
+          p.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+          p.run_id,
+          num(p.value),
+          num(p.median),
+          num(p.p95),
+          String(p.samples),
+          first === 0 ? '—' : `${p.value >= first ? '+' : ''}${(((p.value - first) / first) * 100).toFixed(1)}%`,
+          p.git_sha ? p.git_sha.slice(0, 7) : '—',
+        ]),
+      ];
+      const status = regression ? `  Latest: ${regression.status} — ${regression.message}` : '';
+      return [head, table(rows, '  '), status].filter(Boolean).join('\n');
+    });
+    out(blocks.join('\n\n'));
+  }
+  return opts.failOnRegression && regressed ? EXIT_FAILURE : EXIT_OK;
+}

@@ -1,0 +1,68 @@
+/**
+ * What every command needs: the configuration (lanebench.config.* or --config), the output
+ * directory (--output-dir beats the config), the history file and the lanes known.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, readHistory, type ResolvedConfig, type Run } from '@lanebench/core';
+import { UsageError } from './errors.js';
+
+export interface CommonOptions {
+  outputDir?: string;
+  config?: string;
+}
+
+export interface Context {
+  cwd: string;
+  config: ResolvedConfig;
+  historyFile: string;
+}
+
+export const HISTORY_FILE = 'metrics.json';
+
+export async function loadContext(opts: CommonOptions, cwd = process.cwd()): Promise<Context> {
+  if (opts.config !== undefined && !existsSync(resolve(cwd, opts.config))) {
+    throw new UsageError(`--config: file '${opts.config}' does not exist (resolved to ${resolve(cwd, opts.config)})`);
+  }
+  const loaded = await loadConfig({ root: cwd, ...(opts.config ? { configFile: resolve(cwd, opts.config) } : {}) });
+  const config: ResolvedConfig = opts.outputDir ? { ...loaded, outputDir: resolve(cwd, opts.outputDir) } : loaded;
+  return { cwd, config, historyFile: join(config.outputDir, HISTORY_FILE) };
+}
+
+export async function loadRuns(ctx: Context): Promise<Run[]> {
+  return (await readHistory(ctx.historyFile)).runs;
+}
+
+/** Lanes from the configuration first, then any other lane found in the history. */
+export function knownLanes(ctx: Context, runs: readonly Run[]): string[] {
+  return [...new Set([...Object.keys(ctx.config.lanes), ...runs.map((r) => r.lane)])];
+}
+
+/** A lane must be configured or present in the history; otherwise exit 2 listing the choices. */
+export function checkLane(ctx: Context, runs: readonly Run[], lane: string): void {
+  const lanes = knownLanes(ctx, runs);
+  if (!lanes.includes(lane)) {
+    throw new UsageError(`--lane: unknown lane '${lane}'; expected one of: ${lanes.join(', ')}`);
+  }
+}
+
+/** The lane's runs, or exit 2 when there are none (nothing to evaluate). */
+export function requireLaneRuns(ctx: Context, runs: readonly Run[], lane: string): Run[] {
+  checkLane(ctx, runs, lane);
+  const mine = runs.filter((r) => r.lane === lane);
+  if (mine.length === 0) {
+    throw new UsageError(`no runs of lane '${lane}' in ${ctx.historyFile}; record some first: lanebench run --lane ${lane}`);
+  }
+  return mine;
+}
+
+/** The latest run of each workflow of a lane (by start time), in first-seen workflow order. */
+export function latestPerWorkflow(runs: readonly Run[]): Run[] {
+  const latest = new Map<string, Run>();
+  for (const r of runs) {
+    const key = `${r.lane}\u0000${r.workflow}`;
+    const prev = latest.get(key);
+    if (!prev || Date.parse(r.started_at) >= Date.parse(prev.started_at)) latest.set(key, r);
+  }
+  return [...latest.values()];
+}

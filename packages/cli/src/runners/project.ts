@@ -1,0 +1,31 @@
+/** Resolving a runner from the user's project (not from lanebench's own dependencies). */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+export function projectRequire(cwd: string): NodeJS.Require {
+  return createRequire(join(cwd, 'package.json'));
+}
+
+/** The installed version of a package in the project, or null when it is not installed. */
+export function installedVersion(cwd: string, pkg: string): string | null {
+  try {
+    const req = projectRequire(cwd);
+    return (req(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `fn` with some environment variables set, restoring them afterwards. */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * measureIteration: runs one iteration of a workflow and measures its whole process tree (SPEC §4).
+ *
+ * Linux figures come from kernel accounting wherever the kernel keeps it:
+ *  - CPU: when Node reaps a child, the kernel adds the child's utime+stime+cutime+cstime (its own reaped
+ *    descendants included) to our cutime/cstime, so the delta of /proc/self/stat across the iteration is the CPU of
+ *    everything that was spawned and waited for, however short-lived. In-process workflows add our own
+ *    process.cpuUsage() delta. Descendants that were re-parented away from us (orphans) and leftovers we kill at the
+ *    end never reach our cutime: their last sampled totals are added. The result is also never below the sum of the
+ *    sampled per-process CPU (both are lower bounds of the truth).
+ *  - Disk: /proc/self/io read_bytes/write_bytes deltas (the kernel adds a reaped child's I/O to its parent), plus
+ *    orphans' last readings. For commands this also contains our own (negligible) I/O during the iteration.
+ *  - Memory: max(peak over samples of the summed RSS of the live tree, highest VmHWM of any single process); for
+ *    in-process workflows our own VmHWM is reset at the start (clear_refs 5) and read at the end.
+ *  - Network: /proc/self/net/dev deltas over non-loopback interfaces: the whole network namespace (Linux has no
+ *    per-process byte counters without eBPF), recorded as network_scope 'network-namespace'.
+ * Because of the cutime/io deltas, iterations in one process are serialized (see mutex.ts).
+ *
+ * Function workflows get a soft timeout: the signal fires, every child is killed, the iteration is recorded as
+ * timed out and its promise is abandoned (JavaScript cannot stop a running function; if it keeps computing, that
+ * CPU lands in later iterations, which is why a timed-out in-process workflow should end the run or be fixed).
+ */
+import { availableParallelism } from 'node:os';
+import type { Iteration, IterationStatus, MeasurementMethods, TimelinePoint } from '../types.js';
+import { METRIC_KEYS } from '../types.js';
+import type { ExecOptions, Workflow, WorkflowContext } from '../run/types.js';
+import { ExecError, runExec, type SpawnRecord } from './exec.js';
+import { killTree, type KnownProcess } from './kill.js';
+import { withMeasureLock } from './mutex.js';
+import { PidusageTreeSampler } from './pidusage-sampler.js';
+import { ProcTreeSampler } from './proc-sampler.js';
+import { clkTck, hasProcfs, readHwmBytes, readIo, readNetDev, readStat, resetSelfHwm } from './procfs.js';
+import { downsampleTimeline } from './timeline.js';
+
+export interface MeasureIterationOptions {
+  timeout_s: number;
+  sampleIntervalMs: number;
+  /** 1-based */
+  iteration: number;
+  lane: string;
+  workflow: string;
+  /** external abort (Ctrl-C): the tree is killed and the iteration reported as failed with error 'aborted' */
+  signal?: AbortSignal;
+  // Additions to the ARCHITECTURE.md contract (all optional):
+  warmup?: boolean;
+  cwd?: string;
+  /** merged over process.env for commands */
+  env?: Record<string, string | undefined>;
+  /** called for every ctx.metric(), so the caller can collect units */
+  onMetric?: (name: string, value: number, unit: string | undefined) => void;
+  /** SIGTERM → SIGKILL grace at the timeout, ms (default 2000) */
+  killGraceMs?: number;
+  /** forward commands' output to ours */
+  echo?: boolean;
+  /** force the portable sampler (tests of the fallback); default: /proc where available */
+  method?: 'auto' | 'pidusage';
+}
+
+const MB = 1048576;
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const BUILTIN = new Set<string>(METRIC_KEYS);
+
+/** Runs `target` once under measurement. Never throws for workflow failures: they become the iteration's status. */
+export function measureIteration(target: Workflow, opts: MeasureIterationOptions): Promise<Iteration> {
+  if (typeof target !== 'function' && typeof target !== 'string' && !Array.isArray(target)) {
+    return Promise.reject(new TypeError('workflow must be a function, a command string or an argv array'));
+  }
+  if (!(opts.timeout_s > 0)) return Promise.reject(new RangeError(`timeout_s must be > 0, got ${opts.timeout_s}`));
+  return withMeasureLock(() => measureUnlocked(target, opts));
+}
+
+async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions): Promise<Iteration> {
+  const isFn = typeof target === 'function';
+  const linux = hasProcfs && opts.method !== 'pidusage';
+  const cores = availableParallelism();
+  const interval = opts.sampleIntervalMs > 0 ? opts.sampleIntervalMs : 50;
+  const graceMs = opts.killGraceMs ?? 2000;
+
+  const controller = new AbortController();
+  let abortInfo: { text: string; timedOut: boolean } | undefined;
+  const abort = (text: string, timedOut: boolean): void => {
+    if (abortInfo) return;
+    abortInfo = { text, timedOut };
+    controller.abort(new Error(text));
+  };
+  const onExternal = (): void => abort('aborted', false);
+  if (opts.signal?.aborted) onExternal();
+  opts.signal?.addEventListener('abort', onExternal, { once: true });
+
+  const custom: Record<string, number> = {};
+  const spawns: SpawnRecord[] = [];
+  let closed = false;
+
+  const procSampler = linux ? new ProcTreeSampler({ intervalMs: interval, includeSelf: isFn }, cores) : undefined;
+  const portable = linux ? undefined : new PidusageTreeSampler(interval, isFn, cores);
+  const known = (): KnownProcess[] =>
+    procSampler ? procSampler.alive().map((p) => ({ pid: p.pid, starttime: p.starttime })) : (portable?.alive() ?? []).map((pid) => ({ pid }));
+
+  const baseEnv = { ...process.env, ...opts.env };
+  const ctx: WorkflowContext = {
+    iteration: opts.iteration,
+    warmup: opts.warmup ?? false,
+    lane: opts.lane,
+    workflow: opts.workflow,
+    signal: controller.signal,
+    exec(cmd: string | string[], o: ExecOptions = {}) {
+      if (closed) return Promise.reject(new Error('ctx.exec called after its iteration ended'));
+      return runExec(cmd, {
+        ...o,
+        cwd: o.cwd ?? opts.cwd,
+        env: o.env ? { ...baseEnv, ...o.env } : baseEnv,
+        echo: o.echo ?? opts.echo,
+        signal: controller.signal,
+        abortReason: () => abortInfo ?? { text: 'aborted', timedOut: false },
+        graceMs,
+        known,
+        onSpawn: (rec) => {
+          spawns.push(rec);
+          if (portable && rec.pid !== undefined) portable.addRoot(rec.pid);
+        },
+      });
+    },
+    metric(name: string, value: number, unit?: string) {
+      if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
+        throw new TypeError(`ctx.metric: invalid metric name ${JSON.stringify(name)} (letters, digits, _ . -; not starting with a digit)`);
+      }
+      if (BUILTIN.has(name)) throw new TypeError(`ctx.metric: '${name}' is a built-in metric; choose another name`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new TypeError(`ctx.metric: value of '${name}' must be a finite number, got ${String(value)}`);
+      }
+      if (closed) return;
+      custom[name] = value;
+      opts.onMetric?.(name, value, unit);
+    },
+  };
+
+  // Baselines, taken as late as possible before the workload starts.
+  const tck = linux ? clkTck() : 100;
+  const selfHwmReset = isFn && linux ? resetSelfHwm() : false;
+  if (procSampler) procSampler.start();
+  if (portable) await portable.start();
+  const stat0 = linux ? readStat('self') : null;
+  const io0 = linux ? readIo('self') : null;
+  const net0 = linux ? readNetDev('self') : null;
+  const cpu0 = process.cpuUsage();
+  const startedAt = new Date().toISOString();
+  const timer = setTimeout(() => abort(`timed out after ${opts.timeout_s} s`, true), opts.timeout_s * 1000);
+
+  let status: IterationStatus = 'passed';
+  let error: string | undefined;
+  const t0 = performance.now();
+  try {
+    if (isFn) {
+      const work = Promise.resolve().then(() => (target as (c: WorkflowContext) => unknown)(ctx));
+      // An abandoned (timed-out) function may reject later: that must not become an unhandled rejection.
+      work.catch(() => undefined);
+      await raceAbort(work, controller.signal);
+    } else {
+      await ctx.exec(target as string | string[]);
+    }
+  } catch (e) {
+    if (abortInfo) {
+      status = abortInfo.timedOut ? 'timeout' : 'failed';
+      error = abortInfo.timedOut ? `workflow ${abortInfo.text}` : 'aborted';
+    } else {
+      status = 'failed';
+      error = e instanceof Error ? e.message : String(e);
+    }
+  }
+  const t1 = performance.now();
+  clearTimeout(timer);
+
+  // Kernel totals right away, before anything else of ours runs.
+  const stat1 = linux ? readStat('self') : null;
+  const io1 = linux ? readIo('self') : null;
+  const net1 = linux ? readNetDev('self') : null;
+  const cpuSelf = process.cpuUsage(cpu0);
+  const selfHwm = selfHwmReset ? (readHwmBytes('self') ?? 0) : 0;
+  closed = true;
+
+  // Abort children still running (function timeouts) and end leftovers: no process of the tree outlives its iteration.
+  if (!controller.signal.aborted) controller.abort(new Error('iteration ended'));
+  let leftovers = 0;
+  if (procSampler) {
+    procSampler.sample();
+    const alive = procSampler.alive();
+    leftovers = alive.length;
+    if (alive.length > 0) {
+      procSampler.markLeftoversOrphaned();
+      await killKnown(
+        alive.map((p) => ({ pid: p.pid, starttime: p.starttime })),
+        spawns,
+        graceMs,
+      );
+    }
+  } else if (portable) {
+    await portable.sample();
+    const alive = portable.alive();
+    leftovers = alive.length;
+    if (alive.length > 0) await killKnown(alive.map((pid) => ({ pid })), spawns, graceMs);
+  }
+  opts.signal?.removeEventListener('abort', onExternal);
+
+  const first = spawns[0];
+  // Commands: from the moment the program runs (spawn returned, see SpawnRecord.startedAt) to its 'exit' event.
+  const execution_time =
+    !isFn && first?.exitAt !== undefined ? (first.exitAt - first.startedAt) / 1000 : (t1 - t0) / 1000;
+  const ownCpu = isFn ? (cpuSelf.user + cpuSelf.system) / 1e6 : 0;
+
+  let cpu_seconds: number;
+  let memBytes: number;
+  let diskRead = 0;
+  let diskWrite = 0;
+  let rx = 0;
+  let tx = 0;
+  let timeline: TimelinePoint[];
+  let methods: MeasurementMethods;
+  if (procSampler) {
+    const r = procSampler.stop();
+    const reaped = stat1 && stat0 ? (stat1.cutime + stat1.cstime - stat0.cutime - stat0.cstime) / tck : 0;
+    cpu_seconds = Math.max(reaped + ownCpu + r.orphanCpuSeconds, r.sampledOwnCpuSeconds + ownCpu);
+    memBytes = Math.max(r.peakRssSumBytes, r.peakHwmBytes, selfHwm);
+    if (io0 && io1) {
+      diskRead = Math.max(0, io1.read_bytes - io0.read_bytes) + r.orphanReadBytes;
+      diskWrite = Math.max(0, io1.write_bytes - io0.write_bytes) + r.orphanWriteBytes;
+    }
+    if (net0 && net1) {
+      rx = Math.max(0, net1.rx - net0.rx);
+      tx = Math.max(0, net1.tx - net0.tx);
+    }
+    timeline = r.timeline;
+    methods = {
+      execution_time: isFn ? 'monotonic-call-to-settle' : 'monotonic-exec-to-exit',
+      cpu: isFn ? 'process-cpuusage+proc-stat-reaped' : 'proc-stat-reaped',
+      memory: isFn && !selfHwmReset ? 'rss-sum-sampled+proc-vmhwm-children' : 'proc-vmhwm+rss-sum-sampled',
+      disk: io0 && io1 ? 'proc-io' : 'unavailable',
+      network: net0 && net1 ? 'proc-net-dev' : 'unavailable',
+      network_scope: net0 && net1 ? 'network-namespace' : 'unavailable',
+      sample_interval_ms: interval,
+    };
+  } else {
+    const r = await (portable as PidusageTreeSampler).stop();
+    cpu_seconds = r.cpuSeconds + ownCpu;
+    memBytes = r.peakRssSumBytes;
+    timeline = r.timeline;
+    methods = {
+      execution_time: isFn ? 'monotonic-call-to-settle' : 'monotonic-exec-to-exit',
+      cpu: isFn ? 'process-cpuusage+pidusage-sampled' : 'pidusage-sampled',
+      memory: 'pidusage-sampled',
+      disk: 'unavailable',
+      network: 'unavailable',
+      network_scope: 'unavailable',
+      sample_interval_ms: interval,
+    };
+  }
+  void leftovers;
+
+  const iteration: Iteration = {
+    index: opts.iteration,
+    status,
+    started_at: startedAt,
+    execution_time: round(execution_time, 6),
+    cpu_seconds: round(cpu_seconds, 4),
+    cpu_usage: execution_time > 0 ? round((cpu_seconds / (execution_time * cores)) * 100, 3) : 0,
+    memory_usage: round(memBytes / MB, 3),
+    disk_read_bytes: diskRead,
+    disk_write_bytes: diskWrite,
+    disk_io: diskRead + diskWrite,
+    network_rx_bytes: rx,
+    network_tx_bytes: tx,
+    network_io: rx + tx,
+    custom,
+    methods,
+    timeline: downsampleTimeline(timeline, 200),
+  };
+  if (error !== undefined) iteration.error = error;
+  if (!isFn && first) {
+    iteration.exit_code = first.code ?? null;
+    iteration.signal = first.signal ?? null;
+  }
+  return iteration;
+}
+
+/** Kills leftovers: the group of every spawned command plus each process the sampler saw alive. */
+async function killKnown(known: KnownProcess[], spawns: SpawnRecord[], graceMs: number): Promise<void> {
+  const roots = spawns.map((s) => s.pid).filter((p): p is number => p !== undefined);
+  const jobs: Promise<void>[] = [];
+  if (roots.length > 0) {
+    for (const pid of roots) jobs.push(killTree(pid, { graceMs, known }));
+  } else {
+    // Children spawned by a function without ctx.exec: no group of ours, signal each process.
+    for (const k of known) jobs.push(killTree(k.pid, { graceMs, known: [k], group: false }));
+  }
+  await Promise.all(jobs);
+}
+
+/** Resolves/rejects with `work`, or rejects as soon as `signal` aborts. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export { ExecError };

@@ -1,0 +1,104 @@
+/**
+ * Console summary printed by the adapters and the CLI at the end of a session: one line per run with
+ * the headline statistics and compliance, then its violations.
+ *
+ * Colors: explicit `color` option first; otherwise FORCE_COLOR (Node's precedence: it wins over
+ * NO_COLOR), then NO_COLOR (any non-empty value disables), then whether stdout is a terminal.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Run } from '../types.js';
+import {
+  failingViolations,
+  fmtMB,
+  fmtPct,
+  fmtSeconds,
+  groupByLane,
+  hasUnresolved,
+  isIncomplete,
+  laneCompliant,
+  passedIterations,
+  oneLine,
+  reportedViolations,
+  runErrorMessage,
+  SMALL_SAMPLE_NOTE,
+  stat,
+} from './format.js';
+import { violationFigures } from './stats-text.js';
+
+export interface ConsoleSummaryOptions {
+  /** force colors on/off; default: from FORCE_COLOR / NO_COLOR / TTY */
+  color?: boolean;
+  env?: NodeJS.ProcessEnv;
+  isTTY?: boolean;
+}
+
+/** Whether to color output, following FORCE_COLOR / NO_COLOR conventions. */
+export function shouldColor(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout?.isTTY)): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}
+
+function colorLevel(env: NodeJS.ProcessEnv): 1 | 2 | 3 {
+  const f = env.FORCE_COLOR;
+  if (f === '2') return 2;
+  if (f === '3') return 3;
+  return 1;
+}
+
+function runLine(c: ChalkInstance, run: Run): string[] {
+  const et = stat(run, 'execution_time');
+  const mark = (key: 'p95' | 'p99') => (et?.unresolved?.includes(key) ? '†' : '');
+  const name = oneLine(`${run.lane} / ${run.workflow}`);
+  const out: string[] = [];
+  if (isIncomplete(run)) {
+    out.push(`  ${c.red('✗')} ${c.bold(name)}  ${c.red(run.status.toUpperCase())}: ${oneLine(runErrorMessage(run))}`);
+  } else {
+    const failing = failingViolations(run);
+    const ok = failing.length === 0;
+    const figures = [
+      `mean ${fmtSeconds(et?.mean)}`,
+      `median ${fmtSeconds(et?.median)}`,
+      `p95 ${fmtSeconds(et?.p95)}${mark('p95')}`,
+      `p99 ${fmtSeconds(et?.p99)}${mark('p99')}`,
+      `mem max ${fmtMB(stat(run, 'memory_usage')?.max)}`,
+      `cpu avg ${fmtPct(stat(run, 'cpu_usage')?.mean)}`,
+    ].join('  ');
+    const violations = reportedViolations(run).length;
+    const status = ok
+      ? c.green(run.sla?.compliant === false ? 'passed' : 'compliant')
+      : c.red(`NOT compliant`);
+    const iters = run.status === 'partial' ? c.yellow(` (${passedIterations(run)}/${run.iterations.length} iterations passed)`) : '';
+    out.push(
+      `  ${ok ? c.green('✓') : c.red('✗')} ${c.bold(name)}  ${figures}  ${status}${violations ? `, ${violations} violation${violations > 1 ? 's' : ''}` : ''}${iters}`,
+    );
+  }
+  for (const v of reportedViolations(run)) {
+    const failing = failingViolations(run).includes(v);
+    out.push(`      ${failing ? c.red('✗') : c.yellow('!')} ${oneLine(violationFigures(v, run))}`);
+  }
+  return out;
+}
+
+export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = {}): string {
+  const env = opts.env ?? process.env;
+  const color = opts.color ?? shouldColor(env, opts.isTTY ?? Boolean(process.stdout?.isTTY));
+  const c = new Chalk({ level: color ? colorLevel(env) : 0 });
+  if (runs.length === 0) return `${c.bold('lanebench')}: no runs recorded.\n`;
+  const lines: string[] = [];
+  const lanes = groupByLane(runs);
+  const bad = [...lanes.values()].filter((r) => !laneCompliant(r)).length;
+  lines.push(
+    `${c.bold('lanebench')} ${runs.length} run${runs.length > 1 ? 's' : ''} in ${lanes.size} lane${lanes.size > 1 ? 's' : ''}: ` +
+      (bad === 0 ? c.green('all lanes compliant') : c.red(`${bad} lane${bad > 1 ? 's' : ''} not compliant`)),
+  );
+  for (const [lane, laneRuns] of lanes) {
+    const ok = laneCompliant(laneRuns);
+    lines.push(`${c.bold(oneLine(lane))} ${ok ? c.green('[compliant]') : c.red('[NOT compliant]')}`);
+    for (const r of laneRuns) lines.push(...runLine(c, r));
+  }
+  if (runs.some(hasUnresolved)) lines.push(c.dim(`† ${SMALL_SAMPLE_NOTE}`));
+  return lines.join('\n') + '\n';
+}

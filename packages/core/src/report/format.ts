@@ -1,0 +1,194 @@
+/**
+ * Formatting helpers shared by the report writers: numbers with units, grouping, run outcome.
+ * No I/O here.
+ */
+import type { MetricStats, Run, Violation } from '../types.js';
+import { METRIC_UNITS } from '../types.js';
+import type { ReportRecommendation, ReportRegression } from './types.js';
+
+export const PLACEHOLDER = '—';
+
+export function isNum(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** Fixed decimals, never exponent form; `—` for missing values. */
+export function fixed(v: number | null | undefined, digits = 2): string {
+  if (!isNum(v)) return PLACEHOLDER;
+  if (Math.abs(v) >= 1e21) return BigInt(Math.round(v)).toString();
+  return v.toFixed(digits);
+}
+
+export function fmtSeconds(v: number | null | undefined): string {
+  return isNum(v) ? `${fixed(v, v < 10 ? 3 : 2)} s` : PLACEHOLDER;
+}
+
+export function fmtMB(v: number | null | undefined): string {
+  return isNum(v) ? `${fixed(v, 1)} MB` : PLACEHOLDER;
+}
+
+export function fmtPct(v: number | null | undefined): string {
+  return isNum(v) ? `${fixed(v, 1)} %` : PLACEHOLDER;
+}
+
+export function fmtBytes(v: number | null | undefined): string {
+  if (!isNum(v)) return PLACEHOLDER;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let x = Math.abs(v);
+  let i = 0;
+  while (x >= 1024 && i < units.length - 1) {
+    x /= 1024;
+    i++;
+  }
+  return `${v < 0 ? '-' : ''}${i === 0 ? String(Math.round(x)) : x.toFixed(1)} ${units[i]}`;
+}
+
+export function fmtSigned(v: number | null | undefined, digits = 1, suffix = ' %'): string {
+  if (!isNum(v)) return PLACEHOLDER;
+  return `${v > 0 ? '+' : ''}${v.toFixed(digits)}${suffix}`;
+}
+
+/** Unit of a metric: built-in unit, else the run's custom unit, else ''. */
+export function metricUnit(metric: string, run?: Run): string {
+  const builtin = (METRIC_UNITS as Record<string, string>)[metric];
+  if (builtin) return builtin;
+  return run?.custom_units?.[metric] ?? '';
+}
+
+/** A value in a metric's unit, human-readable. */
+export function fmtMetric(metric: string, v: number | null | undefined, run?: Run): string {
+  const unit = metricUnit(metric, run);
+  switch (unit) {
+    case 's':
+      return fmtSeconds(v);
+    case 'MB':
+      return fmtMB(v);
+    case '%':
+      return fmtPct(v);
+    case 'B':
+      return fmtBytes(v);
+    default:
+      return isNum(v) ? `${fixed(v, 2)}${unit ? ` ${unit}` : ''}` : PLACEHOLDER;
+  }
+}
+
+export function stat(run: Run, metric: string): MetricStats | undefined {
+  return run.metrics_analysis?.[metric];
+}
+
+/** Runs grouped by lane, lanes and runs in first-seen order. */
+export function groupByLane(runs: Run[]): Map<string, Run[]> {
+  const out = new Map<string, Run[]>();
+  for (const r of runs) {
+    const list = out.get(r.lane);
+    if (list) list.push(r);
+    else out.set(r.lane, [r]);
+  }
+  return out;
+}
+
+/** A run that could not complete: reported as an error rather than an SLA result. */
+export function isIncomplete(run: Run): boolean {
+  return run.status === 'failed' || run.status === 'timeout';
+}
+
+/** Violations that fail the run: errors, plus warnings when the SLA was evaluated in strict mode. */
+export function failingViolations(run: Run): Violation[] {
+  const strict = run.sla?.strict === true;
+  return (run.sla?.violations ?? []).filter((v) => v.severity === 'error' || strict);
+}
+
+export function warningViolations(run: Run): Violation[] {
+  return (run.sla?.violations ?? []).filter((v) => v.severity === 'warning');
+}
+
+export type RunOutcome = 'passed' | 'sla-failed' | 'error';
+
+export function runOutcome(run: Run): RunOutcome {
+  if (isIncomplete(run)) return 'error';
+  if (!run.sla?.passed || failingViolations(run).length > 0) return 'sla-failed';
+  return 'passed';
+}
+
+export function passedIterations(run: Run): number {
+  return run.iterations.filter((i) => i.status === 'passed').length;
+}
+
+/** The first error message among a run's iterations (cleaned of ANSI/control characters), or a description of its status. */
+export function runErrorMessage(run: Run): string {
+  const bad = run.iterations.find((i) => i.status !== 'passed' && i.error);
+  if (bad?.error) return `iteration ${bad.index}: ${cleanText(bad.error).trim()}`;
+  if (run.status === 'timeout') return `timed out (limit ${fixed(run.timeout_s, 0)} s per iteration)`;
+  return `run ${run.status}`;
+}
+
+/** Whether any reported stat of the run has percentiles its sample count cannot resolve. */
+export function hasUnresolved(run: Run): boolean {
+  return Object.values(run.metrics_analysis ?? {}).some((s) => (s.unresolved?.length ?? 0) > 0);
+}
+
+export const SMALL_SAMPLE_NOTE =
+  'p95 needs at least 20 samples and p99 at least 100; values marked † were interpolated from fewer samples and are indicative only.';
+
+/** Recommendations for a lane (and workflow when given), most urgent first. */
+export function recommendationsFor(
+  recs: ReportRecommendation[] | undefined,
+  lane: string,
+  workflow?: string,
+): ReportRecommendation[] {
+  return (recs ?? [])
+    .filter((r) => r.lane === lane && (workflow === undefined || r.workflow === undefined || r.workflow === workflow))
+    .sort((a, b) => a.priority - b.priority || b.estimated_improvement_pct - a.estimated_improvement_pct);
+}
+
+export function regressionsFor(regs: ReportRegression[] | undefined, lane: string, workflow?: string): ReportRegression[] {
+  return (regs ?? []).filter((r) => r.lane === lane && (workflow === undefined || r.workflow === workflow));
+}
+
+export function isRegression(r: ReportRegression): boolean {
+  return r.status === 'regression';
+}
+
+/** Lane compliance over a set of runs: every run completed and compliant. */
+export function laneCompliant(runs: Run[]): boolean {
+  return runs.every((r) => !isIncomplete(r) && r.sla?.compliant !== false);
+}
+
+/** Removes ANSI escape sequences (colored command output ends up in error messages). */
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '');
+}
+
+/** Text for display: ANSI sequences removed, other control characters (except tab and newline) dropped. */
+export function cleanText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return stripAnsi(String(s)).replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+}
+
+/** One line: cleaned, line breaks and runs of whitespace collapsed. */
+export function oneLine(s: string): string {
+  return cleanText(s).replace(/\s*\n\s*/g, ' — ').replace(/[\t ]+/g, ' ').trim();
+}
+
+/**
+ * Violations worth listing: all of them, except, for runs that could not complete, the ones about
+ * metrics without any sample (those only restate that no iteration passed; the run error says why).
+ */
+export function reportedViolations(run: Run): Violation[] {
+  const all = run.sla?.violations ?? [];
+  if (!isIncomplete(run)) return all;
+  return all.filter((v) => run.metrics_analysis?.[v.metric] !== undefined);
+}
+
+/** A threshold value without trailing zeros (at most 6 decimals). */
+export function plainNumber(v: number): string {
+  return isNum(v) ? String(Number(v.toFixed(6))) : PLACEHOLDER;
+}
+
+/** Unique non-empty values, in order. */
+export function unique<T>(values: Array<T | null | undefined>): T[] {
+  const out: T[] = [];
+  for (const v of values) if (v !== null && v !== undefined && v !== '' && !out.includes(v)) out.push(v);
+  return out;
+}

@@ -1,0 +1,6 @@
+import { ConfigError } from '../config/errors.js';
+
+/** A threshold expression or spec that cannot be compiled; a kind of configuration error. */
+export class ThresholdError extends ConfigError {
+  override name = 'ThresholdError';
+}

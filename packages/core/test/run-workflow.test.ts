@@ -1,0 +1,267 @@
+// runWorkflow / measure(): iterations, warm-up, statuses, onFailure, custom metrics, progress, Ctrl-C.
+import { afterAll, describe, expect, test } from 'vitest';
+import { resolveConfig } from '../src/config/index.js';
+import { ExecError } from '../src/measure/index.js';
+import { measure, runWorkflow, type ProgressEvent, type WorkflowContext } from '../src/run/index.js';
+import { alive, fixture, isLinux, NODE, readJson, scratch } from './measure-helpers.js';
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+const config = resolveConfig({
+  lanes: {
+    quick: { iterations: 3, timeout: '10s', sla: { target: 60, p95: 120 } },
+    fragile: { iterations: 4, timeout: '10s', onFailure: 'abort' },
+  },
+});
+
+describe('runWorkflow', () => {
+  test('warm-up iterations run but are neither counted nor recorded', async () => {
+    const calls: Array<{ iteration: number; warmup: boolean }> = [];
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'count',
+      config,
+      options: { warmup: 2 },
+      target: (ctx: WorkflowContext) => {
+        calls.push({ iteration: ctx.iteration, warmup: ctx.warmup });
+      },
+    });
+    expect(calls).toEqual([
+      { iteration: 1, warmup: true },
+      { iteration: 2, warmup: true },
+      { iteration: 1, warmup: false },
+      { iteration: 2, warmup: false },
+      { iteration: 3, warmup: false },
+    ]);
+    expect(run.iterations.map((i) => i.index)).toEqual([1, 2, 3]);
+    expect(run.warmup).toBe(2);
+    expect(run.iterations_requested).toBe(3);
+    expect(run.status).toBe('completed');
+    expect(run.metrics_analysis.execution_time?.samples).toBe(3);
+    expect(run.sla.compliant).toBe(true);
+    expect(run.sla.checked).toBeGreaterThan(0);
+    expect(run.notes.join('\n')).toMatch(/computed from 3 samples/);
+    expect(run.id).toContain('quick');
+    expect(run.env.logical_cores).toBeGreaterThan(0);
+  });
+
+  test('custom metrics are recorded per iteration, with their units, and analysed', async () => {
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'metrics',
+      config,
+      target: (ctx: WorkflowContext) => {
+        ctx.metric('files_built', 10 * ctx.iteration, 'files');
+        ctx.metric('cache_hit', ctx.iteration % 2);
+      },
+    });
+    expect(run.iterations.map((i) => i.custom.files_built)).toEqual([10, 20, 30]);
+    expect(run.custom_units).toEqual({ files_built: 'files', cache_hit: '' });
+    expect(run.metrics_analysis.files_built?.mean).toBe(20);
+  });
+
+  test('ctx.metric rejects bad names and values, and built-in names', async () => {
+    const errors: string[] = [];
+    await runWorkflow({
+      lane: 'quick',
+      workflow: 'bad metrics',
+      config,
+      options: { iterations: 1 },
+      target: (ctx: WorkflowContext) => {
+        for (const [n, v] of [['', 1], ['1x', 1], ['ok', Number.NaN], ['execution_time', 1]] as const) {
+          try {
+            ctx.metric(n, v);
+          } catch (e) {
+            errors.push((e as Error).message);
+          }
+        }
+      },
+    });
+    expect(errors).toHaveLength(4);
+    expect(errors[3]).toMatch(/built-in/);
+  });
+
+  test('a crashing command → iteration failed with exit code and stderr tail; run failed', async () => {
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'crash',
+      config,
+      options: { iterations: 2 },
+      target: [NODE, '-e', "console.error('boom: config missing'); process.exit(3)"],
+    });
+    expect(run.status).toBe('failed');
+    expect(run.iterations).toHaveLength(2);
+    for (const it of run.iterations) {
+      expect(it.status).toBe('failed');
+      expect(it.exit_code).toBe(3);
+      expect(it.error).toMatch(/exit code 3/);
+      expect(it.error).toMatch(/boom: config missing/);
+    }
+    expect(run.metrics_analysis).toEqual({});
+    expect(run.sla.compliant).toBe(false);
+    expect(run.sla.violations.map((v) => v.name)).toContain('iterations_failed');
+  });
+
+  test("onFailure 'abort' stops after the first failure; the run is partial", async () => {
+    const seen: number[] = [];
+    const run = await runWorkflow({
+      lane: 'fragile',
+      workflow: 'second fails',
+      config,
+      target: (ctx: WorkflowContext) => {
+        seen.push(ctx.iteration);
+        if (ctx.iteration === 2) throw new Error('flaky step');
+      },
+    });
+    expect(seen).toEqual([1, 2]);
+    expect(run.iterations.map((i) => i.status)).toEqual(['passed', 'failed']);
+    expect(run.iterations[1]?.error).toBe('flaky step');
+    expect(run.status).toBe('partial');
+    expect(run.notes.join('\n')).toMatch(/stopped after 2 of 4/);
+  });
+
+  test("onFailure 'continue' (default) runs every iteration", async () => {
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'second fails',
+      config,
+      target: (ctx: WorkflowContext) => {
+        if (ctx.iteration === 2) throw new Error('flaky step');
+      },
+    });
+    expect(run.iterations.map((i) => i.status)).toEqual(['passed', 'failed', 'passed']);
+    expect(run.status).toBe('partial');
+    expect(run.metrics_analysis.execution_time?.samples).toBe(2);
+  });
+
+  test.runIf(isLinux)('a hung command: iterations time out, the run is recorded with status timeout, no survivors', async () => {
+    const files = [1, 2].map((i) => tmp.file(`hung-${i}.json`));
+    let n = 0;
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'hangs',
+      config,
+      options: { iterations: 2, timeout: '1.5s' },
+      target: async (ctx: WorkflowContext) => {
+        await ctx.exec([NODE, fixture('hang.cjs'), files[n++]!, 'setsid']);
+      },
+    });
+    expect(run.status).toBe('timeout');
+    expect(run.timeout_s).toBe(1.5);
+    expect(run.iterations.map((i) => i.status)).toEqual(['timeout', 'timeout']);
+    for (const f of files) {
+      const pids = readJson<{ parent: number; grandchild: number }>(f);
+      expect(alive(pids.parent)).toBe(false);
+      expect(alive(pids.grandchild)).toBe(false);
+    }
+  });
+
+  test('ctx.exec: shell strings, argv arrays, output, rejection with an ExecError', async () => {
+    let caught: unknown;
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'exec',
+      config,
+      options: { iterations: 1, env: { LB_TEST_VAR: 'from-options' } },
+      target: async (ctx: WorkflowContext) => {
+        const a = await ctx.exec('echo "$LB_TEST_VAR" && echo err >&2');
+        expect(a).toEqual({ code: 0, stdout: 'from-options\n', stderr: 'err\n' });
+        const b = await ctx.exec([NODE, '-e', 'process.stdout.write(process.argv[1])', 'a b; $(no shell)']);
+        expect(b.stdout).toBe('a b; $(no shell)');
+        try {
+          await ctx.exec('echo bad >&2; exit 7');
+        } catch (e) {
+          caught = e;
+        }
+      },
+    });
+    expect(run.status).toBe('completed');
+    expect(caught).toBeInstanceOf(ExecError);
+    expect((caught as ExecError).code).toBe(7);
+    expect((caught as ExecError).message).toMatch(/exit code 7: echo bad >&2; exit 7[\s\S]*bad/);
+  });
+
+  test('progress events: running and outcome for every iteration, with elapsed and ETA', async () => {
+    const events: ProgressEvent[] = [];
+    await runWorkflow({
+      lane: 'quick',
+      workflow: 'progress',
+      config,
+      options: { warmup: 1 },
+      target: () => new Promise((r) => setTimeout(r, 20)),
+      onProgress: (e) => events.push(e),
+    });
+    expect(events.map((e) => `${e.warmup ? 'w' : 'm'}${e.iteration}/${e.total}:${e.status}`)).toEqual([
+      'w1/1:running',
+      'w1/1:passed',
+      'm1/3:running',
+      'm1/3:passed',
+      'm2/3:running',
+      'm2/3:passed',
+      'm3/3:running',
+      'm3/3:passed',
+    ]);
+    expect(events[0]?.eta_s).toBeNull();
+    const last = events.at(-2)!;
+    expect(last.eta_s).toBeGreaterThan(0);
+    expect(events.at(-1)?.eta_s).toBe(0);
+    expect(events.at(-1)?.execution_time).toBeGreaterThan(0.015);
+  });
+
+  test.runIf(isLinux)('Ctrl-C (the run signal) kills the current tree and keeps the finished iterations', async () => {
+    const ac = new AbortController();
+    const out = tmp.file('ctrlc.json');
+    const started = Date.now();
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'interrupted',
+      config,
+      signal: ac.signal,
+      target: async (ctx: WorkflowContext) => {
+        if (ctx.iteration === 2) {
+          setTimeout(() => ac.abort(), 600);
+          await ctx.exec([NODE, fixture('hang.cjs'), out]);
+        }
+      },
+      options: { timeout: '60s' },
+    });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.status).toBe('partial');
+    expect(run.iterations.map((i) => i.status)).toEqual(['passed']);
+    expect(run.notes.join('\n')).toMatch(/interrupted during iteration 2 of 3/);
+    const pids = readJson<{ parent: number; grandchild: number }>(out);
+    expect(alive(pids.parent)).toBe(false);
+    expect(alive(pids.grandchild)).toBe(false);
+  });
+
+  test('unknown lane → ConfigError listing the lanes', async () => {
+    await expect(runWorkflow({ lane: 'nope', workflow: 'x', config, target: () => {} })).rejects.toThrow(/quick/);
+  });
+});
+
+describe('measure()', () => {
+  test("ad-hoc lane 'adhoc' without thresholds by default", async () => {
+    const run = await measure(() => {}, { iterations: 2 });
+    expect(run.lane).toBe('adhoc');
+    expect(run.workflow).toBe('anonymous');
+    expect(run.iterations).toHaveLength(2);
+    expect(run.sla).toMatchObject({ compliant: true, checked: 0, violations: [] });
+    expect(run.runner.name).toBe('api');
+  });
+
+  test('thresholds given in the options are evaluated', async () => {
+    const run = await measure(['sleep', '0.05'], { iterations: 1, thresholds: { execution_time: ['max < 1ms'] } });
+    expect(run.workflow).toBe('sleep 0.05');
+    expect(run.sla.compliant).toBe(false);
+    expect(run.sla.violations[0]?.name).toBe('execution_time_max');
+  });
+
+  test('a named lane takes its SLA', async () => {
+    const run = await measure('true', { lane: 'docs', iterations: 1, name: 'noop' });
+    expect(run.lane).toBe('docs');
+    expect(run.workflow).toBe('noop');
+    expect(run.sla.checked).toBeGreaterThanOrEqual(5);
+    expect(run.sla.compliant).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The Jest reporter: `reporters: ['default', ['@lanebench/jest', options]]`.
+ * It prepares the sidecar directory (constructor, before any worker starts), resolves the
+ * configuration once for every worker (onRunStart), and at the end publishes every Run the
+ * workers wrote through core's publishRuns: history, reports, per-lane summary.
+ */
+import { publishRuns, type ResolvedConfig } from '@lanebench/core';
+import { loadReporterConfig } from './config.js';
+import { readCliOverrides } from './cli-overrides.js';
+import { jestVersion } from './jest-globals.js';
+import type { LanebenchJestOptions } from './options.js';
+import {
+  createSidecarDir,
+  readRunFiles,
+  removeSidecarDir,
+  SIDECAR_ENV,
+  writeSession,
+} from './sidecar.js';
+
+/** The part of Jest's GlobalConfig the reporter uses (kept structural so users need no @jest/types). */
+export interface ReporterGlobalConfig {
+  rootDir: string;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+export class LanebenchReporter {
+  private readonly rootDir: string;
+  private readonly options: LanebenchJestOptions;
+  private readonly dir: string;
+  private config: ResolvedConfig | undefined;
+  private lastError: Error | undefined;
+  private readonly cleanup = (): void => removeSidecarDir(this.dir);
+
+  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null, _context?: unknown) {
+    this.rootDir = globalConfig.rootDir;
+    this.options = options ?? {};
+    // Workers are spawned after reporters are constructed and inherit this variable.
+    this.dir = createSidecarDir();
+    process.env[SIDECAR_ENV] = this.dir;
+    // An interrupted run never reaches onRunComplete; do not leave the directory behind.
+    process.once('exit', this.cleanup);
+  }
+
+  async onRunStart(): Promise<void> {
+    const runner = { name: 'jest', version: jestVersion() };
+    try {
+      const overrides = readCliOverrides();
+      this.config = await loadReporterConfig(this.rootDir, this.options, overrides);
+      writeSession(this.dir, { config: this.config, runner, ...(overrides.workflow ? { workflowOverrides: overrides.workflow } : {}) });
+    } catch (error) {
+      // Every workflow test fails with this message; the run fails through getLastError too.
+      const message = error instanceof Error ? error.message : String(error);
+      writeSession(this.dir, { error: message, runner });
+      this.lastError = new Error(`lanebench: ${message}`);
+      log(`[lanebench] ${message}`);
+    }
+  }
+
+  async onRunComplete(): Promise<void> {
+    try {
+      const { runs, problems } = readRunFiles(this.dir);
+      for (const p of problems) log(`[lanebench] could not read a run handed over by a worker: ${p}`);
+      if (runs.length === 0 || !this.config) return;
+      const result = await publishRuns(runs, { config: this.config, log });
+      // Failing tests already fail the Jest run; this also covers SLA errors the tests did not assert.
+      if (result.exitCode !== 0 && !this.lastError) {
+        this.lastError = new Error('lanebench: SLA error violations or failed runs (see the summary above)');
+      }
+    } catch (error) {
+      // A corrupt history or an unwritable output dir must fail the run with its own message.
+      const message = error instanceof Error ? error.message : String(error);
+      log(`[lanebench] could not publish results: ${message}`);
+      this.lastError = new Error(`lanebench: ${message}`);
+    } finally {
+      this.cleanup();
+      process.removeListener('exit', this.cleanup);
+    }
+  }
+
+  /** Jest marks the run failed (exit 1) when a reporter reports an error here. */
+  getLastError(): Error | undefined {
+    return this.lastError;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Collects the Runs the workers left in test meta and, at the end of the run, hands them to core's
+ * publishRuns: history, every report, and the per-lane console summary. The same hooks fire on
+ * Vitest 4 (bench mode included) and Vitest 5.
+ */
+import { publishRuns, type ResolvedConfig, type Run } from '@lanebench/core';
+import { resolve } from 'node:path';
+import { readMeta } from './meta.js';
+
+/** The parts of Vitest's reported tasks used here (both majors). */
+interface TestCaseLike {
+  meta(): Record<string, unknown>;
+}
+interface TestModuleLike {
+  children: { allTests(): Iterable<TestCaseLike> };
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+export class LanebenchReporter {
+  private readonly runs = new Map<string, Run>();
+  /** run id → absolute output directory, for workflows that chose their own */
+  private readonly outputDirs = new Map<string, string>();
+
+  constructor(private readonly config: ResolvedConfig) {}
+
+  /** A new run (watch mode reruns): forget the previous one. */
+  onTestRunStart(): void {
+    this.runs.clear();
+    this.outputDirs.clear();
+  }
+
+  onTestCaseResult(testCase: TestCaseLike): void {
+    this.collect(testCase);
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike> = []): Promise<void> {
+    // Meta also arrives with the final module state; pick up anything a per-test hook missed.
+    for (const module of testModules) for (const test of module.children.allTests()) this.collect(test);
+    if (this.runs.size === 0) return;
+    // One publication per output directory (the config's, or a workflow's own).
+    const groups = new Map<string, Run[]>();
+    for (const run of this.runs.values()) {
+      const dir = this.outputDirs.get(run.id) ?? this.config.outputDir;
+      groups.set(dir, [...(groups.get(dir) ?? []), run]);
+    }
+    this.runs.clear();
+    this.outputDirs.clear();
+    for (const [outputDir, runs] of groups) {
+      try {
+        await publishRuns(runs, { config: { ...this.config, outputDir }, log });
+      } catch (error) {
+        // A corrupt history or an unwritable output directory must fail the run, with its own message.
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`[lanebench] could not publish results to ${outputDir}: ${message}\n`);
+        process.exitCode = 1;
+      }
+    }
+  }
+
+  private collect(test: TestCaseLike): void {
+    const meta = readMeta(test.meta());
+    for (const run of meta.runs) {
+      this.runs.set(run.id, run);
+      const dir = meta.outputDirs?.[run.id];
+      if (dir !== undefined) this.outputDirs.set(run.id, resolve(this.config.root, dir));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Vitest 4 bench-mode runner (`project.config.runner`). Vitest 4's own benchmark runner hides
+ * errors of a throwing bench and stops the file, which makes SLA failures impossible; this runner
+ * runs every bench registration as an ordinary test whose body is N measured iterations of the
+ * workflow (core's runWorkflow), so each workflow passes or fails on its own.
+ */
+import { TestRunner } from 'vitest';
+import { assertRun } from './assert-run.js';
+import { measureSpec } from './execute.js';
+import { nativeBench, NATIVE_LANE, withNativeLane, type NativeBenchOptions } from './native.js';
+import { readSpec } from './spec.js';
+import { skipUnselectedLane } from './lane-filter.js';
+import { legacyResult } from './tinybench.js';
+import { requirePayload } from './worker-context.js';
+
+/** The parts of a Vitest 4 test task used here. */
+interface Test {
+  name: string;
+  meta: Record<string, unknown> & { benchmark?: boolean };
+  file?: { filepath?: string; projectName?: string };
+  context?: { signal?: AbortSignal; skip?: (note?: string) => never };
+  result?: object;
+}
+
+/** Vitest 4's static accessors for bench registrations (deprecated there, gone in Vitest 5). */
+interface BenchAccessors {
+  getBenchFn(test: Test): (() => unknown) | undefined;
+  getBenchOptions(test: Test): NativeBenchOptions | undefined;
+  getTestFn(test: Test): (() => unknown) | undefined;
+}
+
+export default class LanebenchBenchRunner extends TestRunner {
+  async runTask(task: unknown): Promise<void> {
+    const test = task as Test;
+    const access = TestRunner as unknown as BenchAccessors;
+    if (!test.meta?.benchmark) {
+      // test() in a bench file: run it as Vitest would without a custom runner hook.
+      const fn = access.getTestFn(test);
+      if (!fn) throw new Error('Test function is not found.');
+      await fn();
+      return;
+    }
+    const fn = access.getBenchFn(test) ?? (() => undefined);
+    const signal = test.context?.signal;
+    const spec = readSpec(fn);
+    if (spec) {
+      const run = await measureSpec(test, spec, signal ? { signal } : {});
+      setBenchmarkResult(test, run);
+      assertRun(run);
+      return;
+    }
+    const payload = requirePayload();
+    const native = nativeBench(test.name, fn, payload.config, test, access.getBenchOptions(test));
+    skipUnselectedLane(native.spec.lane, test.context);
+    const config = native.spec.lane === NATIVE_LANE ? withNativeLane(payload.config) : payload.config;
+    await native.beforeAll?.();
+    try {
+      const run = await measureSpec(test, native.spec, { config, ...(signal ? { signal } : {}) });
+      setBenchmarkResult(test, run);
+      if (run.status !== 'completed') assertRun(run);
+    } finally {
+      await native.afterAll?.();
+    }
+  }
+}
+
+/** Fills the result Vitest 4's bench table prints. */
+function setBenchmarkResult(test: Test, run: Parameters<typeof legacyResult>[1]): void {
+  if (test.result) (test.result as { benchmark?: unknown }).benchmark = legacyResult(test.name, run);
+}

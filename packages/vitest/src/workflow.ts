@@ -1,0 +1,71 @@
+/**
+ * `workflow(lane, name, fnOrCommand, options?)` for `*.bench.ts` files, unchanged on both majors:
+ * Vitest 4 → a `bench()` registration that the lanebench runner executes; Vitest 5 → a test whose
+ * body runs `bench(name).run()` through the lanebench provider. Either way each workflow is its
+ * own test, measured N times by core's runWorkflow, failing on its own SLA errors.
+ */
+import * as vitest from 'vitest';
+import { resolveConfig, resolveLane, selectedLanes, type Workflow } from '@lanebench/core';
+import { attachSpec, type LanebenchWorkflowOptions, type WorkflowSpec } from './spec.js';
+import { workerPayload } from './worker-context.js';
+
+/** Time allowed per iteration on top of its own timeout: killing the tree and sampling. */
+const GRACE_S = 15;
+/** Loading modules and writing the Run, once per test. */
+const SETUP_S = 30;
+/** setTimeout's limit; Vitest's test timeout is a setTimeout. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+type Registrar = ((name: string, ...rest: unknown[]) => void) & { skip: (name: string, ...rest: unknown[]) => void };
+
+const notWired = (): never => {
+  throw new Error(
+    "lanebench: this workflow ran without the lanebench plugin. Add `plugins: [lanebench()]` (import { lanebench } from '@lanebench/vitest') to the Vitest config and run `vitest bench`.",
+  );
+};
+
+export function workflow(lane: string, name: string, target: Workflow, options: LanebenchWorkflowOptions = {}): void {
+  const { outputDir, ...workflowOptions } = options;
+  const spec: WorkflowSpec = { lane, name, target, options: workflowOptions, ...(outputDir !== undefined ? { outputDir } : {}) };
+  const title = `[${lane}] ${name}`;
+  const selected = selectedLanes(process.env);
+  const skip = selected !== null && !selected.includes(lane);
+
+  // Vitest 4 exports `bench`; Vitest 5 has it only as a test-context fixture.
+  const legacyBench = (vitest as unknown as { bench?: Registrar }).bench;
+  if (typeof legacyBench === 'function') {
+    if (skip) legacyBench.skip(title, () => undefined);
+    else legacyBench(title, attachSpec(() => notWired(), spec));
+    return;
+  }
+
+  const test = vitest.test as unknown as Registrar;
+  if (skip) {
+    test.skip(title, () => undefined);
+    return;
+  }
+  test(title, { timeout: testTimeoutMs(lane, workflowOptions) }, async (context: { bench?: unknown }) => {
+    const bench = context.bench as
+      | ((name: string, options: object, fn: () => unknown) => { run(): Promise<unknown> })
+      | undefined;
+    if (typeof bench !== 'function') {
+      throw new Error('lanebench: workflow() belongs in a benchmark file (matched by benchmark.include, e.g. *.bench.ts) run by `vitest bench`.');
+    }
+    await bench(name, attachSpec({}, spec), notWired).run();
+  });
+}
+
+/** iterations × (timeout + grace), so Vitest never cuts a run that core would still finish. */
+function testTimeoutMs(lane: string, options: LanebenchWorkflowOptions): number {
+  const payload = workerPayload();
+  try {
+    // Without the plugin's config the defaults give a first estimate; the test then reports the missing plugin.
+    const config = payload?.config ?? resolveConfig(undefined);
+    const resolved = resolveLane(config, lane, { ...options, ...payload?.workflowOverrides });
+    const seconds = (resolved.iterations + resolved.warmup) * (resolved.timeout_s + GRACE_S) + SETUP_S;
+    return Math.min(Math.ceil(seconds * 1000), MAX_TIMEOUT_MS);
+  } catch {
+    // Unknown lane or bad option: the test body reports the same error; do not time out first.
+    return MAX_TIMEOUT_MS;
+  }
+}

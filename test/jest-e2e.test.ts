@@ -1,0 +1,144 @@
+/**
+ * @lanebench/jest end to end: a fresh CommonJS project installs the packed packages and Jest
+ * 30.5.2 from npm, then runs real `npx jest --maxWorkers=2` over workflow files in two lanes
+ * (fixture: test/fixtures/jest). One npm install for the whole file.
+ */
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SpawnSyncReturns } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_KEYS, type HistoryFile } from '../packages/core/src/types.js';
+import { createProject, REPO_ROOT, type Project } from './helpers/project.js';
+import { toolAvailable } from './helpers/tools.js';
+
+interface JestAssertion {
+  title: string;
+  fullName: string;
+  status: 'passed' | 'failed' | 'pending' | 'skipped' | 'todo';
+  failureMessages: string[];
+}
+interface JestJson {
+  success: boolean;
+  numFailedTests: number;
+  testResults: Array<{ name: string; assertionResults: JestAssertion[] }>;
+}
+
+let project: Project;
+
+beforeAll(() => {
+  project = createProject({ name: 'jest', lanebench: ['jest'], dependencies: { jest: '30.5.2' }, type: 'commonjs' });
+  cpSync(join(REPO_ROOT, 'test/fixtures/jest'), project.dir, { recursive: true });
+});
+
+function jest(args: string[], env: NodeJS.ProcessEnv = {}): { res: SpawnSyncReturns<string>; output: string } {
+  const res = project.run('npx', ['jest', '--maxWorkers=2', ...args], { env, timeoutMs: 240_000 });
+  return { res, output: `${res.stdout}\n${res.stderr}` };
+}
+
+function results(file: string): Map<string, JestAssertion> {
+  const json = JSON.parse(project.read(file)) as JestJson;
+  return new Map(json.testResults.flatMap((f) => f.assertionResults).map((a) => [a.title, a]));
+}
+
+function history(outDir: string): HistoryFile {
+  return JSON.parse(project.read(`${outDir}/metrics.json`)) as HistoryFile;
+}
+
+describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
+  it('runs both lanes: compliant lane passes, breach and crash fail their own tests, every report is written', () => {
+    const { res, output } = jest(['--json', '--outputFile=all.json'], { BENCH_OUT: 'out-all' });
+    expect(res.status, output).toBe(1);
+
+    const tests = results('all.json');
+    const status = (title: string) => tests.get(title)?.status;
+    // the compliant lane
+    expect(status('[quick] spawn tree'), output).toBe('passed');
+    expect(status('[quick] shell command')).toBe('passed');
+    expect(status('[quick] custom metric')).toBe('passed');
+    expect(status('ordinary test with measure() and toMeetSla')).toBe('passed');
+    // the breaching lane: the violation is named in the failure
+    expect(status('[tight] slow build')).toBe('failed');
+    expect(tests.get('[tight] slow build')!.failureMessages.join('\n')).toContain('execution_time_p95');
+    // the crash fails only its own test; its neighbours in the same file still pass
+    expect(status('[tight] crashing build')).toBe('failed');
+    expect(tests.get('[tight] crashing build')!.failureMessages.join('\n')).toContain('build exploded');
+    expect(status('[tight] instant check')).toBe('passed');
+    expect(status('ordinary test next to workflows')).toBe('passed');
+
+    // Jest's own output names the violation; progress lines come from the workers
+    expect(output).toContain('execution_time_p95');
+    expect(output).toMatch(/\[lanebench\] quick › spawn tree: iteration 3\/3 passed \d+\.\d+s/);
+
+    // JUnit in the configured outputDir (reporter option merged over lanebench.config.json)
+    const junit = project.read('out-all/junit.xml');
+    expect(junit).toContain('execution_time_p95');
+    expect(junit).toMatch(/<failure[^>]*SLAViolation/);
+    for (const f of ['performance_dashboard.html', 'performance_metrics.csv', 'summary.md']) {
+      expect(project.exists(`out-all/${f}`), f).toBe(true);
+    }
+    if (toolAvailable('xmllint', 'validates junit.xml against junit-10.xsd')) {
+      const xsd = join(REPO_ROOT, '..', 'shared', 'junit', 'junit-10.xsd');
+      const lint = project.run('xmllint', ['--noout', '--schema', xsd, 'out-all/junit.xml']);
+      expect(lint.status, lint.stderr).toBe(0);
+    }
+
+    // every run from both workers, every iteration with every SPEC §4 metric
+    const h = history('out-all');
+    const byName = new Map(h.runs.map((r) => [r.workflow, r]));
+    expect([...byName.keys()].sort()).toEqual(
+      ['crashing build', 'custom metric', 'in-test measure', 'instant check', 'shell command', 'slow build', 'spawn tree'].sort(),
+    );
+    for (const run of h.runs) {
+      expect(run.runner.name).toBe('jest');
+      expect(run.iterations.length, run.workflow).toBe(run.workflow === 'in-test measure' ? 2 : run.lane === 'tight' ? 4 : 3);
+      for (const it of run.iterations) for (const key of METRIC_KEYS) expect(typeof it[key], `${run.workflow} ${key}`).toBe('number');
+    }
+    expect(byName.get('slow build')!.sla.compliant).toBe(false);
+    expect(byName.get('slow build')!.sla.violations.map((v) => v.name)).toContain('execution_time_p95');
+    expect(byName.get('crashing build')!.status).toBe('failed');
+    expect(byName.get('spawn tree')!.sla.compliant).toBe(true);
+    expect(byName.get('spawn tree')!.file).toBe(join('bench', 'quick', 'exec.test.js'));
+    expect(byName.get('custom metric')!.iterations[0]!.custom.pages).toBe(42);
+    // the 'spawn tree' workflow spawns processes: their CPU is accounted
+    expect(byName.get('spawn tree')!.iterations.every((i) => i.cpu_seconds > 0)).toBe(true);
+  });
+
+  it('--selectProjects <lane> runs that lane only', () => {
+    const { res, output } = jest(['--selectProjects', 'quick', '--json', '--outputFile=quick.json'], { BENCH_OUT: 'out-select' });
+    expect(res.status, output).toBe(0);
+    const tests = results('quick.json');
+    expect([...tests.keys()].some((t) => t.startsWith('[tight]'))).toBe(false);
+    expect(tests.get('[quick] spawn tree')?.status).toBe('passed');
+    expect(new Set(history('out-select').runs.map((r) => r.lane))).toEqual(new Set(['quick']));
+  });
+
+  it('LANEBENCH_LANE skips the workflows of other lanes and appends to the same history', () => {
+    const before = history('out-select').runs.length;
+    const { res, output } = jest(['--json', '--outputFile=env.json'], { BENCH_OUT: 'out-select', LANEBENCH_LANE: 'quick' });
+    expect(res.status, output).toBe(0);
+    const tests = results('env.json');
+    expect(tests.get('[tight] slow build')?.status).toBe('pending');
+    expect(tests.get('[tight] crashing build')?.status).toBe('pending');
+    expect(tests.get('[quick] shell command')?.status).toBe('passed');
+    const runs = history('out-select').runs;
+    expect(runs.length).toBe(before + 4);
+    expect(runs.slice(before).every((r) => r.lane === 'quick')).toBe(true);
+  });
+
+  it('runJest() drives Jest for one lane with CLI overrides (what `lanebench run --lane` uses)', () => {
+    const script = `
+      const { runJest } = require('@lanebench/jest');
+      runJest({ lane: 'tight', cwd: process.cwd(), overrides: { iterations: 2 }, config: { outputDir: 'out-runjest' } })
+        .then((r) => { console.log('RESULT ' + JSON.stringify({ exitCode: r.exitCode, failed: r.results.numFailedTests })); process.exit(r.exitCode); });
+    `;
+    const res = project.run('node', ['-e', script], { timeoutMs: 240_000 });
+    const output = `${res.stdout}\n${res.stderr}`;
+    expect(res.status, output).toBe(1);
+    expect(output).toContain('RESULT {"exitCode":1,"failed":2}');
+    expect(output).toContain('Running one project: tight');
+    const runs = history('out-runjest').runs;
+    expect(new Set(runs.map((r) => r.lane))).toEqual(new Set(['tight']));
+    expect(runs.every((r) => r.iterations_requested === 2)).toBe(true);
+    expect(readFileSync(join(project.dir, 'out-runjest', 'junit.xml'), 'utf8')).toContain('execution_time_p95');
+  });
+});
