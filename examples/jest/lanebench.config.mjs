@@ -12,8 +12,9 @@ export default defineConfig({
       iterations: 5,
       warmup: 1,
       timeout: '60s',
-      // mean 5 s (warning), p95 10 s and p99 12 s (errors), peak tree memory, machine CPU share
-      sla: { target: '5s', p95: '10s', p99: '12s', memory_max: '384MB', cpu_avg: '90%' },
+      // mean (warning), p95 and p99 (errors), peak memory of the process tree and mean CPU share of
+      // the machine (warnings). The build takes 1–2 s on an idle 2-core machine.
+      sla: { target: '8s', p95: '15s', p99: '20s', memory_max: '384MB', cpu_avg: '90%' },
       // k6-style thresholds on top of the SLA, here on the custom metric the workflow records
       thresholds: { pages_built: ['min >= 300'] },
       customMetrics: { pages_built: 'pages' },
@@ -22,13 +23,15 @@ export default defineConfig({
       iterations: 5,
       warmup: 1,
       timeout: '60s',
-      sla: { target: '5s', p95: '10s', p99: '12s', memory_max: '512MB', cpu_avg: '90%' },
+      // node --test over four test files: 1–2 s idle
+      sla: { target: '8s', p95: '15s', p99: '20s', memory_max: '512MB', cpu_avg: '90%' },
     },
     heavy: {
       iterations: 3,
       warmup: 1,
       timeout: '90s',
-      sla: { target: '10s', p95: '20s', p99: '25s', memory_max: '1GB', cpu_avg: '100%' },
+      // two workers × ~150 MB, both cores busy: 2–3 s idle, ~450 MB for the tree
+      sla: { target: '15s', p95: '30s', p99: '40s', memory_max: '1GB', cpu_avg: '100%' },
     },
   },
 });

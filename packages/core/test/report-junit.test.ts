@@ -41,6 +41,9 @@ describe('junit report', () => {
     const r = validate(xml);
     expect(r.out).toContain('validates');
     expect(r.ok).toBe(true);
+    // the check is not vacuous: what the schema forbids is rejected
+    expect(validate(xml.replace('<testsuites name="lanebench"', '<testsuites skipped="0" name="lanebench"')).ok).toBe(false);
+    expect(validate(xml.replace(/time="[^"]*"/, 'time="1.5e-7"')).ok).toBe(false);
   });
 
   it('has one suite per lane, one case per run, failures and errors where they belong', () => {
@@ -67,7 +70,7 @@ describe('junit report', () => {
     for (const v of errorsExpected) {
       expect(failure.message).toContain(v.name);
       expect(failure['#text']).toContain(v.value.toFixed(3));
-      expect(failure['#text']).toContain(v.threshold.toFixed(3));
+      expect(failure['#text']).toContain(`required ${v.operator} ${Number(v.threshold.toFixed(6))} ${v.unit}`);
     }
     // warnings are not failures (not strict) but appear in system-out
     const warnings = standardRun.sla.violations.filter((v) => v.severity === 'warning');

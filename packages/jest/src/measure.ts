@@ -1,12 +1,21 @@
 /**
- * core's `measure()` for ordinary Jest tests (`expect(await measure(fn)).toMeetSla('docs')`),
- * with one addition: the Run also reaches the reporter, so it lands in the history and reports.
+ * core's `measure()` for ordinary Jest tests (`expect(await measure(fn)).toMeetSla('docs')`), with
+ * two Jest-specific touches: lanes resolve against the configuration the reporter resolved (the
+ * worker sandbox cannot import .mjs config files), and the Run also reaches the reporter, so it
+ * lands in the history and reports like a workflow.
  */
-import { measure as coreMeasure, type Run } from '@lanebench/core';
+import { measure as coreMeasure, type MeasureOptions, type Run, type Workflow } from '@lanebench/core';
 import { recordRun } from './record.js';
+import { readSession, sidecarDir } from './sidecar.js';
 
-export async function measure(...args: Parameters<typeof coreMeasure>): Promise<Run> {
-  const run = await coreMeasure(...args);
+export async function measure(target: Workflow, options: MeasureOptions = {}): Promise<Run> {
+  const dir = sidecarDir();
+  const session = dir ? readSession(dir) : undefined;
+  const run = await coreMeasure(target, {
+    ...(session?.config ? { config: session.config } : {}),
+    runner: session?.runner ?? { name: 'jest', version: null },
+    ...options,
+  });
   try {
     recordRun(run);
   } catch {

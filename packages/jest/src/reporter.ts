@@ -64,7 +64,11 @@ export class LanebenchReporter {
       const { runs, problems } = readRunFiles(this.dir);
       for (const p of problems) log(`[lanebench] could not read a run handed over by a worker: ${p}`);
       if (runs.length === 0 || !this.config) return;
-      const result = await publishRuns(runs, { config: this.config, log });
+      // publishRuns prints GitHub annotations to stdout (where Actions reads them); the summary
+      // goes to stderr with the rest of Jest's report.
+      const result = await publishRuns(runs, { config: this.config });
+      log(`\n${result.summary.trimEnd()}`);
+      for (const [format, file] of Object.entries(result.reports)) log(`[lanebench] ${format}: ${file}`);
       // Failing tests already fail the Jest run; this also covers SLA errors the tests did not assert.
       if (result.exitCode !== 0 && !this.lastError) {
         this.lastError = new Error('lanebench: SLA error violations or failed runs (see the summary above)');

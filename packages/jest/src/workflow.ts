@@ -65,7 +65,7 @@ function testTimeoutMs(lane: string, options: WorkflowOptions, session: Session 
 let warnedNoReporter = false;
 
 async function sessionContext(session: Session | undefined): Promise<{ config: ResolvedConfig; runner: RunnerInfo }> {
-  if (session?.error) throw new Error(`lanebench configuration error: ${session.error}`);
+  if (session?.error) throw failure(`lanebench configuration error: ${session.error}`);
   if (session?.config) return { config: session.config, runner: session.runner };
   if (!warnedNoReporter) {
     warnedNoReporter = true;
@@ -99,6 +99,13 @@ async function runInTest(
   assertRun(run);
 }
 
+/** An assertion-style failure: Jest shows the message without a stack into this package. */
+function failure(message: string): Error {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
+}
+
 /** Fails the test for a run that did not complete or did not meet its SLA (warnings too in strict mode). */
 function assertRun(run: Run): void {
   const label = `${run.lane} › ${run.workflow}`;
@@ -106,12 +113,12 @@ function assertRun(run: Run): void {
     const errors = run.iterations
       .filter((i) => i.status !== 'passed')
       .map((i) => `  - iteration ${i.index} ${i.status}: ${i.error ?? 'no message'}`);
-    throw new Error(`lanebench: ${label} ${run.status} (${errors.length} of ${run.iterations_requested} iterations did not pass)\n${errors.join('\n')}`);
+    throw failure(`lanebench: ${label} ${run.status} (${errors.length} of ${run.iterations_requested} iterations did not pass)\n${errors.join('\n')}`);
   }
   const lines = run.sla.violations.map((v) => `  - ${formatViolation(v)}`);
   if (!run.sla.passed) {
     const why = run.sla.compliant ? 'SLA warnings in strict mode' : 'SLA not met';
-    throw new Error(`lanebench: ${label}: ${why}\n${lines.join('\n')}`);
+    throw failure(`lanebench: ${label}: ${why}\n${lines.join('\n')}`);
   }
   if (lines.length > 0) process.stderr.write(`[lanebench] ${label}: SLA warnings\n${lines.join('\n')}\n`);
 }

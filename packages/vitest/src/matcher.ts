@@ -3,8 +3,8 @@
  * the value — a Run from measure(), or a Vitest 5 bench result from the lanebench provider. The
  * Run is also left in the current test's meta so the reporter records it.
  */
-import { TestRunner } from 'vitest';
 import { evaluateRun, isRun, slaMatcher, type Run, type SlaExpectation } from '@lanebench/core';
+import { currentTest } from './current-test.js';
 import { recordRun } from './meta.js';
 import { NATIVE_LANE } from './native.js';
 import { runBehind } from './run-handle.js';
@@ -15,25 +15,36 @@ export interface ToMeetSlaOptions {
   strict?: boolean;
 }
 
-export function toMeetSla(received: unknown, expected: SlaExpectation, options: ToMeetSlaOptions = {}): { pass: boolean; message: () => string } {
+/** The part of Vitest's matcher context used here. */
+interface MatcherContext {
+  isNot?: boolean;
+}
+
+export function toMeetSla(
+  this: MatcherContext | undefined,
+  received: unknown,
+  expected: SlaExpectation,
+  options: ToMeetSlaOptions = {},
+): { pass: boolean; message: () => string } {
   const run: unknown = runBehind(received) ?? received;
   const config = workerPayload()?.config;
   const opts = { ...(config ? { config } : {}), ...(options.strict !== undefined ? { strict: options.strict } : {}) };
   const result = slaMatcher(run, expected, opts);
-  if (isRun(run)) keepRun(run, expected, opts);
+  if (isRun(run)) keepRun(run, expected, opts, this?.isNot === true);
   return result;
 }
 
-function keepRun(run: Run, expected: SlaExpectation, opts: Parameters<typeof evaluateRun>[2]): void {
-  // A native bench without a lane was measured under `bench`: the asserted lane names it.
-  if (run.lane === NATIVE_LANE && typeof expected === 'string' && expected !== NATIVE_LANE) {
+function keepRun(run: Run, expected: SlaExpectation, opts: Parameters<typeof evaluateRun>[2], negated: boolean): void {
+  // A run without a lane of its own (measure() or a native bench, lane 'adhoc', no SLA) is recorded
+  // with the SLA the test asserts, and under the asserted lane, so reports agree with the test.
+  if (!negated && run.lane === NATIVE_LANE) {
     try {
       run.sla = evaluateRun(run, expected, opts);
-      run.lane = expected;
+      if (typeof expected === 'string') run.lane = expected;
     } catch {
-      // an unknown lane: slaMatcher already reported it; keep the run as measured
+      // an invalid expectation: slaMatcher already reported it; keep the run as measured
     }
   }
-  const test = (TestRunner as unknown as { getCurrentTest(): { meta: Record<string, unknown> } | undefined }).getCurrentTest();
+  const test = currentTest();
   if (test) recordRun(test, run);
 }

@@ -1,17 +1,24 @@
 /**
  * `measure()` for ordinary `vitest run` suites: core's measure with the plugin's configuration
- * (so lanes defined in plugin options resolve), Vitest as the runner, and progress on stderr.
+ * (so lanes defined in plugin options resolve), Vitest as the runner, progress on stderr, and the
+ * Run left in the test's meta for the reporter.
  */
 import { measure as coreMeasure, type MeasureOptions, type Run, type Workflow } from '@lanebench/core';
+import { currentTest } from './current-test.js';
+import { recordRun } from './meta.js';
 import { runnerInfo } from './payload.js';
 import { progressToStderr } from './progress.js';
 import { workerPayload } from './worker-context.js';
 
-export function measure(target: Workflow, options: MeasureOptions = {}): Promise<Run> {
+export async function measure(target: Workflow, options: MeasureOptions = {}): Promise<Run> {
   const payload = workerPayload();
-  return coreMeasure(target, {
+  const test = currentTest();
+  const run = await coreMeasure(target, {
     ...(payload ? { config: payload.config, runner: runnerInfo(payload) } : { runner: { name: 'vitest', version: null } }),
     onProgress: progressToStderr,
     ...options,
   });
+  // recorded by the reporter like any workflow run (toMeetSla may still name its lane)
+  if (test) recordRun(test, run);
+  return run;
 }

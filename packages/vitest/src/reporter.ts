@@ -50,7 +50,9 @@ export class LanebenchReporter {
     this.outputDirs.clear();
     for (const [outputDir, runs] of groups) {
       try {
-        await publishRuns(runs, { config: { ...this.config, outputDir }, log });
+        const result = await publishRuns(runs, { config: { ...this.config, outputDir }, log });
+        log('');
+        log(result.summary);
       } catch (error) {
         // A corrupt history or an unwritable output directory must fail the run, with its own message.
         const message = error instanceof Error ? error.message : String(error);

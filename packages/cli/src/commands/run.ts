@@ -81,13 +81,13 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
     progress.done();
     process.off('SIGINT', onSigint);
   }
-  const result = await publishRuns([run], { config: ctx.config, log: opts.verbose ? (line) => err(line) : undefined });
+  const result = await publishRuns([run], { config: ctx.config, color: colorEnabled() });
   out(result.summary);
   const lines = regressionLines(result.regressions);
   if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
-  let code = result.exitCode;
+  let code: number = result.exitCode;
   if (run.status === 'failed' || run.status === 'timeout') code = EXIT_FAILURE;
   if (opts.failOnRegression && hasRegression(result.regressions)) code = EXIT_FAILURE;
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);

@@ -69,7 +69,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
           p.git_sha ? p.git_sha.slice(0, 7) : '—',
         ]),
       ];
-      const status = regression ? `  Latest: ${regression.status} — ${regression.message}` : '';
+      const status = regression ? `  Latest vs baseline: ${regression.message}` : '';
       return [head, table(rows, '  '), status].filter(Boolean).join('\n');
     });
     out(blocks.join('\n\n'));

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// `pnpm bench` = `pnpm build && node scripts/bench.mjs`
+//
+// Benchmarks of lanebench itself, in sections. Each section returns rows { section, figure, value, target, ok }
+// that are printed as one table at the end; the exit code is 1 when a row with a target misses it.
+// Add a section by appending { name, run } to SECTIONS. Run a subset: `node scripts/bench.mjs measure.sampler`.
+//
+// Sections of the measurement engine:
+//   measure.overhead  harness overhead per iteration (measureIteration vs a bare spawn→exit of the same command)
+//   measure.sampler   our own CPU during a long `sleep 5` iteration vs a bare `sleep 5`: the sampler's cost
+//   measure.accuracy  mean execution_time vs hyperfine's mean (hyperfine -N, same machine, interleaved rounds)
+//
+// The machine may be shared and busy: every comparison is made between runs taken close together, interleaved.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// LANEBENCH_BENCH_CORE: benchmark another build of core (e.g. a scratch build) instead of packages/core/dist.
+const core = await import(pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href);
+
+const NODE = process.execPath;
+const CPU_CMD = [NODE, '-e', 'let x = 0; for (let i = 0; i < 4e8; i++) x += i; if (x < 0) console.log(x)'];
+const ITER_OPTS = { timeout_s: 120, sampleIntervalMs: 50, iteration: 1, lane: 'bench', workflow: 'bench' };
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const pct = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
+
+/** Wall time of a bare spawn → 'exit' of argv, the way any Node harness would run it (no measurement). */
+function bareRun(argv) {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', () => resolvePromise((performance.now() - t0) / 1000));
+  });
+}
+
+function hyperfineAvailable() {
+  try {
+    execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** hyperfine's mean (s) of argv run without a shell. */
+function hyperfineMean(argv, runs) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'lanebench-bench-'));
+  try {
+    const json = join(dir, 'h.json');
+    const quoted = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+    execFileSync('hyperfine', ['-N', '--runs', String(runs), '--export-json', json, quoted], { stdio: 'ignore' });
+    return JSON.parse(readFileSync(json, 'utf8')).results[0].times;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const SECTIONS = [
+  {
+    name: 'measure.overhead',
+    async run() {
+      // Per-iteration harness cost: wall time of the whole measureIteration() call minus a bare spawn→exit of the
+      // same command, interleaved so that machine load affects both alike.
+      const rows = [];
+      for (const [label, argv] of [
+        ['true', ['true']],
+        ['sleep 0.5', ['sleep', '0.5']],
+      ]) {
+        const bare = [];
+        const ours = [];
+        const reported = [];
+        for (let i = 0; i < 8; i++) {
+          bare.push(await bareRun(argv));
+          const t0 = performance.now();
+          const it = await core.measureIteration(argv, ITER_OPTS);
+          ours.push((performance.now() - t0) / 1000);
+          reported.push(it.execution_time);
+        }
+        const overheadMs = (mean(ours) - mean(bare)) * 1000;
+        rows.push({ section: this.name, figure: `${label}: bare spawn→exit, mean`, value: `${(mean(bare) * 1000).toFixed(2)} ms` });
+        rows.push({ section: this.name, figure: `${label}: measureIteration() call, mean`, value: `${(mean(ours) * 1000).toFixed(2)} ms` });
+        rows.push({ section: this.name, figure: `${label}: reported execution_time, mean`, value: `${(mean(reported) * 1000).toFixed(2)} ms` });
+        rows.push({
+          section: this.name,
+          figure: `${label}: harness overhead per iteration`,
+          value: `${overheadMs.toFixed(2)} ms (ratio ${(mean(ours) / mean(bare)).toFixed(3)})`,
+        });
+      }
+      return rows;
+    },
+  },
+  {
+    name: 'measure.sampler',
+    async run() {
+      // Our own process's CPU while a `sleep 5` iteration is measured, against the same while a bare `sleep 5`
+      // runs: the difference is the sampler (plus the rest of the harness), as a share of one core.
+      const cpuDuring = async (fn) => {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        await fn();
+        const c = process.cpuUsage(c0);
+        return { cpu: (c.user + c.system) / 1e6, wall: (performance.now() - t0) / 1000 };
+      };
+      const bare = await cpuDuring(() => bareRun(['sleep', '5']));
+      const ours = await cpuDuring(() => core.measureIteration(['sleep', '5'], ITER_OPTS));
+      const share = ((ours.cpu - bare.cpu) / ours.wall) * 100;
+      return [
+        { section: this.name, figure: 'own CPU during bare `sleep 5`', value: `${(bare.cpu * 1000).toFixed(1)} ms` },
+        { section: this.name, figure: 'own CPU during measured `sleep 5` (50 ms interval)', value: `${(ours.cpu * 1000).toFixed(1)} ms` },
+        {
+          section: this.name,
+          figure: 'sampler CPU, % of one core',
+          value: `${share.toFixed(3)}% (ratio ours/bare CPU ${(ours.cpu / Math.max(bare.cpu, 1e-6)).toFixed(2)})`,
+          target: '< 1%',
+          ok: share < 1,
+        },
+      ];
+    },
+  },
+  {
+    name: 'measure.accuracy',
+    async run() {
+      if (!hyperfineAvailable()) {
+        return [{ section: this.name, figure: 'hyperfine', value: 'not installed (apt-get install -y hyperfine)', target: 'installed', ok: false }];
+      }
+      const rows = [];
+      for (const [label, argv] of [
+        ['sleep 0.5', ['sleep', '0.5']],
+        ['node CPU loop', CPU_CMD],
+      ]) {
+        const hf = [];
+        const ours = [];
+        // Interleaved rounds: load from other work on the machine drifts; both tools see the same drift.
+        for (let round = 0; round < 3; round++) {
+          hf.push(...hyperfineMean(argv, 5));
+          for (let i = 0; i < 5; i++) ours.push((await core.measureIteration(argv, ITER_OPTS)).execution_time);
+        }
+        const diff = ((mean(ours) - mean(hf)) / mean(hf)) * 100;
+        rows.push({ section: this.name, figure: `${label}: hyperfine -N mean (15 runs)`, value: `${(mean(hf) * 1000).toFixed(2)} ms` });
+        rows.push({ section: this.name, figure: `${label}: lanebench mean execution_time (15)`, value: `${(mean(ours) * 1000).toFixed(2)} ms` });
+        rows.push({ section: this.name, figure: `${label}: difference`, value: pct(diff), target: 'within ±1%', ok: Math.abs(diff) <= 1 });
+      }
+      return rows;
+    },
+  },
+];
+
+const only = process.argv.slice(2);
+const rows = [];
+console.log(`lanebench bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+for (const s of SECTIONS) {
+  if (only.length > 0 && !only.some((o) => s.name === o || s.name.startsWith(`${o}.`))) continue;
+  process.stdout.write(`running ${s.name} …\n`);
+  try {
+    rows.push(...(await s.run()));
+  } catch (err) {
+    rows.push({ section: s.name, figure: 'error', value: String(err?.message ?? err), target: 'runs', ok: false });
+  }
+}
+
+const cols = ['section', 'figure', 'value', 'target', 'ok'];
+const cell = (r, c) => (c === 'ok' ? (r.target === undefined ? '' : r.ok ? 'yes' : 'NO') : String(r[c] ?? ''));
+const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
+const line = (vals) => vals.map((v, i) => v.padEnd(widths[i])).join(' | ');
+console.log(`\n${line(cols)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}`);
+for (const r of rows) console.log(line(cols.map((c) => cell(r, c))));
+console.log(`\nload at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+process.exitCode = rows.some((r) => r.target !== undefined && !r.ok) ? 1 : 0;

@@ -1,0 +1,145 @@
+/**
+ * @lanebench/vitest end to end, once per supported Vitest major: a fresh ESM project installs the
+ * packed packages and the real Vitest from npm (one install per major), then runs
+ * `npx vitest bench --run` / `npx vitest run` in scenario directories copied from
+ * test/fixtures/vitest (each its own Vitest root with its own output directory).
+ *
+ * Vitest 5 declares Node ^22.12; on Node 20 its reporter crashes while printing failed tests
+ * (Map.groupBy), so the Vitest 5 project also installs the npm package `node@22`, which `npx`
+ * puts first on PATH for the Vitest bin.
+ */
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SpawnSyncReturns } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_KEYS, type HistoryFile, type Run } from '../packages/core/src/types.js';
+import { createProject, REPO_ROOT, type Project } from './helpers/project.js';
+
+const FIXTURES = join(REPO_ROOT, 'test/fixtures/vitest');
+
+const majors = [
+  { major: 4, dependencies: { vitest: '4.1.12' } },
+  { major: 5, dependencies: { vitest: '5.1.2', node: '22' } },
+] as const;
+
+describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ major, dependencies }) => {
+  let project: Project;
+
+  beforeAll(() => {
+    project = createProject({ name: `vitest${major}`, lanebench: ['vitest'], dependencies: { ...dependencies } });
+  });
+
+  /** Copies a scenario into the project (fresh output directory) and runs Vitest in it. */
+  function vitest(scenario: string, args: string[], env: NodeJS.ProcessEnv = {}): { res: SpawnSyncReturns<string>; output: string } {
+    rmSync(join(project.dir, scenario), { recursive: true, force: true });
+    cpSync(join(FIXTURES, scenario), join(project.dir, scenario), { recursive: true });
+    const res = project.run('npx', ['vitest', ...args], { env, cwd: scenario, timeoutMs: 240_000 });
+    return { res, output: `${res.stdout}\n${res.stderr}` };
+  }
+
+  function history(scenario: string): HistoryFile {
+    return JSON.parse(project.read(`${scenario}/out/metrics.json`)) as HistoryFile;
+  }
+
+  function byWorkflow(runs: Run[]): Map<string, Run> {
+    return new Map(runs.map((r) => [r.workflow, r]));
+  }
+
+  it('a compliant lane exits 0 and records every metric of every iteration', () => {
+    const { res, output } = vitest('compliant', ['bench', '--run']);
+    expect(res.status, output).toBe(0);
+    const runs = byWorkflow(history('compliant').runs);
+    expect([...runs.keys()].sort()).toEqual(['build site', 'spawn tree']);
+    for (const run of runs.values()) {
+      expect(run.lane).toBe('docs');
+      expect(run.status, output).toBe('completed');
+      expect(run.sla.compliant).toBe(true);
+      // iterations come from lanebench.config.ts, outputDir from the plugin options
+      expect(run.iterations).toHaveLength(3);
+      expect(run.iterations_requested).toBe(3);
+      expect(run.runner).toEqual({ name: 'vitest', version: dependencies.vitest });
+      expect(run.file).toBe('docs.bench.ts');
+      for (const it of run.iterations) {
+        for (const key of METRIC_KEYS) expect(typeof it[key], `${run.workflow} #${it.index} ${key}`).toBe('number');
+        expect(it.status).toBe('passed');
+        expect(it.execution_time).toBeGreaterThanOrEqual(0.19);
+      }
+      for (const key of METRIC_KEYS) expect(run.metrics_analysis[key]?.samples).toBe(3);
+    }
+    expect(runs.get('spawn tree')!.iterations[0]!.custom.pages).toBe(42);
+    // every report, the per-lane summary and live progress lines
+    for (const file of ['junit.xml', 'performance_dashboard.html', 'performance_metrics.csv', 'summary.md']) {
+      expect(project.exists(`compliant/out/${file}`), file).toBe(true);
+    }
+    expect(project.exists('compliant/not-used')).toBe(false);
+    expect(output).toMatch(/docs › build site: iteration 3\/3 passed \d+\.\d+s/);
+    expect(output).toContain('docs');
+  });
+
+  it('a lane whose p95 exceeds its limit exits 1 and names execution_time_p95 in the output and JUnit', () => {
+    const { res, output } = vitest('breach', ['bench', '--run']);
+    expect(res.status, output).toBe(1);
+    expect(output).toContain('execution_time_p95');
+    expect(output).toContain('SLA not met');
+    const [run] = history('breach').runs;
+    expect(run?.sla.compliant).toBe(false);
+    expect(run?.sla.violations.map((v) => v.name)).toContain('execution_time_p95');
+    expect(project.read('breach/out/junit.xml')).toContain('execution_time_p95');
+  });
+
+  it('a workflow that throws fails its own test; the lane\'s other workflows still run and are recorded', () => {
+    const { res, output } = vitest('crash', ['bench', '--run']);
+    expect(res.status, output).toBe(1);
+    expect(output).toContain('docs generator exploded');
+    expect(output).toMatch(/FAIL .*\[docs\] crashes/);
+    expect(output).not.toMatch(/FAIL .*\[docs\] (before|after) crash/);
+    const runs = byWorkflow(history('crash').runs);
+    expect(runs.get('crashes')?.status).toBe('failed');
+    expect(runs.get('before crash')?.status).toBe('completed');
+    expect(runs.get('after crash')?.status).toBe('completed');
+  });
+
+  it('LANEBENCH_LANE=heavy runs only the heavy lane and reports the others as skipped', () => {
+    const { res, output } = vitest('select', ['bench', '--run'], { LANEBENCH_LANE: 'heavy' });
+    expect(res.status, output).toBe(0);
+    const runs = history('select').runs;
+    expect(runs.map((r) => `${r.lane}/${r.workflow}`)).toEqual(['heavy/integration']);
+    expect(runs[0]?.iterations).toHaveLength(3);
+    expect(output).toMatch(/skipped|skip/i);
+    expect(output).not.toContain('docs › build site: iteration');
+  });
+
+  it("Vitest projects per lane: --project 'heavy*' runs one lane; one reporter for all projects", () => {
+    const { res, output } = vitest('projects', ['bench', '--run', '--project', 'heavy*']);
+    expect(res.status, output).toBe(0);
+    expect(history('projects').runs.map((r) => `${r.lane}/${r.workflow}`)).toEqual(['heavy/integration']);
+    const all = vitest('projects', ['bench', '--run']);
+    expect(all.res.status, all.output).toBe(0);
+    expect(history('projects').runs.map((r) => `${r.lane}/${r.workflow}`).sort()).toEqual(['docs/build site', 'heavy/integration']);
+    // the plugin is evaluated once per project, the summary is printed once
+    expect(all.output.match(/^lanebench \d+ runs?/gm)).toHaveLength(1);
+  });
+
+  it('toMeetSla in a `vitest run` suite passes and fails as its thresholds say', () => {
+    const pass = vitest('matcher', ['run', 'pass']);
+    expect(pass.res.status, pass.output).toBe(0);
+    const fail = vitest('matcher', ['run', 'fail']);
+    expect(fail.res.status, fail.output).toBe(1);
+    expect(fail.output).toContain('misses a tight SLA');
+    expect(fail.output).toMatch(/execution_time p95: .* threshold < /);
+    // measure() runs are recorded, with the SLA the test asserted
+    const [run] = history('matcher').runs;
+    expect(run?.workflow).toBe('sleepy');
+    expect(run?.sla.violations.map((v) => v.name)).toEqual(['execution_time_p95']);
+  });
+
+  it(`Vitest's own bench API is measured too (Vitest ${major} style)`, () => {
+    const { res, output } = vitest('native', ['bench', '--run', `v${major}`]);
+    expect(res.status, output).toBe(0);
+    const [run] = history('native').runs;
+    expect(run?.workflow).toBe('sleep 50ms');
+    expect(run?.iterations).toHaveLength(2);
+    // Vitest 5: `expect(result).toMeetSla('docs')` names the lane of an unlabelled bench
+    expect(run?.lane).toBe(major === 5 ? 'docs' : 'adhoc');
+  });
+});
