@@ -22,7 +22,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href);
 
 const NODE = process.execPath;
-const CPU_CMD = [NODE, '-e', 'let x = 0; for (let i = 0; i < 4e8; i++) x += i; if (x < 0) console.log(x)'];
+const CPU_CMD = [NODE, '-e', 'let x = 0; for (let i = 0; i < 3e8; i++) x += i; if (x < 0) console.log(x)'];
 const ITER_OPTS = { timeout_s: 120, sampleIntervalMs: 50, iteration: 1, lane: 'bench', workflow: 'bench' };
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -151,6 +151,8 @@ const SECTIONS = [
 ];
 
 const only = process.argv.slice(2);
+// Warm-up: first-use costs (module init, JIT) belong to no section.
+await core.measureIteration(['true'], ITER_OPTS);
 const rows = [];
 console.log(`lanebench bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 for (const s of SECTIONS) {

@@ -146,12 +146,25 @@ async function main() {
     'summary.md': 'Markdown job summary',
   };
   const files = existsSync(OUT) ? readdirSync(OUT).filter((f) => statSync(join(OUT, f)).isFile()).sort() : [];
-  for (const f of [...expected.filter((e) => files.includes(e)), ...files.filter((f) => !expected.includes(f))]) {
+  const ordered = [...expected.filter((e) => files.includes(e)), ...files.filter((f) => !expected.includes(f))];
+  const width = Math.max(0, ...ordered.map((f) => join(OUT, f).length));
+  for (const f of ordered) {
     const p = join(OUT, f);
     const kb = (statSync(p).size / 1024).toFixed(1).padStart(8);
-    console.log(`  ${p}  ${kb} KB  ${describe[f] ?? ''}`);
+    console.log(`  ${p.padEnd(width)} ${kb} KB  ${describe[f] ?? ''}`);
   }
-  console.log(`\nNext: node packages/cli/dist/cli.js analyze | validate-sla --lane docs | optimize --lane heavy | trends --lane docs --metric execution_time`);
+  // `pnpm exec lanebench` works once the root package depends on the CLI; the built file always does.
+  const lb = localBin(ROOT, 'lanebench') ? 'pnpm exec lanebench' : 'node packages/cli/dist/cli.js';
+  console.log(`\n${bold('Next')} (from the repository root):`);
+  for (const cmd of [
+    `${lb} analyze`,
+    `${lb} validate-sla --lane docs`,
+    `${lb} optimize --lane heavy`,
+    `${lb} trends --lane docs --metric execution_time`,
+    'pnpm demo   # again: the history grows and regressions are checked against earlier runs',
+  ]) {
+    console.log(`  ${cmd}`);
+  }
   const total = ((Date.now() - started) / 1000).toFixed(0);
   if (failures.length) {
     console.error(red(`\n✗ demo finished in ${total} s with failures: ${failures.join('; ')}`));

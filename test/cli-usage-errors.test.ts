@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { busyCommand, lanebench, recordRuns, tempDir, writeFile } from './cli-helpers.js';
 
@@ -71,6 +73,9 @@ describe('usage errors exit 2 with a message naming the value', () => {
     expect(r.stderr).toMatch(/metrics\.json/);
     const run = lanebench(d, ['run', '--lane', 'docs', '--iterations', '1', '--', 'true']);
     expect(run.code).toBe(2);
+    // refused before measuring anything
+    expect(run.stderr).not.toMatch(/iteration 1\/1/);
+    expect(readFileSync(join(d, '.benchmark_results', 'metrics.json'), 'utf8')).toBe('{ not json');
   });
 });
 

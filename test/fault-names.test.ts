@@ -127,11 +127,11 @@ describe('hostile names in every report', () => {
         await page.goto(pathToFileURL(join(dir, 'performance_dashboard.html')).href, { waitUntil: 'load' });
         await page.waitForTimeout(500);
         // hover everything, in case a handler was injected
-        await page.evaluate(() => document.querySelectorAll('*').forEach((e) => e.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }))));
-        const found = await page.evaluate(() => ({
-          injected: document.querySelectorAll('img[onerror], svg[onload], [onmouseover]').length,
-          text: document.body.innerText,
-        }));
+        // (browser code as strings: the repo's tsconfig has no DOM types)
+        await page.evaluate("document.querySelectorAll('*').forEach((e) => e.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })))");
+        const found = (await page.evaluate(
+          "({ injected: document.querySelectorAll('img[onerror], svg[onload], [onmouseover]').length, text: document.body.innerText })",
+        )) as { injected: number; text: string };
         expect(dialogs).toEqual([]);
         expect(found.injected).toBe(0);
         expect(found.text).toContain('<script>alert("xss-1")</script>');

@@ -26,7 +26,7 @@ interface JestJson {
 let project: Project;
 
 beforeAll(() => {
-  project = createProject({ name: 'jest', lanebench: ['jest'], dependencies: { jest: '30.5.2' }, type: 'commonjs' });
+  project = createProject({ name: 'jest', lanebench: ['jest'], dependencies: { jest: '30.5.2', '@types/jest': '30.0.0' }, type: 'commonjs' });
   cpSync(join(REPO_ROOT, 'test/fixtures/jest'), project.dir, { recursive: true });
 });
 
@@ -64,6 +64,10 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     expect(tests.get('[tight] crashing build')!.failureMessages.join('\n')).toContain('build exploded');
     expect(status('[tight] instant check')).toBe('passed');
     expect(status('ordinary test next to workflows')).toBe('passed');
+    // warnings fail only in strict mode
+    expect(status('[tight] strict warning')).toBe('failed');
+    expect(tests.get('[tight] strict warning')!.failureMessages.join('\n')).toMatch(/strict mode[\s\S]*execution_time_mean/);
+    expect(status('[tight] lenient warning')).toBe('passed');
 
     // Jest's own output names the violation; progress lines come from the workers
     expect(output).toContain('execution_time_p95');
@@ -86,7 +90,7 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     const h = history('out-all');
     const byName = new Map(h.runs.map((r) => [r.workflow, r]));
     expect([...byName.keys()].sort()).toEqual(
-      ['crashing build', 'custom metric', 'in-test measure', 'instant check', 'shell command', 'slow build', 'spawn tree'].sort(),
+      ['crashing build', 'custom metric', 'in-test measure', 'instant check', 'lenient warning', 'shell command', 'slow build', 'spawn tree', 'strict warning'].sort(),
     );
     for (const run of h.runs) {
       expect(run.runner.name).toBe('jest');
@@ -125,6 +129,25 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     expect(runs.slice(before).every((r) => r.lane === 'quick')).toBe(true);
   });
 
+  it('a configuration error fails every workflow with its message, and the run', () => {
+    const { res, output } = jest(['--config', 'jest.bad.config.js', '--selectProjects', 'quick', '--json', '--outputFile=bad.json']);
+    expect(res.status, output).toBe(1);
+    const tests = results('bad.json');
+    const failed = tests.get('[quick] shell command')!;
+    expect(failed.status).toBe('failed');
+    expect(failed.failureMessages.join('\n')).toMatch(/lanebench configuration error: .*iterations/);
+    expect(project.exists('out-bad/metrics.json')).toBe(false);
+  });
+
+  it('types: toMeetSla and the API type-check with @jest/globals and with @types/jest', () => {
+    const tsc = join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
+    for (const f of ['globals', 'ambient']) project.write(`types/${f}.ts`, project.read(`types/${f}.ts.txt`));
+    for (const config of ['types/tsconfig.globals.json', 'types/tsconfig.ambient.json']) {
+      const res = project.run(tsc, ['-p', config]);
+      expect(res.status, `${config}\n${res.stdout}${res.stderr}`).toBe(0);
+    }
+  });
+
   it('runJest() drives Jest for one lane with CLI overrides (what `lanebench run --lane` uses)', () => {
     const script = `
       const { runJest } = require('@lanebench/jest');
@@ -134,7 +157,7 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     const res = project.run('node', ['-e', script], { timeoutMs: 240_000 });
     const output = `${res.stdout}\n${res.stderr}`;
     expect(res.status, output).toBe(1);
-    expect(output).toContain('RESULT {"exitCode":1,"failed":2}');
+    expect(output).toContain('RESULT {"exitCode":1,"failed":3}');
     expect(output).toContain('Running one project: tight');
     const runs = history('out-runjest').runs;
     expect(new Set(runs.map((r) => r.lane))).toEqual(new Set(['tight']));

@@ -30,9 +30,16 @@ describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ maj
   });
 
   /** Copies a scenario into the project (fresh output directory) and runs Vitest in it. */
-  function vitest(scenario: string, args: string[], env: NodeJS.ProcessEnv = {}): { res: SpawnSyncReturns<string>; output: string } {
-    rmSync(join(project.dir, scenario), { recursive: true, force: true });
-    cpSync(join(FIXTURES, scenario), join(project.dir, scenario), { recursive: true });
+  function vitest(
+    scenario: string,
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+    opts: { fresh?: boolean } = {},
+  ): { res: SpawnSyncReturns<string>; output: string } {
+    if (opts.fresh !== false) {
+      rmSync(join(project.dir, scenario), { recursive: true, force: true });
+      cpSync(join(FIXTURES, scenario), join(project.dir, scenario), { recursive: true });
+    }
     const res = project.run('npx', ['vitest', ...args], { env, cwd: scenario, timeoutMs: 240_000 });
     return { res, output: `${res.stdout}\n${res.stderr}` };
   }
@@ -76,6 +83,14 @@ describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ maj
     expect(output).toContain('docs');
   });
 
+  it('a corrupt history fails the run with a clear message and is left untouched', () => {
+    project.write('compliant/out/metrics.json', '{ not json');
+    const { res, output } = vitest('compliant', ['bench', '--run'], {}, { fresh: false });
+    expect(res.status, output).toBe(1);
+    expect(output).toMatch(/\[lanebench\] could not publish results to .*metrics\.json is not valid JSON/s);
+    expect(project.read('compliant/out/metrics.json')).toBe('{ not json');
+  });
+
   it('a lane whose p95 exceeds its limit exits 1 and names execution_time_p95 in the output and JUnit', () => {
     const { res, output } = vitest('breach', ['bench', '--run']);
     expect(res.status, output).toBe(1);
@@ -99,6 +114,22 @@ describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ maj
     expect(runs.get('after crash')?.status).toBe('completed');
   });
 
+  it('warnings are printed and pass, strict mode fails on them; a hung workflow is stopped at its per-iteration timeout', () => {
+    const { res, output } = vitest('strict', ['bench', '--run']);
+    expect(res.status, output).toBe(1);
+    expect(output).toMatch(/docs › lenient: SLA warnings\n\s+- execution_time_mean: .*\(warning\)/);
+    expect(output).toMatch(/FAIL .*\[docs\] strict/);
+    expect(output).toContain('SLA warnings in strict mode');
+    expect(output).not.toMatch(/FAIL .*\[docs\] lenient/);
+    expect(output).toMatch(/FAIL .*\[docs\] hangs/);
+    const runs = byWorkflow(history('strict').runs);
+    expect(runs.get('lenient')?.sla).toMatchObject({ compliant: true, passed: true });
+    expect(runs.get('strict')?.sla).toMatchObject({ compliant: true, passed: false });
+    expect(runs.get('hangs')?.status).toBe('timeout');
+    // killed at its 1 s timeout, not after `sleep 30` or Vitest's own test timeout
+    expect(runs.get('hangs')!.duration_s).toBeLessThan(10);
+  });
+
   it('LANEBENCH_LANE=heavy runs only the heavy lane and reports the others as skipped', () => {
     const { res, output } = vitest('select', ['bench', '--run'], { LANEBENCH_LANE: 'heavy' });
     expect(res.status, output).toBe(0);
@@ -110,14 +141,19 @@ describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ maj
   });
 
   it("Vitest projects per lane: --project 'heavy*' runs one lane; one reporter for all projects", () => {
+    const lanesIn = (file: string) => (JSON.parse(project.read(file)) as HistoryFile).runs.map((r) => `${r.lane}/${r.workflow}`);
     const { res, output } = vitest('projects', ['bench', '--run', '--project', 'heavy*']);
     expect(res.status, output).toBe(0);
-    expect(history('projects').runs.map((r) => `${r.lane}/${r.workflow}`)).toEqual(['heavy/integration']);
+    // the heavy workflow has its own output directory (workflow option outputDir)
+    expect(lanesIn('projects/out-heavy/metrics.json')).toEqual(['heavy/integration']);
+    expect(project.exists('projects/out-heavy/junit.xml')).toBe(true);
+    expect(project.exists('projects/out/metrics.json')).toBe(false);
     const all = vitest('projects', ['bench', '--run']);
     expect(all.res.status, all.output).toBe(0);
-    expect(history('projects').runs.map((r) => `${r.lane}/${r.workflow}`).sort()).toEqual(['docs/build site', 'heavy/integration']);
-    // the plugin is evaluated once per project, the summary is printed once
-    expect(all.output.match(/^lanebench \d+ runs?/gm)).toHaveLength(1);
+    expect(lanesIn('projects/out/metrics.json')).toEqual(['docs/build site']);
+    expect(lanesIn('projects/out-heavy/metrics.json')).toEqual(['heavy/integration']);
+    // the plugin is evaluated once per project, yet each run is published once
+    expect(all.output.match(/^lanebench 1 run in 1 lane/gm)).toHaveLength(2);
   });
 
   it('toMeetSla in a `vitest run` suite passes and fails as its thresholds say', () => {

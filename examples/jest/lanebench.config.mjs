@@ -1,10 +1,12 @@
-// lanebench configuration of this example, read by the Vitest plugin, the Jest reporter and the
-// `lanebench` CLI alike. The SLAs are sized for the demo workloads on a 2-core machine, with wide
-// margins because shared CI machines are noisy; the defaults of SPEC §3 (docs: 300 s mean, …)
-// are meant for real lanes.
+// lanebench configuration of this example, read by the Jest reporter and the `lanebench` CLI alike
+// (the Vitest example has the same file with the default runner). The SLAs are sized for the demo
+// workloads on a 2-core machine, with wide margins because shared CI machines are noisy; the
+// defaults of SPEC §3 (docs: 300 s mean, …) are meant for real lanes.
 import { defineConfig } from '@lanebench/core';
 
 export default defineConfig({
+  // `lanebench run --lane <lane>` drives this runner (the Vitest example leaves the default, 'vitest')
+  runner: 'jest',
   // Both examples write to the repository root, so one dashboard shows every lane of both runners.
   outputDir: '../../.benchmark_results',
   lanes: {

@@ -81,6 +81,8 @@ export class LanebenchReporter {
     } finally {
       this.cleanup();
       process.removeListener('exit', this.cleanup);
+      // runJest may start Jest again in this process; do not point it at a removed directory.
+      if (process.env[SIDECAR_ENV] === this.dir) delete process.env[SIDECAR_ENV];
     }
   }
 

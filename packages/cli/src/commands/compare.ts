@@ -2,7 +2,7 @@
  * `lanebench compare <baseline> <candidate>`: two run ids, git refs or history files side by side
  * per lane/workflow/metric, with change %, Mann-Whitney p-value and whether the environments match.
  */
-import { compareRuns, type Comparison, type Run } from '@lanebench/core';
+import { compareRuns, METRIC_UNITS, type Comparison, type Run } from '@lanebench/core';
 import { resolveSide, type Side } from '../lib/compare-side.js';
 import { loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
@@ -21,6 +21,12 @@ function fingerprints(runs: readonly Run[]): string[] {
 function describeEnv(runs: readonly Run[]): string {
   const envs = [...new Map(runs.map((r) => [r.env?.fingerprint, r.env])).values()];
   return envs.map((e) => (e ? `${e.cpu_model} ×${e.logical_cores}, ${e.os} ${e.arch}, node ${e.node_version}` : 'unknown')).join(' | ');
+}
+
+/** `execution_time (s)`: the metric with its stored unit (custom metrics: their recorded unit). */
+function unitLabel(metric: string, runs: readonly Run[]): string {
+  const unit = (METRIC_UNITS as Record<string, string>)[metric] ?? runs.find((r) => r.custom_units?.[metric])?.custom_units[metric];
+  return unit ? `${metric} (${unit})` : metric;
 }
 
 function significance(c: Comparison): string {
@@ -78,7 +84,7 @@ export async function compareAction(baselineArg: string, candidateArg: string, o
     const tableRows = [
       ['metric', 'baseline', 'candidate', 'change', 'p-value', 'significance'],
       ...mine.map((r) => [
-        r.metric,
+        unitLabel(r.metric, [...baseline.runs, ...candidate.runs]),
         `${num(r.baseline.mean)} (n=${r.baseline.samples})`,
         `${num(r.candidate.mean)} (n=${r.candidate.samples})`,
         r.change_pct === null ? '—' : `${r.change_pct >= 0 ? '+' : ''}${r.change_pct.toFixed(1)}%`,

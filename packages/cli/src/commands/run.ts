@@ -6,7 +6,7 @@
  * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
  * the runs, and we summarise the runs it added to the history.
  */
-import { readHistory, renderConsoleSummary, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import { readHistory, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
 import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colorEnabled, colors, err, isCI, out } from '../lib/output.js';
@@ -124,19 +124,27 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
       } and that workflow files of lane '${opts.lane}' exist`,
     );
   }
-  out(renderConsoleSummary(added, { color: colorEnabled() }));
+  // the runner's lanebench reporter already printed the full summary (publishRuns); close with the verdict
+  const bad = added.filter((r) => !r.sla.passed || r.status === 'failed' || r.status === 'timeout');
+  const c = colors();
+  out(
+    `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
+      (bad.length === 0 ? c.green('all passed') : c.red(`${bad.length} failed or not compliant (${bad.map((r) => r.workflow).join(', ')})`)),
+  );
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
   );
   const lines = regressionLines(regressions);
   if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
   let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
-  if (added.some((r) => !r.sla.passed || r.status === 'failed' || r.status === 'timeout')) code = EXIT_FAILURE;
+  if (bad.length > 0) code = EXIT_FAILURE;
   if (opts.failOnRegression && hasRegression(regressions)) code = EXIT_FAILURE;
   return code;
 }
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
+  // a corrupt or newer history stops the run before anything is measured (exit 2)
+  await readHistory(ctx.historyFile);
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }

@@ -4,8 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, readHistory, type ResolvedConfig, type Run } from '@lanebench/core';
+import { loadConfig, readHistory, resolveConfig, type ResolvedConfig, type Run } from '@lanebench/core';
 import { UsageError } from './errors.js';
+import { loadTsConfigWithVite, tsConfigFile } from './ts-config.js';
 
 export interface CommonOptions {
   outputDir?: string;
@@ -24,9 +25,22 @@ export async function loadContext(opts: CommonOptions, cwd = process.cwd()): Pro
   if (opts.config !== undefined && !existsSync(resolve(cwd, opts.config))) {
     throw new UsageError(`--config: file '${opts.config}' does not exist (resolved to ${resolve(cwd, opts.config)})`);
   }
-  const loaded = await loadConfig({ root: cwd, ...(opts.config ? { configFile: resolve(cwd, opts.config) } : {}) });
+  const loaded = await loadProjectConfig(cwd, opts.config);
   const config: ResolvedConfig = opts.outputDir ? { ...loaded, outputDir: resolve(cwd, opts.outputDir) } : loaded;
   return { cwd, config, historyFile: join(config.outputDir, HISTORY_FILE) };
+}
+
+/** core loadConfig, with a fallback for lanebench.config.ts on runtimes that cannot import TypeScript. */
+async function loadProjectConfig(cwd: string, explicit?: string): Promise<ResolvedConfig> {
+  try {
+    return await loadConfig({ root: cwd, ...(explicit ? { configFile: resolve(cwd, explicit) } : {}) });
+  } catch (e) {
+    const tsFile = tsConfigFile(cwd, explicit);
+    if (!tsFile || !(e instanceof Error) || e.name !== 'ConfigError' || !/cannot load TypeScript/.test(e.message)) throw e;
+    const raw = await loadTsConfigWithVite(tsFile, cwd);
+    if (raw === null) throw e;
+    return { ...resolveConfig(raw, { root: cwd }), configFile: tsFile };
+  }
 }
 
 export async function loadRuns(ctx: Context): Promise<Run[]> {

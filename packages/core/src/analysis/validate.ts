@@ -31,10 +31,9 @@ export interface LaneValidation {
   violations: Array<Violation & { workflow: string }>;
 }
 
-/** Pools several runs of one workflow into one run-shaped sample (first run's metadata). */
+/** Pools runs of one workflow into one run-shaped sample (latest run's metadata), stats recomputed from the iterations. */
 function pooled(runs: Run[]): Run {
   const last = runs[runs.length - 1]!;
-  if (runs.length === 1) return last;
   const iterations = runs.flatMap((r) => r.iterations ?? []);
   return {
     ...last,

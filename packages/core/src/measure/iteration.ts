@@ -116,7 +116,7 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
         known,
         onSpawn: (rec) => {
           spawns.push(rec);
-          if (portable && rec.pid !== undefined) portable.addRoot(rec.pid);
+          if (rec.pid !== undefined) (procSampler ?? portable)?.addRoot(rec.pid);
         },
       });
     },

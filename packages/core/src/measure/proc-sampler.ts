@@ -1,37 +1,28 @@
 /**
  * Linux sampler of the process tree of one iteration.
  *
- * The tree is every descendant of this process that did not exist when the iteration started (so a workflow's
- * children are found whether they were spawned through ctx.exec or directly), plus, for in-process workflows,
- * this process itself. Each sample walks /proc/<pid>/task/<tid>/children from here, reads stat (CPU, RSS),
- * status (VmHWM) and io of every process, and re-reads processes seen before that the walk no longer reaches
- * (their parent died and they were re-parented to init): such "orphans" keep being measured, and since their CPU
- * and I/O will never reach our cutime/io when they exit, their last readings are added to the kernel totals.
+ * The tree is every process spawned through ctx.exec (registered as roots) and their descendants; for in-process
+ * workflows also this process and its children that did not exist when the iteration started (found by a scan of our
+ * threads every few samples, so that children spawned without ctx.exec count too).
+ * Each sample walks /proc/<pid>/task/<tid>/children, reads stat (CPU, RSS) and status (VmHWM) of every process, and
+ * re-reads processes seen before that the walk no longer reaches (their parent died and they were re-parented to
+ * init): such orphans keep being measured, and since their CPU and I/O will never reach our cutime/io when they
+ * exit, their last readings (io is read for orphans only) are added to the kernel totals.
  *
  * Processes are keyed by (pid, starttime) so that a reused pid is never mistaken for a process seen before.
  * Limits: a process that lives and dies between two samples is missed by memory (its CPU and I/O are still counted
  * by kernel accounting when it is reaped); VmHWM can only be read while a process is alive, which is why the first
- * 0.5 s are sampled every 10 ms.
+ * 0.3 s are sampled every 10 ms.
+ *
+ * Cost: a timer wake-up plus ~4 small /proc reads per process per sample (measured by scripts/bench.mjs).
  */
 import type { TimelinePoint } from '../types.js';
-import {
-  clkTck,
-  pageSize,
-  readChildren,
-  readHwmBytes,
-  readIo,
-  readOwnThreadChildren,
-  readStat,
-  readThreadChildren,
-  readTids,
-  type ProcStat,
-} from './procfs.js';
+import { clkTck, pageSize, readChildren, readHwmBytes, readIo, readStat, readThreadChildren, readTids, type ProcStat } from './procfs.js';
 
 export interface TrackedProcess {
   pid: number;
   starttime: number;
   ppid: number;
-  pgrp: number;
   /** last readings, clock ticks */
   utime: number;
   stime: number;
@@ -40,9 +31,10 @@ export interface TrackedProcess {
   rssBytes: number;
   /** highest VmHWM read while it was alive, bytes */
   hwmBytes: number;
+  /** last /proc/<pid>/io readings (read once the process is orphaned) */
   readBytes: number;
   writeBytes: number;
-  /** reached only by re-reading it: its parent chain no longer leads to us, so the kernel will not give us its CPU */
+  /** its parent is neither us nor a live member of the tree, so the kernel will not give us its CPU and I/O */
   orphaned: boolean;
   alive: boolean;
 }
@@ -73,13 +65,24 @@ export interface ProcSamplerResult {
 }
 
 const keyOf = (pid: number, starttime: number): string => `${pid}:${starttime}`;
+/**
+ * In-process workflows may spawn children without ctx.exec: every SELF_SCAN_EVERY samples the main thread's children
+ * are listed (child_process.spawn runs on the JS thread), every SELF_FULL_SCAN_EVERY samples those of all our threads
+ * (worker threads). Listing all ~11 threads of a Node process every sample would be most of the sampler's cost.
+ */
+const SELF_SCAN_EVERY = 5;
+const SELF_FULL_SCAN_EVERY = 25;
 
 export class ProcTreeSampler {
   private readonly opts: Required<ProcSamplerOptions>;
   private readonly preexisting = new Set<string>();
+  /** pid → starttime of the processes spawned by ctx.exec */
+  private readonly roots = new Map<number, number>();
   private readonly procs = new Map<string, TrackedProcess>();
   private readonly timeline: TimelinePoint[] = [];
   private readonly cores: number;
+  private readonly page = pageSize();
+  private readonly tck = clkTck();
   private timer: NodeJS.Timeout | undefined;
   private t0 = 0;
   private lastT = 0;
@@ -87,32 +90,49 @@ export class ProcTreeSampler {
   private peakRssSum = 0;
   private samples = 0;
   private selfCpuBase = 0;
+  /** our cutime+cstime (ticks) at the last read; it only changes when a child is reaped */
+  private selfChildTicks = 0;
+  private cpuUsageBase: NodeJS.CpuUsage = { user: 0, system: 0 };
+  /** smoothed wall time of one sample, ms: keeps the sampler within its CPU budget on large trees */
+  private sampleCostMs = 0;
   private stopped = false;
 
   constructor(opts: ProcSamplerOptions, cores: number) {
-    this.opts = { fastIntervalMs: 10, fastPhaseMs: 500, ...opts };
+    this.opts = { fastIntervalMs: 10, fastPhaseMs: 300, ...opts };
     this.cores = cores;
   }
 
   /** Remembers which children already exist (not part of the iteration) and takes the first sample. */
   start(): void {
-    for (const pid of selfChildren(true)) {
+    for (const pid of selfChildren()) {
       const s = readStat(pid);
       if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
     }
     const self = readStat('self');
-    this.selfCpuBase = self ? self.cutime + self.cstime + (this.opts.includeSelf ? self.utime + self.stime : 0) : 0;
+    this.selfCpuBase = self ? self.cutime + self.cstime : 0;
+    this.selfChildTicks = this.selfCpuBase;
+    this.cpuUsageBase = process.cpuUsage();
     this.t0 = performance.now();
     this.lastT = this.t0;
-    this.lastCpuTicks = 0;
     this.sample();
     this.schedule();
+  }
+
+  /** A process spawned by ctx.exec: part of the tree from now on, sampled at once. */
+  addRoot(pid: number): void {
+    const s = readStat(pid);
+    if (s) this.roots.set(pid, s.starttime);
   }
 
   private schedule(): void {
     if (this.stopped) return;
     const elapsed = performance.now() - this.t0;
-    const delay = elapsed < this.opts.fastPhaseMs ? Math.min(this.opts.fastIntervalMs, this.opts.intervalMs) : this.opts.intervalMs;
+    // Budget: after the fast phase, sampling may use at most ~1% of one core (a sample of a big tree can take
+    // milliseconds; then the interval stretches rather than the sampler distorting what it measures).
+    const delay =
+      elapsed < this.opts.fastPhaseMs
+        ? Math.min(this.opts.fastIntervalMs, this.opts.intervalMs)
+        : Math.max(this.opts.intervalMs, Math.round(this.sampleCostMs * 100));
     this.timer = setTimeout(() => {
       this.sample();
       this.schedule();
@@ -121,16 +141,16 @@ export class ProcTreeSampler {
     this.timer.unref();
   }
 
-  /** Takes one sample now. Also called by the executor right when the root exits and before killing leftovers. */
+  /** Takes one sample now (also called by the executor when the workload ends, before leftovers are killed). */
   sample(): void {
+    const started = performance.now();
     this.samples++;
-    const page = pageSize();
-    // Every 10th sample (and the first) reads the children of all our threads; otherwise only of the thread
-    // running this code, which is the one that spawns through child_process (reading ~10 threads every time would
-    // double the sampler's cost).
-    const full = this.samples % 10 === 1;
     const seen = new Set<string>();
-    const queue: number[] = selfChildren(full);
+    const queue: number[] = [];
+    if (this.opts.includeSelf && this.samples % SELF_SCAN_EVERY === 1) {
+      const all = this.samples % SELF_FULL_SCAN_EVERY === 1;
+      for (const c of all ? selfChildren() : readThreadChildren('self', process.pid)) queue.push(c);
+    }
     let rssSum = 0;
     let cpuTicks = 0;
 
@@ -144,7 +164,6 @@ export class ProcTreeSampler {
           pid: s.pid,
           starttime: s.starttime,
           ppid: s.ppid,
-          pgrp: s.pgrp,
           utime: 0,
           stime: 0,
           cutime: 0,
@@ -164,19 +183,15 @@ export class ProcTreeSampler {
       p.stime = s.stime;
       p.cutime = s.cutime;
       p.cstime = s.cstime;
-      p.rssBytes = zombie ? 0 : s.rssPages * page;
+      p.rssBytes = zombie ? 0 : s.rssPages * this.page;
       if (!zombie) {
         const hwm = readHwmBytes(s.pid);
         if (hwm !== null && hwm > p.hwmBytes) p.hwmBytes = hwm;
-        const io = readIo(s.pid);
-        if (io) {
-          p.readBytes = io.read_bytes;
-          p.writeBytes = io.write_bytes;
-        }
+        if (p.orphaned) this.readOrphanIo(p);
       }
       rssSum += p.rssBytes;
       cpuTicks += s.utime + s.stime + s.cutime + s.cstime;
-      for (const c of readChildren(s.pid)) queue.push(c);
+      if (!zombie) for (const c of readChildren(s.pid, s.numThreads)) queue.push(c);
     };
 
     const walk = (): void => {
@@ -186,11 +201,18 @@ export class ProcTreeSampler {
         if (s) visit(s);
       }
     };
+    // Roots are checked by starttime: after a root's exit its pid may name an unrelated process.
+    for (const [pid, starttime] of this.roots) {
+      const s = readStat(pid);
+      if (s && s.starttime === starttime) visit(s);
+    }
     walk();
 
     // Processes seen before that the walk did not reach: dead, or alive but re-parented away from us.
+    let vanished = false;
     for (const p of this.procs.values()) {
       if (!p.alive || seen.has(keyOf(p.pid, p.starttime))) continue;
+      vanished = true;
       const s = readStat(p.pid);
       if (s && s.starttime === p.starttime && s.state !== 'Z' && s.state !== 'X') {
         visit(s);
@@ -200,6 +222,7 @@ export class ProcTreeSampler {
         p.rssBytes = 0;
       }
     }
+
     // Orphaned = its parent is neither us nor a live member of the tree (re-parented to init or a subreaper).
     // Only such top-level orphans are flagged: the CPU of their own children still flows into their cutime.
     const livePids = new Set<number>();
@@ -209,33 +232,55 @@ export class ProcTreeSampler {
     }
     for (const k of seen) {
       const p = this.procs.get(k);
-      if (p && p.ppid !== process.pid && !livePids.has(p.ppid)) p.orphaned = true;
+      if (p && !p.orphaned && p.ppid !== process.pid && !livePids.has(p.ppid)) {
+        p.orphaned = true;
+        this.readOrphanIo(p);
+      }
     }
 
-    // CPU consumed so far by the tree: live processes (own + reaped children), plus what the kernel already
-    // handed to us (our cutime; our own CPU for in-process workflows), plus the last readings of dead orphans.
-    const self = readStat('self');
-    if (self) {
-      cpuTicks += self.cutime + self.cstime - this.selfCpuBase;
-      if (this.opts.includeSelf) {
-        cpuTicks += self.utime + self.stime;
-        rssSum += self.rssPages * page;
+    // CPU consumed so far by the tree: live processes (own + reaped children), what the kernel already handed to us
+    // (our cutime; our own CPU for in-process workflows), and the last readings of dead orphans.
+    // Our cutime only changes when a child is reaped, i.e. when a tracked process vanished; in-process workflows
+    // need our RSS every time anyway.
+    if (vanished || this.opts.includeSelf || this.samples === 1) {
+      const self = readStat('self');
+      if (self) {
+        this.selfChildTicks = self.cutime + self.cstime;
+        if (this.opts.includeSelf) rssSum += self.rssPages * this.page;
       }
+    }
+    cpuTicks += this.selfChildTicks - this.selfCpuBase;
+    if (this.opts.includeSelf) {
+      const u = process.cpuUsage(this.cpuUsageBase);
+      cpuTicks += ((u.user + u.system) / 1e6) * this.tck;
     }
     for (const p of this.procs.values()) if (!p.alive && p.orphaned) cpuTicks += p.utime + p.stime + p.cutime + p.cstime;
 
     if (rssSum > this.peakRssSum) this.peakRssSum = rssSum;
     const now = performance.now();
     const dt = (now - this.lastT) / 1000;
-    if (this.samples === 1 || dt > 0.002) {
-      const dCpu = Math.max(0, cpuTicks - this.lastCpuTicks) / clkTck();
+    if (this.samples === 1) {
+      this.timeline.push({ t: 0, cpu: 0, mem: round(rssSum / 1048576, 2) });
+      this.lastCpuTicks = cpuTicks;
+    } else if (dt > 0.002) {
+      const dCpu = Math.max(0, cpuTicks - this.lastCpuTicks) / this.tck;
       this.timeline.push({
         t: round((now - this.t0) / 1000, 3),
-        cpu: this.samples === 1 || dt <= 0 ? 0 : round(Math.min(100, (dCpu / (dt * this.cores)) * 100), 2),
+        cpu: round(Math.min(100, (dCpu / (dt * this.cores)) * 100), 2),
         mem: round(rssSum / 1048576, 2),
       });
       this.lastT = now;
       this.lastCpuTicks = cpuTicks;
+    }
+    const cost = performance.now() - started;
+    this.sampleCostMs = this.samples === 1 ? cost : this.sampleCostMs * 0.8 + cost * 0.2;
+  }
+
+  private readOrphanIo(p: TrackedProcess): void {
+    const io = readIo(p.pid);
+    if (io) {
+      p.readBytes = io.read_bytes;
+      p.writeBytes = io.write_bytes;
     }
   }
 
@@ -244,10 +289,22 @@ export class ProcTreeSampler {
     return [...this.procs.values()].filter((p) => p.alive);
   }
 
+  /**
+   * Leftovers about to be killed: their parents die with them and may never reap them, so their CPU and I/O are
+   * taken from these last readings instead of our cutime.
+   */
+  markLeftoversOrphaned(): void {
+    for (const p of this.procs.values()) {
+      if (p.alive) {
+        p.orphaned = true;
+        this.readOrphanIo(p);
+      }
+    }
+  }
+
   stop(): ProcSamplerResult {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    const tck = clkTck();
     let peakHwm = 0;
     let own = 0;
     let orphanCpu = 0;
@@ -265,8 +322,8 @@ export class ProcTreeSampler {
     return {
       peakRssSumBytes: this.peakRssSum,
       peakHwmBytes: peakHwm,
-      sampledOwnCpuSeconds: own / tck,
-      orphanCpuSeconds: orphanCpu / tck,
+      sampledOwnCpuSeconds: own / this.tck,
+      orphanCpuSeconds: orphanCpu / this.tck,
       orphanReadBytes: orphanRead,
       orphanWriteBytes: orphanWrite,
       processes: [...this.procs.values()],
@@ -274,16 +331,10 @@ export class ProcTreeSampler {
       samples: this.samples,
     };
   }
-
-  /** Marks every still-alive tracked process as orphaned (called for leftovers that are about to be killed). */
-  markLeftoversOrphaned(): void {
-    for (const p of this.procs.values()) if (p.alive) p.orphaned = true;
-  }
 }
 
-/** Children of this process: of every thread, or only of the calling thread. */
-function selfChildren(allThreads: boolean): number[] {
-  if (!allThreads) return readOwnThreadChildren();
+/** Children of every thread of this process. */
+function selfChildren(): number[] {
   const out: number[] = [];
   for (const tid of readTids('self')) for (const c of readThreadChildren('self', tid)) out.push(c);
   return out;

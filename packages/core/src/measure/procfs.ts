@@ -6,7 +6,8 @@
  * (or an empty result) when the process is gone or the file is unreadable: processes exit between any two reads.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 
 /** /proc/<pid>/stat fields we use. CPU times are in clock ticks (see clkTck()), rss in pages. */
 export interface ProcStat {
@@ -22,6 +23,7 @@ export interface ProcStat {
   /** clock ticks after boot; (pid, starttime) identifies a process across pid reuse */
   starttime: number;
   rssPages: number;
+  numThreads: number;
 }
 
 export interface ProcIo {
@@ -68,27 +70,68 @@ export function readProcFile(path: string): string | null {
   }
 }
 
-/** Parses /proc/<pid>/stat. `comm` may contain spaces and parentheses, so fields are split after the last ')'. */
+/**
+ * Parses /proc/<pid>/stat. `comm` may contain spaces and parentheses, so fields are counted after the last ')'.
+ * Scans once and converts only the fields used (this runs for every process at every sample).
+ */
 export function readStat(pid: number | 'self'): ProcStat | null {
   const text = readProcFile(`/proc/${pid}/stat`);
   if (!text) return null;
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  const f = text.slice(close + 2).split(' ');
-  // f[0] is field 3 (state) of proc(5); field N is f[N - 3].
-  const num = (i: number): number => Number(f[i] ?? 0);
-  return {
-    pid: Number(text.slice(0, text.indexOf(' '))),
-    state: f[0] ?? '?',
-    ppid: num(1),
-    pgrp: num(2),
-    utime: num(11),
-    stime: num(12),
-    cutime: num(13),
-    cstime: num(14),
-    starttime: num(19),
-    rssPages: num(21),
+  // Field numbers of proc(5): 3 state, 4 ppid, 5 pgrp, 14 utime, 15 stime, 16 cutime, 17 cstime,
+  // 20 num_threads, 22 starttime, 24 rss.
+  const out: ProcStat = {
+    pid: parseInt(text, 10),
+    state: text.charAt(close + 2),
+    ppid: 0,
+    pgrp: 0,
+    utime: 0,
+    stime: 0,
+    cutime: 0,
+    cstime: 0,
+    starttime: 0,
+    rssPages: 0,
+    numThreads: 0,
   };
+  let field = 3;
+  let pos = close + 2;
+  while (field < 24) {
+    const next = text.indexOf(' ', pos);
+    if (next < 0) return null;
+    pos = next + 1;
+    field++;
+    switch (field) {
+      case 4:
+        out.ppid = parseInt(text.slice(pos, pos + 12), 10);
+        break;
+      case 5:
+        out.pgrp = parseInt(text.slice(pos, pos + 12), 10);
+        break;
+      case 14:
+        out.utime = parseInt(text.slice(pos, pos + 24), 10);
+        break;
+      case 15:
+        out.stime = parseInt(text.slice(pos, pos + 24), 10);
+        break;
+      case 16:
+        out.cutime = parseInt(text.slice(pos, pos + 24), 10);
+        break;
+      case 17:
+        out.cstime = parseInt(text.slice(pos, pos + 24), 10);
+        break;
+      case 20:
+        out.numThreads = parseInt(text.slice(pos, pos + 12), 10);
+        break;
+      case 22:
+        out.starttime = parseInt(text.slice(pos, pos + 24), 10);
+        break;
+      case 24:
+        out.rssPages = parseInt(text.slice(pos, pos + 24), 10);
+        break;
+    }
+  }
+  return out;
 }
 
 /** VmHWM (peak resident set) of a live process, in bytes; null for zombies and kernel threads. */
@@ -113,7 +156,7 @@ export function readIo(pid: number | 'self'): ProcIo | null {
 }
 
 /** Thread ids of a process (empty when it is gone). */
-export function readTids(pid: number | 'self' | 'thread-self'): number[] {
+export function readTids(pid: number | 'self'): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).map(Number);
   } catch {
@@ -130,19 +173,14 @@ export function readThreadChildren(pid: number | 'self', tid: number): number[] 
   return out;
 }
 
-/** Children of every thread of a process. */
-export function readChildren(pid: number): number[] {
+/**
+ * Children of every thread of a process. With `numThreads` 1 (from its stat) the only thread is the process itself,
+ * which saves listing /proc/<pid>/task.
+ */
+export function readChildren(pid: number, numThreads?: number): number[] {
+  if (numThreads === 1) return readThreadChildren(pid, pid);
   const out: number[] = [];
   for (const tid of readTids(pid)) for (const c of readThreadChildren(pid, tid)) out.push(c);
-  return out;
-}
-
-/** Children of the calling thread only (/proc/thread-self), the thread that runs child_process.spawn here. */
-export function readOwnThreadChildren(): number[] {
-  const text = readProcFile('/proc/thread-self/children');
-  if (!text) return [];
-  const out: number[] = [];
-  for (const s of text.split(' ')) if (s.length > 0 && s !== '\n') out.push(Number(s));
   return out;
 }
 
@@ -179,17 +217,52 @@ export function resetSelfHwm(): boolean {
   }
 }
 
+let auxv: Map<number, number> | null | undefined;
+/**
+ * Our ELF auxiliary vector (/proc/self/auxv): the kernel passes AT_CLKTCK and AT_PAGESZ to every process there, so
+ * no `getconf` child is needed (spawning one would cost more CPU than hundreds of samples).
+ */
+function readAuxv(): Map<number, number> | null {
+  if (auxv !== undefined) return auxv;
+  auxv = null;
+  try {
+    const b = readFileSync('/proc/self/auxv');
+    const word = /64/.test(process.arch) || process.arch === 's390x' ? 8 : 4;
+    const le = endianness() === 'LE';
+    const m = new Map<number, number>();
+    for (let off = 0; off + 2 * word <= b.length; off += 2 * word) {
+      const read = (o: number): number =>
+        word === 8 ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : le ? b.readUInt32LE(o) : b.readUInt32BE(o);
+      const type = read(off);
+      if (type === 0) break; // AT_NULL
+      m.set(type, read(off + word));
+    }
+    auxv = m;
+  } catch {
+    /* fall back to getconf */
+  }
+  return auxv;
+}
+
+const AT_PAGESZ = 6;
+const AT_CLKTCK = 17;
+
 let tck: number | undefined;
-/** USER_HZ: the unit of utime/stime in /proc (100 on every mainstream Linux); asked once from getconf. */
+/** USER_HZ: the unit of utime/stime in /proc (100 on every mainstream Linux). */
 export function clkTck(): number {
-  if (tck === undefined) tck = getconfNumber('CLK_TCK', 100);
+  if (tck === undefined) tck = fromAuxv(AT_CLKTCK) ?? getconfNumber('CLK_TCK', 100);
   return tck;
 }
 
 let pagesz: number | undefined;
 export function pageSize(): number {
-  if (pagesz === undefined) pagesz = getconfNumber('PAGESIZE', 4096);
+  if (pagesz === undefined) pagesz = fromAuxv(AT_PAGESZ) ?? getconfNumber('PAGESIZE', 4096);
   return pagesz;
+}
+
+function fromAuxv(type: number): number | undefined {
+  const v = hasProcfs ? readAuxv()?.get(type) : undefined;
+  return v !== undefined && v > 0 ? v : undefined;
 }
 
 function getconfNumber(name: string, fallback: number): number {
