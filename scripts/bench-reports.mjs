@@ -13,7 +13,8 @@
 //                     size of the same command (/usr/bin/time), one process and a two-process tree
 //
 // Synthetic runs (test/fixtures/fault/runs.mjs): 5 iterations with every metric, 20 timeline points
-// per iteration, 3 lanes × 4 workflows, about 11 KB of JSON per run.
+// per iteration (LANEBENCH_BENCH_TIMELINE), 3 lanes × 4 workflows: about 23 KB of metrics.json per run.
+// LANEBENCH_BENCH_SIZES=1000,10000 sets the history sizes.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +28,8 @@ const FIXTURE = join(ROOT, 'test', 'fixtures', 'fault', 'runs.mjs');
 const HEAVY_JOB = join(ROOT, 'examples', 'vitest', 'scripts', 'heavy-job.mjs');
 const NODE = process.execPath;
 const SIZES = (process.env.LANEBENCH_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+// timeline points per synthetic iteration (real runs keep up to 200; 0 = no timelines)
+const TIMELINE = Number(process.env.LANEBENCH_BENCH_TIMELINE ?? 20);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,7 +67,7 @@ async function syntheticHistory(n) {
   const runs = [];
   for (let i = 0; i < n; i++) {
     const lane = ['docs', 'standard', 'heavy'][i % 3];
-    runs.push(makeRun(i, { lane, workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`, iterations: 5, timeline: 20 }));
+    runs.push(makeRun(i, { lane, workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`, iterations: 5, timeline: TIMELINE }));
   }
   const file = join(dir, 'metrics.json');
   writeFileSync(file, `${JSON.stringify({ schema_version: 1, runs }, null, 2)}\n`);
@@ -120,7 +123,11 @@ export const SECTIONS = [
       for (const n of SIZES) {
         const { dir, bytes } = await syntheticHistory(n);
         try {
-          rows.push({ section: this.name, figure: `${n} runs: metrics.json size`, value: `${(bytes / 1048576).toFixed(1)} MB` });
+          rows.push({
+            section: this.name,
+            figure: `${n} runs: metrics.json size (${TIMELINE} timeline points per iteration)`,
+            value: `${(bytes / 1048576).toFixed(1)} MB`,
+          });
           for (const [label, args] of [
             ['lanebench analyze', ['analyze', '--output-dir', dir]],
             ['lanebench report --output-format all', ['report', '--output-format', 'all', '--output-dir', dir]],

@@ -182,7 +182,7 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   if (!controller.signal.aborted) controller.abort(new Error('iteration ended'));
   let leftovers = 0;
   if (procSampler) {
-    procSampler.sample();
+    procSampler.sample(true);
     const alive = procSampler.alive();
     leftovers = alive.length;
     if (alive.length > 0) {

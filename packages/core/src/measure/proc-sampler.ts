@@ -12,12 +12,24 @@
  * Processes are keyed by (pid, starttime) so that a reused pid is never mistaken for a process seen before.
  * Limits: a process that lives and dies between two samples is missed by memory (its CPU and I/O are still counted
  * by kernel accounting when it is reaped); VmHWM can only be read while a process is alive, which is why the first
- * 0.3 s are sampled every 10 ms.
+ * 0.25 s are sampled every 10 ms (VmHWM at every sample), later VmHWM every HWM_EVERY samples.
  *
  * Cost: a timer wake-up plus ~4 small /proc reads per process per sample (measured by scripts/bench.mjs).
  */
 import type { TimelinePoint } from '../types.js';
-import { clkTck, pageSize, readChildren, readHwmBytes, readIo, readStat, readThreadChildren, readTids, type ProcStat } from './procfs.js';
+import {
+  clkTck,
+  pageSize,
+  readChildren,
+  readHwmBytes,
+  readIo,
+  readStat,
+  readThreadChildren,
+  readTids,
+  releaseProcFds,
+  retainProcFds,
+  type ProcStat,
+} from './procfs.js';
 
 export interface TrackedProcess {
   pid: number;
@@ -72,6 +84,13 @@ const keyOf = (pid: number, starttime: number): string => `${pid}:${starttime}`;
  */
 const SELF_SCAN_EVERY = 5;
 const SELF_FULL_SCAN_EVERY = 25;
+/**
+ * VmHWM is a high-water mark: it keeps a process's peak until the process ends, so it need not be read at every
+ * sample. After the fast phase it is read every HWM_EVERY samples (and at the end of the iteration); a peak is lost
+ * only when a process dies less than HWM_EVERY intervals after its last reading, and even then the RSS sums of the
+ * samples it was seen in still count.
+ */
+const HWM_EVERY = 4;
 
 export class ProcTreeSampler {
   private readonly opts: Required<ProcSamplerOptions>;
@@ -98,12 +117,13 @@ export class ProcTreeSampler {
   private stopped = false;
 
   constructor(opts: ProcSamplerOptions, cores: number) {
-    this.opts = { fastIntervalMs: 10, fastPhaseMs: 300, ...opts };
+    this.opts = { fastIntervalMs: 10, fastPhaseMs: 250, ...opts };
     this.cores = cores;
   }
 
   /** Remembers which children already exist (not part of the iteration) and takes the first sample. */
   start(): void {
+    retainProcFds();
     for (const pid of selfChildren()) {
       const s = readStat(pid);
       if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
@@ -142,9 +162,10 @@ export class ProcTreeSampler {
   }
 
   /** Takes one sample now (also called by the executor when the workload ends, before leftovers are killed). */
-  sample(): void {
+  sample(final = false): void {
     const started = performance.now();
     this.samples++;
+    const readHwm = final || this.samples % HWM_EVERY === 1 || started - this.t0 < this.opts.fastPhaseMs;
     const seen = new Set<string>();
     const queue: number[] = [];
     if (this.opts.includeSelf && this.samples % SELF_SCAN_EVERY === 1) {
@@ -185,8 +206,11 @@ export class ProcTreeSampler {
       p.cstime = s.cstime;
       p.rssBytes = zombie ? 0 : s.rssPages * this.page;
       if (!zombie) {
-        const hwm = readHwmBytes(s.pid);
-        if (hwm !== null && hwm > p.hwmBytes) p.hwmBytes = hwm;
+        // A process seen for the first time is read at once: it may be short-lived.
+        if (readHwm || p.hwmBytes === 0) {
+          const hwm = readHwmBytes(s.pid);
+          if (hwm !== null && hwm > p.hwmBytes) p.hwmBytes = hwm;
+        }
         if (p.orphaned) this.readOrphanIo(p);
       }
       rssSum += p.rssBytes;
@@ -303,6 +327,7 @@ export class ProcTreeSampler {
   }
 
   stop(): ProcSamplerResult {
+    if (!this.stopped) releaseProcFds();
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     let peakHwm = 0;
