@@ -22,10 +22,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href);
 
 const NODE = process.execPath;
-const CPU_CMD = [NODE, '-e', 'let x = 0; for (let i = 0; i < 3e8; i++) x += i; if (x < 0) console.log(x)'];
+// ~0.4 s of CPU in one process (inside a function so V8 optimizes the loop)
+const CPU_CMD = [NODE, '-e', 'function f() { let x = 0; for (let i = 0; i < 3e8; i++) x += i; return x } if (f() < 0) console.log(1)'];
 const ITER_OPTS = { timeout_s: 120, sampleIntervalMs: 50, iteration: 1, lane: 'bench', workflow: 'bench' };
 
+const PAIRS = Number(process.env.LANEBENCH_BENCH_PAIRS ?? 20);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const pct = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
 
 /** Wall time of a bare spawn → 'exit' of argv, the way any Node harness would run it (no measurement). */
@@ -116,13 +123,21 @@ const SECTIONS = [
             resolvePromise();
           });
         });
-      const bare = await cpuDuring(() => bareRun(['sleep', '5']));
-      const timer = await cpuDuring(emptyTimer);
-      const ours = await cpuDuring(() => core.measureIteration(['sleep', '5'], ITER_OPTS));
+      // Three interleaved rounds, medians: other processes' load shows up in our CPU figures too.
+      const rounds = { bare: [], timer: [], ours: [] };
+      for (let r = 0; r < 3; r++) {
+        rounds.bare.push(await cpuDuring(() => bareRun(['sleep', '5'])));
+        rounds.timer.push(await cpuDuring(emptyTimer));
+        rounds.ours.push(await cpuDuring(() => core.measureIteration(['sleep', '5'], ITER_OPTS)));
+      }
+      const pick = (xs) => ({ cpu: median(xs.map((x) => x.cpu)), wall: median(xs.map((x) => x.wall)) });
+      const bare = pick(rounds.bare);
+      const timer = pick(rounds.timer);
+      const ours = pick(rounds.ours);
       const share = ((ours.cpu - bare.cpu) / ours.wall) * 100;
       const wakeShare = ((timer.cpu - bare.cpu) / timer.wall) * 100;
       return [
-        { section: this.name, figure: 'own CPU during bare `sleep 5`', value: `${(bare.cpu * 1000).toFixed(1)} ms` },
+        { section: this.name, figure: 'own CPU during bare `sleep 5` (median of 3)', value: `${(bare.cpu * 1000).toFixed(1)} ms` },
         { section: this.name, figure: 'own CPU, bare `sleep 5` + empty 50 ms timer', value: `${(timer.cpu * 1000).toFixed(1)} ms (${wakeShare.toFixed(3)}% of one core)` },
         { section: this.name, figure: 'own CPU during measured `sleep 5` (50 ms interval)', value: `${(ours.cpu * 1000).toFixed(1)} ms` },
         {
@@ -153,15 +168,21 @@ const SECTIONS = [
       ]) {
         const hf = [];
         const ours = [];
-        // Interleaved rounds: load from other work on the machine drifts; both tools see the same drift.
-        for (let round = 0; round < 3; round++) {
-          hf.push(...hyperfineMean(argv, 5));
-          for (let i = 0; i < 5; i++) ours.push((await core.measureIteration(argv, ITER_OPTS)).execution_time);
+        // Interleaved one to one: load from other work on the machine drifts; each pair sees about the same load.
+        hyperfineMean(argv, 1); // warm caches (binary, page cache) for both
+        for (let i = 0; i < PAIRS; i++) {
+          // alternate who goes first, so a drift in load does not favour one side
+          if (i % 2 === 0) hf.push(...hyperfineMean(argv, 1));
+          ours.push((await core.measureIteration(argv, ITER_OPTS)).execution_time);
+          if (i % 2 === 1) hf.push(...hyperfineMean(argv, 1));
         }
         const diff = ((mean(ours) - mean(hf)) / mean(hf)) * 100;
-        rows.push({ section: this.name, figure: `${label}: hyperfine -N mean (15 runs)`, value: `${(mean(hf) * 1000).toFixed(2)} ms` });
-        rows.push({ section: this.name, figure: `${label}: lanebench mean execution_time (15)`, value: `${(mean(ours) * 1000).toFixed(2)} ms` });
-        rows.push({ section: this.name, figure: `${label}: difference`, value: pct(diff), target: 'within ±1%', ok: Math.abs(diff) <= 1 });
+        const diffMedian = ((median(ours) - median(hf)) / median(hf)) * 100;
+        const ms = (v) => `${(v * 1000).toFixed(2)} ms`;
+        rows.push({ section: this.name, figure: `${label}: hyperfine -N mean / median (${PAIRS} runs)`, value: `${ms(mean(hf))} / ${ms(median(hf))}` });
+        rows.push({ section: this.name, figure: `${label}: lanebench execution_time mean / median (${PAIRS})`, value: `${ms(mean(ours))} / ${ms(median(ours))}` });
+        rows.push({ section: this.name, figure: `${label}: difference of means`, value: pct(diff), target: 'within ±1%', ok: Math.abs(diff) <= 1 });
+        rows.push({ section: this.name, figure: `${label}: difference of medians`, value: pct(diffMedian) });
       }
       return rows;
     },

@@ -115,7 +115,8 @@ describe('appendRuns', () => {
   it('eight concurrent writer processes each add a run and none is lost', async () => {
     // Bundle the history module (TypeScript source) into one CommonJS file the children can require.
     const requireFromTsup = createRequire(createRequire(import.meta.url).resolve('tsup'));
-    const esbuild = requireFromTsup('esbuild') as typeof import('esbuild');
+    // esbuild is tsup's dependency, not the workspace's: type the one call used here
+    const esbuild = requireFromTsup('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
     const bundle = path.join(dir, 'history-bundle.cjs');
     await esbuild.build({
       entryPoints: [path.join(here, '../src/history/index.ts')],

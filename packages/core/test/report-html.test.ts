@@ -7,6 +7,10 @@ import { escapeHtml, jsonForScript, renderHtml, TREND_MAX_POINTS } from '../src/
 import type { ReportInput } from '../src/report/types.js';
 import { historyRuns, laneThresholds, makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
 
+// page.evaluate callbacks run in the browser; the repo compiles without the DOM lib, so declare the globals they use.
+declare const window: unknown;
+declare const document: { querySelectorAll(selector: string): { length: number } };
+
 const CHROMIUM = process.env.LANEBENCH_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`report-html: browser checks skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);

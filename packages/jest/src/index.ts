@@ -12,7 +12,7 @@ export { measure } from './measure.js';
 export { runJest, type RunJestOptions, type RunJestResult } from './run-jest.js';
 export type { LanebenchJestOptions } from './options.js';
 export { SIDECAR_ENV } from './sidecar.js';
-export { CLI_OVERRIDES_ENV } from './cli-overrides.js';
+export { CLI_OVERRIDES_ENV } from './options.js';
 export type {
   Workflow,
   WorkflowContext,

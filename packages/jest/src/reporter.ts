@@ -1,12 +1,11 @@
 /**
  * The Jest reporter: `reporters: ['default', ['@lanebench/jest', options]]`.
  * It prepares the sidecar directory (constructor, before any worker starts), resolves the
- * configuration once for every worker (onRunStart), and at the end publishes every Run the
- * workers wrote through core's publishRuns: history, reports, per-lane summary.
+ * configuration once for every worker (onRunStart: lanebench.config.* at rootDir ← reporter
+ * options ← the settings of `lanebench run`, through core), and at the end publishes every Run
+ * the workers wrote through core's publishRuns: history, reports, per-lane summary.
  */
-import { publishRuns, type ResolvedConfig } from '@lanebench/core';
-import { loadReporterConfig } from './config.js';
-import { readCliOverrides } from './cli-overrides.js';
+import { publishRuns, readCliOverrides, resolveLayeredConfig, type ResolvedConfig } from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';
 import type { LanebenchJestOptions } from './options.js';
 import {
@@ -47,8 +46,16 @@ export class LanebenchReporter {
   async onRunStart(): Promise<void> {
     const runner = { name: 'jest', version: jestVersion() };
     try {
-      const overrides = readCliOverrides();
-      this.config = await loadReporterConfig(this.rootDir, this.options, overrides);
+      const overrides = readCliOverrides('jest');
+      const { configFile, ...reporterOptions } = this.options;
+      const file = overrides.configFile ?? configFile;
+      this.config = await resolveLayeredConfig({
+        root: this.rootDir,
+        ...(file !== undefined ? { configFile: file } : {}),
+        options: reporterOptions,
+        ...(overrides.config ? { overrides: overrides.config } : {}),
+        source: '@lanebench/jest reporter options',
+      });
       writeSession(this.dir, { config: this.config, runner, ...(overrides.workflow ? { workflowOverrides: overrides.workflow } : {}) });
     } catch (error) {
       // Every workflow test fails with this message; the run fails through getLastError too.

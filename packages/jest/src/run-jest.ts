@@ -2,12 +2,12 @@
  * `runJest()` lets `lanebench run --lane <lane>` drive Jest through its Node API (runCLI) when
  * the lanebench config says `runner: 'jest'`. The lane reaches the workflows as LANEBENCH_LANE and,
  * when the Jest config has projects named after the lanes, also as `selectProjects`. CLI settings
- * (iterations, timeout, strict, outputDir, config file) reach the reporter through CLI_OVERRIDES_ENV.
+ * (iterations, timeout, strict, outputDir, config file) reach the reporter through CLI_OVERRIDES_ENV
+ * (core's withRunnerLaunch writes it, the reporter reads it back with readCliOverrides).
  */
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { LanebenchConfig, WorkflowOverrides } from '@lanebench/core';
-import { CLI_OVERRIDES_ENV, type CliOverrides } from './cli-overrides.js';
+import { withRunnerLaunch, type LanebenchConfig, type WorkflowOverrides } from '@lanebench/core';
 
 export interface RunJestOptions {
   /** lane(s) to run; omitted → every lane */
@@ -82,24 +82,13 @@ export async function runJest(options: RunJestOptions = {}): Promise<RunJestResu
   }
   if (select) argv.selectProjects = lanes;
 
-  const overrides: CliOverrides = {
+  const overrides = {
     ...(options.configFile ? { configFile: resolve(cwd, options.configFile) } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.overrides ? { workflow: options.overrides } : {}),
   };
-  const saved = { lane: process.env.LANEBENCH_LANE, overrides: process.env[CLI_OVERRIDES_ENV] };
-  if (lanes.length > 0) process.env.LANEBENCH_LANE = lanes.join(',');
-  process.env[CLI_OVERRIDES_ENV] = JSON.stringify(overrides);
-  try {
+  return withRunnerLaunch('jest', { lanes, overrides }, async () => {
     const { results } = await jest.runCLI(argv, [cwd]);
     return { exitCode: results.success ? 0 : 1, results };
-  } finally {
-    restore('LANEBENCH_LANE', saved.lane);
-    restore(CLI_OVERRIDES_ENV, saved.overrides);
-  }
-}
-
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
+  });
 }

@@ -3,11 +3,10 @@
  * with core's runWorkflow and leave the Run in the test's meta for the reporter.
  */
 import { relative } from 'node:path';
-import { runWorkflow, type ResolvedConfig, type Run } from '@lanebench/core';
+import { progressLines, runWorkflow, type ResolvedConfig, type Run } from '@lanebench/core';
 import { recordRun } from './meta.js';
 import { runnerInfo } from './payload.js';
 import { requirePayload } from './worker-context.js';
-import { progressToStderr } from './progress.js';
 import type { WorkflowSpec } from './spec.js';
 
 /** The parts of a Vitest task (both majors) used here. */
@@ -33,7 +32,8 @@ export async function measureSpec(
     config,
     runner: runnerInfo(payload),
     ...(filepath ? { file: relative(config.root, filepath) } : {}),
-    onProgress: progressToStderr,
+    // every event, 'running' included: Vitest forwards the worker's stderr live
+    onProgress: progressLines(),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   recordRun(task, run, spec.outputDir);

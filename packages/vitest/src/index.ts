@@ -9,13 +9,14 @@ import './augment.js';
 export { lanebench, DEFAULT_BENCH_INCLUDE } from './plugin.js';
 export { workflow } from './workflow.js';
 export { LanebenchReporter } from './reporter.js';
-export { CLI_OVERRIDES_ENV, type LanebenchPluginOptions, type CliOverrides } from './options.js';
+export { CLI_OVERRIDES_ENV, type LanebenchPluginOptions } from './options.js';
 export type { LanebenchWorkflowOptions } from './spec.js';
 export type { ToMeetSlaOptions } from './matcher.js';
 export type { NativeBenchOptions } from './native.js';
 export { measure } from './measure.js';
 export { defineConfig } from '@lanebench/core';
 export type {
+  CliOverrides,
   LanebenchConfig,
   LaneConfig,
   MeasureOptions,

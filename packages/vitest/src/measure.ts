@@ -3,11 +3,10 @@
  * (so lanes defined in plugin options resolve), Vitest as the runner, progress on stderr, and the
  * Run left in the test's meta for the reporter.
  */
-import { measure as coreMeasure, type MeasureOptions, type Run, type Workflow } from '@lanebench/core';
+import { measure as coreMeasure, progressLines, type MeasureOptions, type Run, type Workflow } from '@lanebench/core';
 import { currentTest } from './current-test.js';
 import { recordRun } from './meta.js';
 import { runnerInfo } from './payload.js';
-import { progressToStderr } from './progress.js';
 import { workerPayload } from './worker-context.js';
 
 export async function measure(target: Workflow, options: MeasureOptions = {}): Promise<Run> {
@@ -15,7 +14,7 @@ export async function measure(target: Workflow, options: MeasureOptions = {}): P
   const test = currentTest();
   const run = await coreMeasure(target, {
     ...(payload ? { config: payload.config, runner: runnerInfo(payload) } : { runner: { name: 'vitest', version: null } }),
-    onProgress: progressToStderr,
+    onProgress: progressLines(),
     ...options,
   });
   // recorded by the reporter like any workflow run (toMeetSla may still name its lane)

@@ -2,11 +2,11 @@
  * Benchmarks written with Vitest's own API (`bench(name, fn)`, both majors) are measured as lane
  * workflows too. Their lane comes from, in order: a `lane` option on the bench or on `.run()`,
  * the Vitest project name ("docs" or "docs (bench)"), the file name ("docs.bench.ts"). Without
- * one they are recorded under core's SLA-less ad-hoc lane (as measure() does) until
+ * one they are recorded under core's SLA-less ad-hoc lane (withAdhocLane, as measure() does) until
  * `toMeetSla('<lane>')` names it.
  */
 import { basename } from 'node:path';
-import { ADHOC_LANE, resolveConfig, type ResolvedConfig, type WorkflowOptions } from '@lanebench/core';
+import { ADHOC_LANE, type ResolvedConfig, type WorkflowOptions } from '@lanebench/core';
 import type { WorkflowSpec } from './spec.js';
 
 export const NATIVE_LANE = ADHOC_LANE;
@@ -65,11 +65,4 @@ function inferLane(config: ResolvedConfig, task: NativeTask): string | undefined
   const file = task.file?.filepath ? basename(task.file.filepath).split('.')[0] : undefined;
   if (file && Object.hasOwn(config.lanes, file)) return file;
   return undefined;
-}
-
-/** The configuration with the SLA-less ad-hoc lane added when the user did not define one. */
-export function withNativeLane(config: ResolvedConfig): ResolvedConfig {
-  if (Object.hasOwn(config.lanes, NATIVE_LANE)) return config;
-  const lane = resolveConfig({ strict: config.strict, lanes: { [NATIVE_LANE]: {} } }, { root: config.root }).lanes[NATIVE_LANE]!;
-  return { ...config, lanes: { ...config.lanes, [NATIVE_LANE]: lane } };
 }

@@ -4,11 +4,10 @@
  * core's runWorkflow instead of tinybench's time-boxed sampling. The result keeps tinybench's
  * shape for Vitest's tables and carries the Run for `toMeetSla`.
  */
-import type { Run } from '@lanebench/core';
-import { assertRun } from './assert-run.js';
+import { assertRunPassed, withAdhocLane, type Run } from '@lanebench/core';
 import { measureSpec, type TaskLike } from './execute.js';
 import { skipUnselectedLane } from './lane-filter.js';
-import { nativeBench, NATIVE_LANE, withNativeLane, type NativeBenchOptions } from './native.js';
+import { nativeBench, NATIVE_LANE, type NativeBenchOptions } from './native.js';
 import { attachRun } from './run-handle.js';
 import { readSpec } from './spec.js';
 import { providerResult, type ProviderBenchResult } from './tinybench.js';
@@ -27,19 +26,19 @@ async function runRegistration(group: BenchmarkGroup, reg: BenchmarkGroup['regis
   const spec = readSpec(reg.fnOpts);
   if (spec) {
     const run = await measureSpec(group.test, spec, signal ? { signal } : {});
-    assertRun(run);
+    assertRunPassed(run);
     return run;
   }
   const payload = requirePayload();
   const native = nativeBench(reg.name, reg.fn ?? (() => undefined), payload.config, group.test, reg.fnOpts, group.options);
   skipUnselectedLane(native.spec.lane, group.test.context);
-  const config = native.spec.lane === NATIVE_LANE ? withNativeLane(payload.config) : payload.config;
+  const config = native.spec.lane === NATIVE_LANE ? withAdhocLane(payload.config) : payload.config;
   await native.beforeAll?.();
   try {
     const run = await measureSpec(group.test, native.spec, { config, ...(signal ? { signal } : {}) });
     // Like Vitest's own provider, a benchmark that cannot complete fails its test; so does one
     // that breaks the SLA of the lane it was given (the ad-hoc lane has none: the test asserts).
-    assertRun(run);
+    assertRunPassed(run);
     return run;
   } finally {
     await native.afterAll?.();

@@ -5,9 +5,9 @@
  * workflow (core's runWorkflow), so each workflow passes or fails on its own.
  */
 import { TestRunner } from 'vitest';
-import { assertRun } from './assert-run.js';
+import { assertRunPassed, withAdhocLane } from '@lanebench/core';
 import { measureSpec } from './execute.js';
-import { nativeBench, NATIVE_LANE, withNativeLane, type NativeBenchOptions } from './native.js';
+import { nativeBench, NATIVE_LANE, type NativeBenchOptions } from './native.js';
 import { readSpec } from './spec.js';
 import { skipUnselectedLane } from './lane-filter.js';
 import { legacyResult } from './tinybench.js';
@@ -46,19 +46,19 @@ export default class LanebenchBenchRunner extends TestRunner {
     if (spec) {
       const run = await measureSpec(test, spec, signal ? { signal } : {});
       setBenchmarkResult(test, run);
-      assertRun(run);
+      assertRunPassed(run);
       return;
     }
     const payload = requirePayload();
     const native = nativeBench(test.name, fn, payload.config, test, access.getBenchOptions(test));
     skipUnselectedLane(native.spec.lane, test.context);
-    const config = native.spec.lane === NATIVE_LANE ? withNativeLane(payload.config) : payload.config;
+    const config = native.spec.lane === NATIVE_LANE ? withAdhocLane(payload.config) : payload.config;
     await native.beforeAll?.();
     try {
       const run = await measureSpec(test, native.spec, { config, ...(signal ? { signal } : {}) });
       setBenchmarkResult(test, run);
       // fails on an incomplete run or on the SLA of the lane it was given (the ad-hoc lane has none)
-      assertRun(run);
+      assertRunPassed(run);
     } finally {
       await native.afterAll?.();
     }

@@ -5,16 +5,9 @@
  * own test, measured N times by core's runWorkflow, failing on its own SLA errors.
  */
 import * as vitest from 'vitest';
-import { resolveConfig, resolveLane, selectedLanes, type Workflow } from '@lanebench/core';
+import { selectedLanes, workflowTestTimeoutMs, type Workflow } from '@lanebench/core';
 import { attachSpec, type LanebenchWorkflowOptions, type WorkflowSpec } from './spec.js';
 import { workerPayload } from './worker-context.js';
-
-/** Time allowed per iteration on top of its own timeout: killing the tree and sampling. */
-const GRACE_S = 15;
-/** Loading modules and writing the Run, once per test. */
-const SETUP_S = 30;
-/** setTimeout's limit; Vitest's test timeout is a setTimeout. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 type Registrar = ((name: string, ...rest: unknown[]) => void) & { skip: (name: string, ...rest: unknown[]) => void };
 
@@ -55,17 +48,9 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
   });
 }
 
-/** iterations × (timeout + grace), so Vitest never cuts a run that core would still finish. */
+/** Long enough for every iteration (core's estimate), with `lanebench run` overrides applied. */
 function testTimeoutMs(lane: string, options: LanebenchWorkflowOptions): number {
   const payload = workerPayload();
-  try {
-    // Without the plugin's config the defaults give a first estimate; the test then reports the missing plugin.
-    const config = payload?.config ?? resolveConfig(undefined);
-    const resolved = resolveLane(config, lane, { ...options, ...payload?.workflowOverrides });
-    const seconds = (resolved.iterations + resolved.warmup) * (resolved.timeout_s + GRACE_S) + SETUP_S;
-    return Math.min(Math.ceil(seconds * 1000), MAX_TIMEOUT_MS);
-  } catch {
-    // Unknown lane or bad option: the test body reports the same error; do not time out first.
-    return MAX_TIMEOUT_MS;
-  }
+  // Without the plugin's config core's defaults give the estimate; the test then reports the missing plugin.
+  return workflowTestTimeoutMs(lane, { ...options, ...payload?.workflowOverrides }, payload?.config);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mergeConfigs, resolvePluginConfig } from '../src/config.js';
+import { resolvePluginConfig } from '../src/config.js';
 import { CLI_OVERRIDES_ENV } from '../src/options.js';
 
 describe('plugin configuration', () => {
@@ -10,16 +10,7 @@ describe('plugin configuration', () => {
     delete process.env[CLI_OVERRIDES_ENV];
   });
 
-  it('merges lanes per lane and SLAs per value; later layers win', () => {
-    const merged = mergeConfigs(
-      { outputDir: 'a', lanes: { docs: { iterations: 3, sla: { p95: '1m', target: '30s' } }, heavy: { iterations: 2 } } },
-      { outputDir: 'b', lanes: { docs: { sla: { p95: '2m' } } } },
-    );
-    expect(merged).toEqual({
-      outputDir: 'b',
-      lanes: { docs: { iterations: 3, sla: { p95: '2m', target: '30s' } }, heavy: { iterations: 2 } },
-    });
-  });
+  // merging itself is core's (mergeConfigs, resolveLayeredConfig): packages/core/test/adapter-support.test.ts
 
   it('reads lanebench.config.* at the root, merges the plugin options and the CLI overrides over it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lanebench-vitest-config-'));

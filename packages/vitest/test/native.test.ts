@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '@lanebench/core';
-import { NATIVE_LANE, nativeBench, withNativeLane } from '../src/native.js';
+import { NATIVE_LANE, nativeBench } from '../src/native.js';
 
 const config = resolveConfig({ lanes: { docs: { iterations: 3 } } }, { root: '/project' });
 const fn = (): void => undefined;
@@ -19,12 +19,5 @@ describe("lanes of Vitest's own benchmarks", () => {
     const { spec } = nativeBench('x', fn, config, {}, { iterations: 4 }, { iterations: 9, lanebench: { timeout: '5s' } });
     expect(spec.options).toEqual({ iterations: 4, timeout: '5s' });
     expect(spec.name).toBe('x');
-  });
-
-  it('adds the SLA-less ad-hoc lane only when the config has none', () => {
-    const withAdhoc = withNativeLane(config);
-    expect(withAdhoc.lanes[NATIVE_LANE]?.thresholds).toEqual([]);
-    expect(withAdhoc.lanes.docs).toBe(config.lanes.docs);
-    expect(withNativeLane(withAdhoc)).toBe(withAdhoc);
   });
 });

@@ -6,7 +6,8 @@ import { compareRuns, METRIC_UNITS, type Comparison, type Run } from '@lanebench
 import { resolveSide, type Side } from '../lib/compare-side.js';
 import { loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
-import { colors, num, out, table } from '../lib/output.js';
+import { colors } from '../lib/colors.js';
+import { num, out, table } from '../lib/output.js';
 
 export interface CompareOptions extends CommonOptions {
   lane?: string;

@@ -10,7 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { historyPathOf } from '../lib/compare-side.js';
 import { loadContext, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK, UsageError } from '../lib/errors.js';
-import { colors, out } from '../lib/output.js';
+import { colors } from '../lib/colors.js';
+import { out } from '../lib/output.js';
 
 export async function mergeAction(inputs: string[], opts: CommonOptions): Promise<number> {
   const ctx = await loadContext(opts);

@@ -1,8 +1,9 @@
 /** `lanebench optimize --lane L [--json]`: recommendations for the latest run of each workflow of the lane. */
-import { recommend, type Recommendation } from '@lanebench/core';
-import { latestPerWorkflow, loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
+import { latestPerWorkflow, recommend, type Recommendation } from '@lanebench/core';
+import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK } from '../lib/errors.js';
-import { colors, out } from '../lib/output.js';
+import { colors } from '../lib/colors.js';
+import { out } from '../lib/output.js';
 
 export interface OptimizeOptions extends CommonOptions {
   lane: string;

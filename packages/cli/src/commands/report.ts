@@ -3,8 +3,8 @@
  * from the history. The reports describe the latest run of every lane/workflow (the "session"),
  * with the whole history for trends, plus regressions and recommendations of those runs.
  */
-import { detectRegressions, recommend, writeReports, type Threshold } from '@lanebench/core';
-import { checkLane, latestPerWorkflow, loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
+import { detectRegressions, latestPerWorkflow, recommend, writeReports, type Threshold } from '@lanebench/core';
+import { checkLane, loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK, UsageError } from '../lib/errors.js';
 import { out } from '../lib/output.js';
 

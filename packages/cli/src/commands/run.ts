@@ -9,7 +9,8 @@
 import { readHistory, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
 import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
-import { colorEnabled, colors, err, isCI, out } from '../lib/output.js';
+import { colors } from '../lib/colors.js';
+import { err, isCI, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
 import { cliVersion } from '../lib/version.js';
 
@@ -81,7 +82,8 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
     progress.done();
     process.off('SIGINT', onSigint);
   }
-  const result = await publishRuns([run], { config: ctx.config, color: colorEnabled() });
+  // publishRuns colors the summary by the same rule as colors() (core's shouldColor)
+  const result = await publishRuns([run], { config: ctx.config });
   out(result.summary);
   const lines = regressionLines(result.regressions);
   if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));

@@ -5,7 +5,8 @@
 import { detectRegressions, getTrends, METRIC_KEYS, METRIC_UNITS, type BuiltinMetric, type Run } from '@lanebench/core';
 import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
-import { colors, num, out, table } from '../lib/output.js';
+import { colors } from '../lib/colors.js';
+import { num, out, table } from '../lib/output.js';
 
 export interface TrendsOptions extends CommonOptions {
   lane: string;

@@ -6,7 +6,8 @@
 import { validateLane } from '@lanebench/core';
 import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK } from '../lib/errors.js';
-import { colors, out } from '../lib/output.js';
+import { colors } from '../lib/colors.js';
+import { out } from '../lib/output.js';
 
 export interface ValidateOptions extends CommonOptions {
   lane: string;

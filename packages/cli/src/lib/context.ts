@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, readHistory, resolveConfig, type ResolvedConfig, type Run } from '@lanebench/core';
+import { HISTORY_FILE_NAME, loadConfig, readHistory, resolveConfig, type ResolvedConfig, type Run } from '@lanebench/core';
 import { UsageError } from './errors.js';
 import { loadTsConfigWithVite, tsConfigFile } from './ts-config.js';
 
@@ -19,15 +19,13 @@ export interface Context {
   historyFile: string;
 }
 
-export const HISTORY_FILE = 'metrics.json';
-
 export async function loadContext(opts: CommonOptions, cwd = process.cwd()): Promise<Context> {
   if (opts.config !== undefined && !existsSync(resolve(cwd, opts.config))) {
     throw new UsageError(`--config: file '${opts.config}' does not exist (resolved to ${resolve(cwd, opts.config)})`);
   }
   const loaded = await loadProjectConfig(cwd, opts.config);
   const config: ResolvedConfig = opts.outputDir ? { ...loaded, outputDir: resolve(cwd, opts.outputDir) } : loaded;
-  return { cwd, config, historyFile: join(config.outputDir, HISTORY_FILE) };
+  return { cwd, config, historyFile: join(config.outputDir, HISTORY_FILE_NAME) };
 }
 
 /** core loadConfig, with a fallback for lanebench.config.ts on runtimes that cannot import TypeScript. */
@@ -68,15 +66,4 @@ export function requireLaneRuns(ctx: Context, runs: readonly Run[], lane: string
     throw new UsageError(`no runs of lane '${lane}' in ${ctx.historyFile}; record some first: lanebench run --lane ${lane}`);
   }
   return mine;
-}
-
-/** The latest run of each workflow of a lane (by start time), in first-seen workflow order. */
-export function latestPerWorkflow(runs: readonly Run[]): Run[] {
-  const latest = new Map<string, Run>();
-  for (const r of runs) {
-    const key = `${r.lane}\u0000${r.workflow}`;
-    const prev = latest.get(key);
-    if (!prev || Date.parse(r.started_at) >= Date.parse(prev.started_at)) latest.set(key, r);
-  }
-  return [...latest.values()];
 }

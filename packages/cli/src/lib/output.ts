@@ -1,25 +1,4 @@
-/** Terminal output: colors that follow NO_COLOR / FORCE_COLOR, and whether we are in CI. */
-import { Chalk, type ChalkInstance } from 'chalk';
-
-/** FORCE_COLOR wins (0/false turns colors off); then NO_COLOR; then TERM=dumb; then whether stdout is a TTY. */
-export function colorEnabled(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout.isTTY)): boolean {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.TERM === 'dumb') return false;
-  return isTTY;
-}
-
-let cached: ChalkInstance | undefined;
-export function colors(): ChalkInstance {
-  if (!cached) {
-    const force = process.env.FORCE_COLOR;
-    const level = !colorEnabled() ? 0 : force === '2' ? 2 : force === '3' ? 3 : 1;
-    cached = new Chalk({ level });
-  }
-  return cached;
-}
-
+/** Terminal output and whether we are in CI (colors: colors.ts). Loaded by `--help`: no @lanebench/core here. */
 export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI;
   return (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') || Boolean(env.GITHUB_ACTIONS) || Boolean(env.GITLAB_CI);

@@ -4,7 +4,7 @@
  * not a TTY or CI is set. Written to stderr so stdout carries only results.
  */
 import type { ProgressEvent } from '@lanebench/core';
-import { colors } from './output.js';
+import { colors } from './colors.js';
 
 export interface Progress {
   onProgress(e: ProgressEvent): void;

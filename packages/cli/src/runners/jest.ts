@@ -2,11 +2,12 @@
  * Drives Jest 30 for `lanebench run --lane` when the config says runner: 'jest'. Prefers the
  * runJest helper of the project's @lanebench/jest (it also selects Jest projects named after the
  * lane and passes the CLI settings to the reporter); falls back to Jest's own runCLI with
- * LANEBENCH_LANE set.
+ * LANEBENCH_LANE and the same settings set (core's withRunnerLaunch, as runJest does).
  */
+import { withRunnerLaunch } from '@lanebench/core';
 import { UsageError } from '../lib/errors.js';
-import { installedVersion, projectRequire, withEnv } from './project.js';
-import type { RunnerLaunch } from './types.js';
+import { installedVersion, projectRequire } from './project.js';
+import { cliOverridesOf, type RunnerLaunch } from './types.js';
 
 interface RunJest {
   (opts: Record<string, unknown>): Promise<{ exitCode: number }>;
@@ -36,7 +37,7 @@ export async function runJestLane(launch: RunnerLaunch): Promise<number> {
     return exitCode;
   }
   const jest = req('jest') as { runCLI(argv: Record<string, unknown>, projects: string[]): Promise<{ results: { success: boolean } }> };
-  return withEnv({ LANEBENCH_LANE: launch.lane }, async () => {
+  return withRunnerLaunch('jest', { lanes: [launch.lane], overrides: cliOverridesOf(launch) }, async () => {
     const { results } = await jest.runCLI({ _: [], $0: 'lanebench' }, [launch.cwd]);
     return results.success ? 0 : 1;
   });

@@ -15,17 +15,3 @@ export function installedVersion(cwd: string, pkg: string): string | null {
     return null;
   }
 }
-
-/** Runs `fn` with some environment variables set, restoring them afterwards. */
-export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}

@@ -1,4 +1,4 @@
-import type { LanebenchConfig, WorkflowOverrides } from '@lanebench/core';
+import type { CliOverrides, LanebenchConfig, WorkflowOverrides } from '@lanebench/core';
 
 /** What `lanebench run --lane` hands to a runner. */
 export interface RunnerLaunch {
@@ -11,4 +11,13 @@ export interface RunnerLaunch {
   /** --iterations, --timeout, --strict */
   overrides: WorkflowOverrides;
   verbose: boolean;
+}
+
+/** The settings the runner's lanebench plugin/reporter reads back (core's readCliOverrides). */
+export function cliOverridesOf(launch: RunnerLaunch): CliOverrides {
+  return {
+    ...(launch.configFile ? { configFile: launch.configFile } : {}),
+    config: launch.config,
+    workflow: launch.overrides,
+  };
 }

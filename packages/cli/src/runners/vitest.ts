@@ -1,16 +1,14 @@
 /**
  * Drives Vitest 4.1 / 5 through its Node API (startVitest from 'vitest/node'), resolved from the
  * user's project. The lane travels as LANEBENCH_LANE; the other CLI settings as the JSON the
- * @lanebench/vitest plugin reads from LANEBENCH_VITEST_OVERRIDES. Vitest sets process.exitCode on
- * failure; that becomes our result.
+ * @lanebench/vitest plugin reads back (core's withRunnerLaunch / readCliOverrides, so the CLI
+ * never loads the plugin). Vitest sets process.exitCode on failure; that becomes our result.
  */
 import { pathToFileURL } from 'node:url';
+import { withRunnerLaunch } from '@lanebench/core';
 import { UsageError } from '../lib/errors.js';
-import { installedVersion, projectRequire, withEnv } from './project.js';
-import type { RunnerLaunch } from './types.js';
-
-/** Same name as @lanebench/vitest's CLI_OVERRIDES_ENV (kept here so the CLI does not load the plugin). */
-export const VITEST_OVERRIDES_ENV = 'LANEBENCH_VITEST_OVERRIDES';
+import { installedVersion, projectRequire } from './project.js';
+import { cliOverridesOf, type RunnerLaunch } from './types.js';
 
 type StartVitest = (...args: unknown[]) => Promise<{ close?: () => Promise<void> } | undefined>;
 
@@ -28,12 +26,7 @@ export async function runVitest(launch: RunnerLaunch): Promise<number> {
   const entry = projectRequire(launch.cwd).resolve('vitest/node');
   const { startVitest } = (await import(pathToFileURL(entry).href)) as { startVitest: StartVitest };
 
-  const overrides = JSON.stringify({
-    ...(launch.configFile ? { configFile: launch.configFile } : {}),
-    config: launch.config,
-    workflow: launch.overrides,
-  });
-  return withEnv({ LANEBENCH_LANE: launch.lane, [VITEST_OVERRIDES_ENV]: overrides }, async () => {
+  return withRunnerLaunch('vitest', { lanes: [launch.lane], overrides: cliOverridesOf(launch) }, async () => {
     const saved = process.exitCode;
     process.exitCode = undefined;
     try {

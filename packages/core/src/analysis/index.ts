@@ -17,4 +17,5 @@ export type {
   ComparisonSide,
   MergeSummary,
 } from './types.js';
+export { latestPerWorkflow } from './select.js';
 export { validateLane, type LaneValidation, type WorkflowValidation } from './validate.js';

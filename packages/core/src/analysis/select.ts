@@ -72,3 +72,17 @@ export function changePct(baseline: number, candidate: number): number | null {
   if (baseline === 0) return candidate === 0 ? 0 : null;
   return ((candidate - baseline) / Math.abs(baseline)) * 100;
 }
+
+/**
+ * The latest run of each lane/workflow pair (by start time; a tie goes to the later one in the
+ * list), in first-seen order: what reports and recommendations are about when given a history.
+ */
+export function latestPerWorkflow(runs: readonly Run[]): Run[] {
+  const latest = new Map<string, Run>();
+  for (const r of runs) {
+    const key = `${r.lane}\u0000${r.workflow}`;
+    const prev = latest.get(key);
+    if (!prev || startedMs(r) >= startedMs(prev)) latest.set(key, r);
+  }
+  return [...latest.values()];
+}

@@ -12,7 +12,17 @@ export {
 } from './defaults.js';
 export { parseDuration, parseBytes, parseMegabytes, parsePercent, BYTES_PER_MB } from './units.js';
 export { defineConfig, resolveConfig, resolveLane } from './resolve.js';
-export { loadConfig, readConfigFile, CONFIG_FILE_NAMES } from './load.js';
+export { loadConfig } from './load.js';
+export { readConfigFile, CONFIG_FILE_NAMES, type ModuleImporter, type ReadConfigFileOptions } from './read-file.js';
+export { findConfigFile, mergeConfigs, resolveLayeredConfig, type LayeredConfigSpec } from './layered.js';
+export {
+  cliOverridesEnvVar,
+  encodeCliOverrides,
+  readCliOverrides,
+  withRunnerLaunch,
+  type CliOverrides,
+  type RunnerLaunchEnv,
+} from './cli-overrides.js';
 export { selectedLanes } from './lane-selection.js';
 export type {
   DurationInput,

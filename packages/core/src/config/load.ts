@@ -1,93 +1,14 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ConfigError } from './errors.js';
-import { resolveConfig } from './resolve.js';
-import type { LanebenchConfig, ResolvedConfig } from './types.js';
-
-/** Looked up in this order at the project root. */
-export const CONFIG_FILE_NAMES = ['lanebench.config.ts', 'lanebench.config.mjs', 'lanebench.config.js', 'lanebench.config.json'] as const;
+import { resolveLayeredConfig } from './layered.js';
+import type { ResolvedConfig } from './types.js';
 
 /**
  * Finds and loads the project's configuration (or `configFile`), then resolves it.
  * No file at the root → the defaults. An explicit file that does not exist → ConfigError naming it.
  */
 export async function loadConfig(opts: { root?: string; configFile?: string } = {}): Promise<ResolvedConfig> {
-  const root = path.resolve(opts.root ?? process.cwd());
-  let file: string | undefined;
-  if (opts.configFile !== undefined) {
-    file = path.resolve(root, opts.configFile);
-    if (!existsSync(file)) {
-      throw new ConfigError(`config file not found: ${file} (from --config/configFile '${opts.configFile}')`);
-    }
-  } else {
-    file = CONFIG_FILE_NAMES.map((name) => path.join(root, name)).find((candidate) => existsSync(candidate));
-  }
-  if (!file) return resolveConfig(undefined, { root });
-  const input = await readConfigFile(file);
-  try {
-    return { ...resolveConfig(input, { root }), configFile: file };
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      const wrapped = new ConfigError(`${file}: ${err.message}`, { cause: err });
-      wrapped.name = err.name;
-      throw wrapped;
-    }
-    throw err;
-  }
-}
-
-/** The configuration object a file exports: JSON, `export default`, or `module.exports`. */
-export async function readConfigFile(file: string): Promise<LanebenchConfig> {
-  if (file.endsWith('.json')) {
-    const text = await readFile(file, 'utf8');
-    try {
-      return JSON.parse(text) as LanebenchConfig;
-    } catch (err) {
-      throw new ConfigError(`${file}: invalid JSON (${(err as Error).message})`, { cause: err });
-    }
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    // Jest runs setup files in a vm context without dynamic import; CommonJS files can still be required
-    if (code === 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING' || code === 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG') {
-      if (file.endsWith('.js') || file.endsWith('.cjs')) {
-        try {
-          mod = { default: createRequire(file)(file) as unknown };
-          return configFromModule(mod);
-        } catch {
-          /* an ES module .js: fall through to the error below */
-        }
-      }
-      throw new ConfigError(
-        `${file}: this runtime cannot import ES module config files here (no dynamic import in this VM context, e.g. inside Jest); ` +
-          `use lanebench.config.json or a CommonJS lanebench.config.js (module.exports = { … })`,
-        { cause: err },
-      );
-    }
-    if (file.endsWith('.ts') && (code === 'ERR_UNKNOWN_FILE_EXTENSION' || err instanceof SyntaxError)) {
-      throw new ConfigError(
-        `${file}: this Node.js (${process.version}) cannot load TypeScript config files; ` +
-          `rename it to lanebench.config.mjs, .js or .json, or run under a TypeScript loader (Vitest, tsx, Node ≥ 22.6 with type stripping)`,
-        { cause: err },
-      );
-    }
-    throw new ConfigError(`${file}: could not load the config file: ${(err as Error).message}`, { cause: err });
-  }
-  return configFromModule(mod);
-}
-
-async function configFromModule(mod: Record<string, unknown>): Promise<LanebenchConfig> {
-  // `export default`, module.exports (arrives as default), or a module of named exports
-  let config: unknown = 'default' in mod ? mod.default : mod;
-  if (config && typeof config === 'object' && 'default' in config && Object.keys(config).length === 1) {
-    config = (config as { default: unknown }).default; // CJS transpiled from `export default`
-  }
-  if (typeof config === 'function') config = await (config as () => unknown)();
-  return config as LanebenchConfig;
+  return resolveLayeredConfig({
+    root: path.resolve(opts.root ?? process.cwd()),
+    ...(opts.configFile !== undefined ? { configFile: opts.configFile } : {}),
+  });
 }

@@ -144,12 +144,14 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   const net0 = linux ? readNetDev('self') : null;
   const cpu0 = process.cpuUsage();
   const startedAt = new Date().toISOString();
-  const timer = setTimeout(() => abort(`timed out after ${opts.timeout_s} s`, true), opts.timeout_s * 1000);
+  // setTimeout takes at most 2^31−1 ms (~24.8 days); longer timeouts are clamped rather than firing at once.
+  const timer = setTimeout(() => abort(`timed out after ${opts.timeout_s} s`, true), Math.min(opts.timeout_s * 1000, 2 ** 31 - 1));
 
   let status: IterationStatus = 'passed';
   let error: string | undefined;
   const t0 = performance.now();
   try {
+    if (abortInfo) throw new Error(abortInfo.text); // aborted before it started: run nothing
     if (isFn) {
       const work = Promise.resolve().then(() => (target as (c: WorkflowContext) => unknown)(ctx));
       // An abandoned (timed-out) function may reject later: that must not become an unhandled rejection.
@@ -180,11 +182,9 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
 
   // Abort children still running (function timeouts) and end leftovers: no process of the tree outlives its iteration.
   if (!controller.signal.aborted) controller.abort(new Error('iteration ended'));
-  let leftovers = 0;
   if (procSampler) {
     procSampler.sample(true);
     const alive = procSampler.alive();
-    leftovers = alive.length;
     if (alive.length > 0) {
       procSampler.markLeftoversOrphaned();
       await killKnown(
@@ -196,7 +196,6 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   } else if (portable) {
     await portable.sample();
     const alive = portable.alive();
-    leftovers = alive.length;
     if (alive.length > 0) await killKnown(alive.map((pid) => ({ pid })), spawns, graceMs);
   }
   opts.signal?.removeEventListener('abort', onExternal);
@@ -253,7 +252,6 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
       sample_interval_ms: interval,
     };
   }
-  void leftovers;
 
   const iteration: Iteration = {
     index: opts.iteration,

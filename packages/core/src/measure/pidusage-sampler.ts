@@ -77,17 +77,21 @@ export class PidusageTreeSampler {
     const pids = new Set<number>(this.roots);
     if (process.platform !== 'win32') {
       const table = await psTable();
-      const queue = [process.pid];
+      for (const r of this.roots) if (!table.has(r)) pids.delete(r);
+      // Descendants of us (minus children that existed before the iteration) and of the roots.
+      const visited = new Set<number>();
+      const queue = [process.pid, ...pids];
       while (queue.length > 0) {
         const p = queue.pop() as number;
+        if (visited.has(p)) continue;
+        visited.add(p);
         for (const [child, parent] of table) {
-          if (parent === p && !this.preexisting.has(child) && !pids.has(child)) {
+          if (parent === p && !this.preexisting.has(child)) {
             pids.add(child);
             queue.push(child);
           }
         }
       }
-      for (const r of this.roots) if (!table.has(r)) pids.delete(r);
     }
     if (this.includeSelf) pids.add(process.pid);
     const stats = await Promise.allSettled([...pids].map((p) => pidusage(p)));

@@ -19,6 +19,7 @@
 import type { TimelinePoint } from '../types.js';
 import {
   clkTck,
+  listPids,
   pageSize,
   readChildren,
   readHwmBytes,
@@ -91,12 +92,23 @@ const SELF_FULL_SCAN_EVERY = 25;
  * samples it was seen in still count.
  */
 const HWM_EVERY = 4;
+/**
+ * A descendant that is orphaned before any sample saw it (`(cmd &)`, a double fork) is no longer reachable through
+ * children files. It still belongs to the root's session (commands are spawned detached, i.e. as session leaders,
+ * and only descendants can be forked into a session), so every SESSION_SCAN_EVERY samples the new pids of /proc are
+ * checked for membership. Processes that call setsid() themselves (daemons) are found only while still attached.
+ */
+const SESSION_SCAN_EVERY = 4;
 
 export class ProcTreeSampler {
   private readonly opts: Required<ProcSamplerOptions>;
   private readonly preexisting = new Set<string>();
   /** pid → starttime of the processes spawned by ctx.exec */
   private readonly roots = new Map<number, number>();
+  /** session id → starttime of its leader (a root) */
+  private readonly sessions = new Map<number, number>();
+  /** pids of /proc already classified by the session scan (only new pids need a stat read) */
+  private readonly scanned = new Set<number>();
   private readonly procs = new Map<string, TrackedProcess>();
   private readonly timeline: TimelinePoint[] = [];
   private readonly cores: number;
@@ -141,7 +153,25 @@ export class ProcTreeSampler {
   /** A process spawned by ctx.exec: part of the tree from now on, sampled at once. */
   addRoot(pid: number): void {
     const s = readStat(pid);
-    if (s) this.roots.set(pid, s.starttime);
+    if (!s) return;
+    this.roots.set(pid, s.starttime);
+    if (s.session === pid) this.sessions.set(pid, s.starttime);
+  }
+
+  /** New pids of /proc that belong to a root's session (see SESSION_SCAN_EVERY). */
+  private scanSessions(queue: number[]): void {
+    if (this.sessions.size === 0) return;
+    const present = listPids();
+    const now = new Set(present);
+    for (const pid of this.scanned) if (!now.has(pid)) this.scanned.delete(pid);
+    for (const pid of present) {
+      if (this.scanned.has(pid)) continue;
+      this.scanned.add(pid);
+      const s = readStat(pid, false);
+      if (!s) continue;
+      const leaderStart = this.sessions.get(s.session);
+      if (leaderStart !== undefined && s.starttime >= leaderStart) queue.push(pid);
+    }
   }
 
   private schedule(): void {
@@ -168,6 +198,7 @@ export class ProcTreeSampler {
     const readHwm = final || this.samples % HWM_EVERY === 1 || started - this.t0 < this.opts.fastPhaseMs;
     const seen = new Set<string>();
     const queue: number[] = [];
+    if (final || this.samples % SESSION_SCAN_EVERY === 0) this.scanSessions(queue);
     if (this.opts.includeSelf && this.samples % SELF_SCAN_EVERY === 1) {
       const all = this.samples % SELF_FULL_SCAN_EVERY === 1;
       for (const c of all ? selfChildren() : readThreadChildren('self', process.pid)) queue.push(c);

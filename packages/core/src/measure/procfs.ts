@@ -15,6 +15,8 @@ export interface ProcStat {
   state: string;
   ppid: number;
   pgrp: number;
+  /** session id: lanebench spawns commands detached, so each is the leader of its own session */
+  session: number;
   utime: number;
   stime: number;
   /** CPU of reaped (waited-for) children, which already include their own reaped descendants */
@@ -83,8 +85,8 @@ function readFd(fd: number): number {
 }
 
 /** Reads a /proc file into the shared buffer; returns its text or null when it cannot be read. */
-export function readProcFile(path: string): string | null {
-  if (fdCaching > 0) {
+export function readProcFile(path: string, cache = true): string | null {
+  if (fdCaching > 0 && cache) {
     const cached = fdCache.get(path);
     if (cached !== undefined) {
       try {
@@ -105,7 +107,7 @@ export function readProcFile(path: string): string | null {
   let keep = false;
   try {
     const text = buf.toString('latin1', 0, readFd(fd));
-    if (fdCaching > 0 && fdCache.size < FD_CACHE_MAX) {
+    if (cache && fdCaching > 0 && fdCache.size < FD_CACHE_MAX) {
       fdCache.set(path, fd);
       keep = true;
     }
@@ -121,8 +123,8 @@ export function readProcFile(path: string): string | null {
  * Parses /proc/<pid>/stat. `comm` may contain spaces and parentheses, so fields are counted after the last ')'.
  * Scans once and converts only the fields used (this runs for every process at every sample).
  */
-export function readStat(pid: number | 'self'): ProcStat | null {
-  const text = readProcFile(`/proc/${pid}/stat`);
+export function readStat(pid: number | 'self', cache = true): ProcStat | null {
+  const text = readProcFile(`/proc/${pid}/stat`, cache);
   if (!text) return null;
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
@@ -133,6 +135,7 @@ export function readStat(pid: number | 'self'): ProcStat | null {
     state: text.charAt(close + 2),
     ppid: 0,
     pgrp: 0,
+    session: 0,
     utime: 0,
     stime: 0,
     cutime: 0,
@@ -154,6 +157,9 @@ export function readStat(pid: number | 'self'): ProcStat | null {
         break;
       case 5:
         out.pgrp = parseInt(text.slice(pos, pos + 12), 10);
+        break;
+      case 6:
+        out.session = parseInt(text.slice(pos, pos + 12), 10);
         break;
       case 14:
         out.utime = parseInt(text.slice(pos, pos + 24), 10);
@@ -319,6 +325,20 @@ function getconfNumber(name: string, fallback: number): number {
   } catch {
     return fallback;
   }
+}
+
+/** Pids of every process (the numeric entries of /proc). */
+export function listPids(): number[] {
+  const out: number[] = [];
+  try {
+    for (const name of readdirSync('/proc')) {
+      const c = name.charCodeAt(0);
+      if (c >= 48 && c <= 57) out.push(Number(name));
+    }
+  } catch {
+    /* no /proc */
+  }
+  return out;
 }
 
 /** True when (pid, starttime) still names a live, non-zombie process. */

@@ -8,6 +8,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Run } from '../types.js';
 import {
+  failedOnStrictWarnings,
   failingViolations,
   fmtMB,
   fmtPct,
@@ -22,6 +23,7 @@ import {
   runErrorMessage,
   SMALL_SAMPLE_NOTE,
   stat,
+  STRICT_WARNINGS_FAILURE,
 } from './format.js';
 import { violationFigures } from './stats-text.js';
 
@@ -41,11 +43,17 @@ export function shouldColor(env: NodeJS.ProcessEnv = process.env, isTTY = Boolea
   return isTTY;
 }
 
-function colorLevel(env: NodeJS.ProcessEnv): 1 | 2 | 3 {
+/** The level a colored terminal gets: FORCE_COLOR=2/3 ask for 256 colors / truecolor, else basic. */
+function forcedLevel(env: NodeJS.ProcessEnv): 1 | 2 | 3 {
   const f = env.FORCE_COLOR;
   if (f === '2') return 2;
   if (f === '3') return 3;
   return 1;
+}
+
+/** A chalk color level (0 = none) following shouldColor, for the CLI's own output. */
+export function colorLevel(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout?.isTTY)): 0 | 1 | 2 | 3 {
+  return shouldColor(env, isTTY) ? forcedLevel(env) : 0;
 }
 
 function runLine(c: ChalkInstance, run: Run): string[] {
@@ -69,7 +77,7 @@ function runLine(c: ChalkInstance, run: Run): string[] {
     const violations = reportedViolations(run).length;
     const status = ok
       ? c.green(run.sla?.compliant === false ? 'passed' : 'compliant')
-      : c.red(`NOT compliant`);
+      : c.red(failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE : 'NOT compliant');
     const iters = run.status === 'partial' ? c.yellow(` (${passedIterations(run)}/${run.iterations.length} iterations passed)`) : '';
     out.push(
       `  ${ok ? c.green('✓') : c.red('✗')} ${c.bold(name)}  ${figures}  ${status}${violations ? `, ${violations} violation${violations > 1 ? 's' : ''}` : ''}${iters}`,
@@ -85,18 +93,22 @@ function runLine(c: ChalkInstance, run: Run): string[] {
 export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = {}): string {
   const env = opts.env ?? process.env;
   const color = opts.color ?? shouldColor(env, opts.isTTY ?? Boolean(process.stdout?.isTTY));
-  const c = new Chalk({ level: color ? colorLevel(env) : 0 });
+  const c = new Chalk({ level: color ? forcedLevel(env) : 0 });
   if (runs.length === 0) return `${c.bold('lanebench')}: no runs recorded.\n`;
   const lines: string[] = [];
   const lanes = groupByLane(runs);
   const bad = [...lanes.values()].filter((r) => !laneCompliant(r)).length;
+  // compliance counts errors only; runs that strict mode failed on warnings are named separately
+  const strictFailed = runs.filter(failedOnStrictWarnings).length;
   lines.push(
     `${c.bold('lanebench')} ${runs.length} run${runs.length > 1 ? 's' : ''} in ${lanes.size} lane${lanes.size > 1 ? 's' : ''}: ` +
-      (bad === 0 ? c.green('all lanes compliant') : c.red(`${bad} lane${bad > 1 ? 's' : ''} not compliant`)),
+      (bad === 0 ? c.green('all lanes compliant') : c.red(`${bad} lane${bad > 1 ? 's' : ''} not compliant`)) +
+      (strictFailed > 0 ? c.red(`; ${strictFailed} run${strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`) : ''),
   );
   for (const [lane, laneRuns] of lanes) {
     const ok = laneCompliant(laneRuns);
-    lines.push(`${c.bold(oneLine(lane))} ${ok ? c.green('[compliant]') : c.red('[NOT compliant]')}`);
+    const head = !ok ? c.red('[NOT compliant]') : laneRuns.some(failedOnStrictWarnings) ? c.red(`[${STRICT_WARNINGS_FAILURE}]`) : c.green('[compliant]');
+    lines.push(`${c.bold(oneLine(lane))} ${head}`);
     for (const r of laneRuns) lines.push(...runLine(c, r));
   }
   if (runs.some(hasUnresolved)) lines.push(c.dim(`† ${SMALL_SAMPLE_NOTE}`));

@@ -110,6 +110,18 @@ export function runOutcome(run: Run): RunOutcome {
   return 'passed';
 }
 
+/**
+ * A completed run that is compliant (no error-severity violation) yet failed: strict mode turned
+ * its warnings into failures. Reports say so instead of "not compliant" (SlaResult: compliant
+ * true, passed false).
+ */
+export function failedOnStrictWarnings(run: Run): boolean {
+  return !isIncomplete(run) && run.sla?.compliant !== false && runOutcome(run) === 'sla-failed';
+}
+
+/** How every report words failedOnStrictWarnings. */
+export const STRICT_WARNINGS_FAILURE = 'compliant, failed in strict mode (warnings)';
+
 export function passedIterations(run: Run): number {
   return run.iterations.filter((i) => i.status === 'passed').length;
 }

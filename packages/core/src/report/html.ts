@@ -15,9 +15,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { latestPerWorkflow } from '../analysis/select.js';
 import type { Run, Threshold } from '../types.js';
 import { lttb, lttbIndices } from './downsample.js';
 import {
+  failedOnStrictWarnings,
   failingViolations,
   fixed,
   fmtMB,
@@ -39,6 +41,7 @@ import {
   runErrorMessage,
   runOutcome,
   SMALL_SAMPLE_NOTE,
+  STRICT_WARNINGS_FAILURE,
   stat,
   stripAnsi,
   unique,
@@ -242,16 +245,6 @@ interface TimelineInfo {
   mem?: ChartSpec;
 }
 
-function latestPerWorkflow(runs: Run[]): Run[] {
-  const latest = new Map<string, Run>();
-  for (const r of runs) {
-    const key = JSON.stringify([r.lane, r.workflow]);
-    const prev = latest.get(key);
-    if (!prev || prev.started_at <= r.started_at) latest.set(key, r);
-  }
-  return [...latest.values()];
-}
-
 function evenlyPick<T>(items: T[], max: number): T[] {
   if (items.length <= max) return items;
   const out: T[] = [];
@@ -294,7 +287,7 @@ function badge(ok: boolean, okText = 'COMPLIANT', badText = 'NOT COMPLIANT'): st
 function runBadge(run: Run): string {
   const o = runOutcome(run);
   if (o === 'error') return `<span class="badge bad">${h(run.status.toUpperCase())}</span>`;
-  if (o === 'sla-failed') return badge(false);
+  if (o === 'sla-failed') return badge(false, undefined, failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE.toUpperCase() : undefined);
   const n = reportedViolations(run).length;
   return n ? `<span class="badge warn">COMPLIANT · ${n} WARN</span>` : badge(true);
 }

@@ -30,7 +30,7 @@ export {
   STEP_SUMMARY_MAX_BYTES,
   type Annotation,
 } from './github.js';
-export { renderConsoleSummary, shouldColor, type ConsoleSummaryOptions } from './console.js';
+export { renderConsoleSummary, shouldColor, colorLevel, type ConsoleSummaryOptions } from './console.js';
 export { escapeXmlText, escapeXmlAttr, sanitizeXmlChars } from './xml.js';
 export { lttb, lttbIndices } from './downsample.js';
 

@@ -12,12 +12,14 @@
  */
 import type { Run } from '../types.js';
 import {
+  failedOnStrictWarnings,
   failingViolations,
   fixed,
   groupByLane,
   isIncomplete,
   isNum,
   runErrorMessage,
+  STRICT_WARNINGS_FAILURE,
   unique,
 } from './format.js';
 import { runSummaryText, violationFigures } from './stats-text.js';
@@ -77,7 +79,9 @@ function testcase(run: Run): XmlNode {
     if (failing.length > 0) {
       const message = failing.map((v) => v.message || violationFigures(v, run)).join('; ');
       const body = [
-        `SLA violated by ${run.lane} / ${run.workflow}${run.sla.strict ? ' (strict mode: warnings fail too)' : ''}:`,
+        failedOnStrictWarnings(run)
+          ? `SLA of ${run.lane} / ${run.workflow}: ${STRICT_WARNINGS_FAILURE}:`
+          : `SLA violated by ${run.lane} / ${run.workflow}${run.sla.strict ? ' (strict mode: warnings fail too)' : ''}:`,
         ...failing.map((v) => `  ${violationFigures(v, run)}`),
       ].join('\n');
       children.push({ name: 'failure', attrs: { type: 'SLAViolation', message }, text: body });

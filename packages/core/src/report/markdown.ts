@@ -4,6 +4,7 @@
  */
 import type { Run } from '../types.js';
 import {
+  failedOnStrictWarnings,
   failingViolations,
   fixed,
   fmtMB,
@@ -27,6 +28,7 @@ import {
   stat,
   stripAnsi,
   unique,
+  STRICT_WARNINGS_FAILURE,
 } from './format.js';
 import { violationFigures } from './stats-text.js';
 import type { ReportInput, ReportWriter } from './types.js';
@@ -53,6 +55,7 @@ function dagger(run: Run, metric: string, key: 'p95' | 'p99'): string {
 function slaCell(run: Run): string {
   const outcome = runOutcome(run);
   if (outcome === 'error') return `❌ ${run.status}`;
+  if (failedOnStrictWarnings(run)) return `❌ ${STRICT_WARNINGS_FAILURE}`;
   return run.sla?.compliant === false || outcome === 'sla-failed' ? '❌' : '✅';
 }
 
@@ -92,6 +95,9 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
       : `**❌ ${nonCompliant.length} of ${lanes.size} lane${lanes.size === 1 ? '' : 's'} not compliant** (${nonCompliant.map(md).join(', ')})`,
   ];
   if (incomplete) headline.push(`${incomplete} run${incomplete > 1 ? 's' : ''} failed or timed out`);
+  // compliance counts errors only; runs failed on warnings by strict mode are named separately
+  const strictFailed = runs.filter(failedOnStrictWarnings).length;
+  if (strictFailed) headline.push(`${strictFailed} run${strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`);
   headline.push(`${regressions.length} regression${regressions.length === 1 ? '' : 's'}`);
   out.push(headline.join(' · '), '');
 

@@ -4,7 +4,17 @@
  */
 import type { Run, Violation } from '../types.js';
 import { METRIC_KEYS } from '../types.js';
-import { cleanText, fixed, hasUnresolved, metricUnit, passedIterations, plainNumber, SMALL_SAMPLE_NOTE } from './format.js';
+import {
+  cleanText,
+  failedOnStrictWarnings,
+  fixed,
+  hasUnresolved,
+  metricUnit,
+  passedIterations,
+  plainNumber,
+  SMALL_SAMPLE_NOTE,
+  STRICT_WARNINGS_FAILURE,
+} from './format.js';
 
 /** Metric keys of a run's analysis: built-ins in canonical order, then custom metrics alphabetically. */
 export function orderedMetrics(run: Run): string[] {
@@ -60,8 +70,11 @@ export function runSummaryText(run: Run): string {
   if (run.file) lines.push(`file: ${run.file}`);
   const sla = run.sla;
   if (sla) {
-    const state = sla.compliant ? 'compliant' : 'NOT compliant';
-    lines.push(`SLA: ${state}${sla.strict ? ' (strict)' : ''}, ${sla.checked} thresholds checked, ${sla.violations.length} violations`);
+    // the strict-mode wording already says strict
+    const state = failedOnStrictWarnings(run)
+      ? STRICT_WARNINGS_FAILURE
+      : `${sla.compliant ? 'compliant' : 'NOT compliant'}${sla.strict ? ' (strict)' : ''}`;
+    lines.push(`SLA: ${state}, ${sla.checked} thresholds checked, ${sla.violations.length} violations`);
     for (const v of sla.violations) lines.push(`  - ${violationFigures(v, run)}`);
   }
   lines.push('', statsTable(run));

@@ -8,6 +8,7 @@
  */
 import { loadConfig, resolveConfig, resolveLane, type ResolvedConfig } from '../config/index.js';
 import type { Run, RunnerInfo } from '../types.js';
+import { withAdhocLane } from './adhoc-lane.js';
 import { runWorkflow } from './run-workflow.js';
 import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
 
@@ -32,11 +33,8 @@ export async function measure(target: Workflow, options: MeasureOptions = {}): P
     if (lane === undefined) config = resolveConfig(undefined, { root: workflowOptions.cwd });
     else config = await loadConfig({ root: workflowOptions.cwd });
   }
-  if (laneName === ADHOC_LANE && !Object.prototype.hasOwnProperty.call(config.lanes, ADHOC_LANE)) {
-    // A lane without SLA: no thresholds, default iterations/timeout, overridden by the options below.
-    const adhoc = resolveConfig({ lanes: { [ADHOC_LANE]: {} } }).lanes[ADHOC_LANE];
-    if (adhoc) config = { ...config, lanes: { ...config.lanes, [ADHOC_LANE]: adhoc } };
-  }
+  // A lane without SLA: no thresholds, default iterations/timeout, overridden by the options below.
+  if (laneName === ADHOC_LANE) config = withAdhocLane(config);
   const resolvedLane = resolveLane(config, laneName, workflowOptions);
   return runWorkflow({
     lane: laneName,
