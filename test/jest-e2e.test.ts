@@ -72,6 +72,9 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     // Jest's own output names the violation; progress lines come from the workers
     expect(output).toContain('execution_time_p95');
     expect(output).toMatch(/\[lanebench\] quick › spawn tree: iteration 3\/3 passed \d+\.\d+s/);
+    // the reporter ends the run with publishRuns' per-lane console summary (the strict-warning run is named as such)
+    expect(output).toMatch(/lanebench\S* 9 runs in 2 lanes: /);
+    expect(output).toMatch(/strict warning .*compliant, failed in strict mode \(warnings\)/);
 
     // JUnit in the configured outputDir (reporter option merged over lanebench.config.json)
     const junit = project.read('out-all/junit.xml');

@@ -92,11 +92,13 @@ export function runExec(cmd: string | string[], o: RunExecOptions): Promise<Exec
     const stdout = new TailBuffer(OUTPUT_LIMIT);
     const stderr = new TailBuffer(OUTPUT_LIMIT);
     const rec: SpawnRecord = { command, pid: undefined, spawnAt: performance.now(), startedAt: 0 };
-    // detached: own process group, so a timeout can signal every member at once.
+    // detached: own session and process group, so a timeout can signal every member at once (on Windows it would
+    // open a console window instead; the tree is ended there with taskkill /T).
     const spawnOpts = {
       cwd: o.cwd,
       env: o.env as NodeJS.ProcessEnv,
-      detached: true,
+      detached: process.platform !== 'win32',
+      windowsHide: true,
       stdio: [o.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] as ['pipe' | 'ignore', 'pipe', 'pipe'],
     };
     const child =

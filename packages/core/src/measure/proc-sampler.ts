@@ -12,7 +12,7 @@
  * Processes are keyed by (pid, starttime) so that a reused pid is never mistaken for a process seen before.
  * Limits: a process that lives and dies between two samples is missed by memory (its CPU and I/O are still counted
  * by kernel accounting when it is reaped); VmHWM can only be read while a process is alive, which is why the first
- * 0.25 s are sampled every 10 ms (VmHWM at every sample), later VmHWM every HWM_EVERY samples.
+ * 0.3 s are sampled every 20 ms (VmHWM at every sample), later VmHWM every HWM_EVERY samples.
  *
  * Cost: a timer wake-up plus ~4 small /proc reads per process per sample (measured by scripts/bench.mjs).
  */
@@ -41,6 +41,7 @@ export interface TrackedProcess {
   stime: number;
   cutime: number;
   cstime: number;
+  cminflt: number;
   rssBytes: number;
   /** highest VmHWM read while it was alive, bytes */
   hwmBytes: number;
@@ -77,7 +78,9 @@ export interface ProcSamplerResult {
   samples: number;
 }
 
-const keyOf = (pid: number, starttime: number): string => `${pid}:${starttime}`;
+/** (pid, starttime) as one number (pids < 2^22, starttime in ticks < 2^31 for 248 days of uptime at 100 Hz… and
+ * exact up to 2^53 anyway): no string per process per sample for the GC. */
+const keyOf = (pid: number, starttime: number): number => starttime * 4194304 + pid;
 /**
  * In-process workflows may spawn children without ctx.exec: every SELF_SCAN_EVERY samples the main thread's children
  * are listed (child_process.spawn runs on the JS thread), every SELF_FULL_SCAN_EVERY samples those of all our threads
@@ -95,21 +98,24 @@ const HWM_EVERY = 4;
 /**
  * A descendant that is orphaned before any sample saw it (`(cmd &)`, a double fork) is no longer reachable through
  * children files. It still belongs to the root's session (commands are spawned detached, i.e. as session leaders,
- * and only descendants can be forked into a session), so every SESSION_SCAN_EVERY samples the new pids of /proc are
- * checked for membership. Processes that call setsid() themselves (daemons) are found only while still attached.
+ * and only descendants can be forked into a session), so the new pids of /proc are checked for membership. A process
+ * can only be orphaned when its parent exits, and that parent is then reaped by a tracked process (whose cminflt,
+ * the minor faults of reaped children, grows) or by us, or it was tracked and vanished: the scan runs on those
+ * samples only, plus every SESSION_SCAN_EVERY samples as a safety net and at the end. Processes that call setsid()
+ * themselves (daemons) are found only while still attached.
  */
-const SESSION_SCAN_EVERY = 4;
+const SESSION_SCAN_EVERY = 40;
 
 export class ProcTreeSampler {
   private readonly opts: Required<ProcSamplerOptions>;
-  private readonly preexisting = new Set<string>();
+  private readonly preexisting = new Set<number>();
   /** pid → starttime of the processes spawned by ctx.exec */
   private readonly roots = new Map<number, number>();
   /** session id → starttime of its leader (a root) */
   private readonly sessions = new Map<number, number>();
   /** pids of /proc already classified by the session scan (only new pids need a stat read) */
   private readonly scanned = new Set<number>();
-  private readonly procs = new Map<string, TrackedProcess>();
+  private readonly procs = new Map<number, TrackedProcess>();
   private readonly timeline: TimelinePoint[] = [];
   private readonly cores: number;
   private readonly page = pageSize();
@@ -129,7 +135,7 @@ export class ProcTreeSampler {
   private stopped = false;
 
   constructor(opts: ProcSamplerOptions, cores: number) {
-    this.opts = { fastIntervalMs: 10, fastPhaseMs: 250, ...opts };
+    this.opts = { fastIntervalMs: 20, fastPhaseMs: 300, ...opts };
     this.cores = cores;
   }
 
@@ -195,10 +201,11 @@ export class ProcTreeSampler {
   sample(final = false): void {
     const started = performance.now();
     this.samples++;
-    const readHwm = final || this.samples % HWM_EVERY === 1 || started - this.t0 < this.opts.fastPhaseMs;
-    const seen = new Set<string>();
+    const fast = started - this.t0 < this.opts.fastPhaseMs;
+    const readHwm = final || fast || this.samples % HWM_EVERY === 1;
+    const seen = new Set<number>();
     const queue: number[] = [];
-    if (final || this.samples % SESSION_SCAN_EVERY === 0) this.scanSessions(queue);
+    let reaped = false;
     if (this.opts.includeSelf && this.samples % SELF_SCAN_EVERY === 1) {
       const all = this.samples % SELF_FULL_SCAN_EVERY === 1;
       for (const c of all ? selfChildren() : readThreadChildren('self', process.pid)) queue.push(c);
@@ -220,6 +227,8 @@ export class ProcTreeSampler {
           stime: 0,
           cutime: 0,
           cstime: 0,
+          // 0, not the current value: a process first seen after it reaped a child triggers a session scan
+          cminflt: 0,
           rssBytes: 0,
           hwmBytes: 0,
           readBytes: 0,
@@ -235,6 +244,10 @@ export class ProcTreeSampler {
       p.stime = s.stime;
       p.cutime = s.cutime;
       p.cstime = s.cstime;
+      if (s.cminflt !== p.cminflt) {
+        p.cminflt = s.cminflt;
+        reaped = true;
+      }
       p.rssBytes = zombie ? 0 : s.rssPages * this.page;
       if (!zombie) {
         // A process seen for the first time is read at once: it may be short-lived.
@@ -267,15 +280,22 @@ export class ProcTreeSampler {
     let vanished = false;
     for (const p of this.procs.values()) {
       if (!p.alive || seen.has(keyOf(p.pid, p.starttime))) continue;
-      vanished = true;
       const s = readStat(p.pid);
       if (s && s.starttime === p.starttime && s.state !== 'Z' && s.state !== 'X') {
         visit(s);
         walk();
       } else {
+        vanished = true;
         p.alive = false;
         p.rssBytes = 0;
       }
+    }
+
+    // Someone in the tree (or we) reaped a child, or a tracked process ended: its children may have been orphaned
+    // before we ever saw them.
+    if (final || reaped || vanished || this.samples % SESSION_SCAN_EVERY === 0) {
+      this.scanSessions(queue);
+      walk();
     }
 
     // Orphaned = its parent is neither us nor a live member of the tree (re-parented to init or a subreaper).

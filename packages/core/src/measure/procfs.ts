@@ -17,6 +17,8 @@ export interface ProcStat {
   pgrp: number;
   /** session id: lanebench spawns commands detached, so each is the leader of its own session */
   session: number;
+  /** minor faults of reaped children: changes whenever this process reaps a child (any process that ran faults) */
+  cminflt: number;
   utime: number;
   stime: number;
   /** CPU of reaped (waited-for) children, which already include their own reaped descendants */
@@ -74,23 +76,31 @@ function safeClose(fd: number): void {
 
 function readFd(fd: number): number {
   let len = 0;
-  // /proc files are generated on read; loop until EOF in case one read does not return everything.
+  // /proc files are generated on read (seq_file): a read fills the buffer as far as the content goes, so a short
+  // read is the end and saves the extra read() that would only return 0.
   for (;;) {
-    const n = readSync(fd, buf, len, buf.length - len, len);
+    const want = buf.length - len;
+    const n = readSync(fd, buf, len, want, len);
     if (n <= 0) break;
     len += n;
-    if (len >= buf.length) break;
+    if (n < want || len >= buf.length) break;
   }
   return len;
 }
 
 /** Reads a /proc file into the shared buffer; returns its text or null when it cannot be read. */
 export function readProcFile(path: string, cache = true): string | null {
+  const len = readProcBytes(path, cache);
+  return len < 0 ? null : buf.toString('latin1', 0, len);
+}
+
+/** Reads a /proc file into the shared buffer; returns its length, or -1 when it cannot be read. */
+function readProcBytes(path: string, cache = true): number {
   if (fdCaching > 0 && cache) {
     const cached = fdCache.get(path);
     if (cached !== undefined) {
       try {
-        return buf.toString('latin1', 0, readFd(cached));
+        return readFd(cached);
       } catch {
         fdCache.delete(path);
         safeClose(cached);
@@ -102,18 +112,18 @@ export function readProcFile(path: string, cache = true): string | null {
   try {
     fd = openSync(path, 'r');
   } catch {
-    return null;
+    return -1;
   }
   let keep = false;
   try {
-    const text = buf.toString('latin1', 0, readFd(fd));
+    const len = readFd(fd);
     if (cache && fdCaching > 0 && fdCache.size < FD_CACHE_MAX) {
       fdCache.set(path, fd);
       keep = true;
     }
-    return text;
+    return len;
   } catch {
-    return null;
+    return -1;
   } finally {
     if (!keep) safeClose(fd);
   }
@@ -128,14 +138,15 @@ export function readStat(pid: number | 'self', cache = true): ProcStat | null {
   if (!text) return null;
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  // Field numbers of proc(5): 3 state, 4 ppid, 5 pgrp, 14 utime, 15 stime, 16 cutime, 17 cstime,
-  // 20 num_threads, 22 starttime, 24 rss.
+  // Field numbers of proc(5): 3 state, 4 ppid, 5 pgrp, 6 session, 11 cminflt, 14 utime, 15 stime, 16 cutime,
+  // 17 cstime, 20 num_threads, 22 starttime, 24 rss.
   const out: ProcStat = {
     pid: parseInt(text, 10),
     state: text.charAt(close + 2),
     ppid: 0,
     pgrp: 0,
     session: 0,
+    cminflt: 0,
     utime: 0,
     stime: 0,
     cutime: 0,
@@ -160,6 +171,9 @@ export function readStat(pid: number | 'self', cache = true): ProcStat | null {
         break;
       case 6:
         out.session = parseInt(text.slice(pos, pos + 12), 10);
+        break;
+      case 11:
+        out.cminflt = parseInt(text.slice(pos, pos + 24), 10);
         break;
       case 14:
         out.utime = parseInt(text.slice(pos, pos + 24), 10);
@@ -187,14 +201,26 @@ export function readStat(pid: number | 'self', cache = true): ProcStat | null {
   return out;
 }
 
+const VMHWM = Buffer.from('VmHWM:');
 /** VmHWM (peak resident set) of a live process, in bytes; null for zombies and kernel threads. */
 export function readHwmBytes(pid: number | 'self'): number | null {
-  const text = readProcFile(`/proc/${pid}/status`);
-  if (!text) return null;
-  const i = text.indexOf('VmHWM:');
-  if (i < 0) return null;
-  const kb = parseInt(text.slice(i + 6), 10);
-  return Number.isFinite(kb) ? kb * 1024 : null;
+  // Searched in the raw bytes: decoding the whole ~1.5 KB status file into a string at every sample feeds the GC.
+  const len = readProcBytes(`/proc/${pid}/status`);
+  if (len < 0) return null;
+  let i = buf.indexOf(VMHWM);
+  if (i < 0 || i + VMHWM.length > len) return null; // beyond len is an older file's content
+  i += VMHWM.length;
+  while (i < len && (buf[i] === 32 || buf[i] === 9)) i++; // spaces, tabs
+  let kb = 0;
+  let digits = 0;
+  while (i < len) {
+    const c = buf[i] as number;
+    if (c < 48 || c > 57) break;
+    kb = kb * 10 + (c - 48);
+    digits++;
+    i++;
+  }
+  return digits > 0 ? kb * 1024 : null;
 }
 
 /** Block I/O of a process (its threads plus its reaped children), from /proc/<pid>/io. */
