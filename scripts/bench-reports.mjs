@@ -60,9 +60,13 @@ function timed(argv, opts = {}) {
   return { wall_s: (performance.now() - t0) / 1000, maxrss_mb: NaN, code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Writes a synthetic history of n runs into a new directory; returns { dir, bytes }. */
+/**
+ * Writes a synthetic history of n runs into a new directory, serialized the way the history store
+ * writes it (compact, timelines kept on the newest runs only); returns { dir, bytes }.
+ */
 async function syntheticHistory(n) {
   const { makeRun } = await import(pathToFileURL(FIXTURE).href);
+  const core = await import(pathToFileURL(CORE).href);
   const dir = mkdtempSync(join(os.tmpdir(), `lanebench-bench-${n}-`));
   const runs = [];
   for (let i = 0; i < n; i++) {
@@ -70,7 +74,7 @@ async function syntheticHistory(n) {
     runs.push(makeRun(i, { lane, workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`, iterations: 5, timeline: TIMELINE }));
   }
   const file = join(dir, 'metrics.json');
-  writeFileSync(file, `${JSON.stringify({ schema_version: 1, runs }, null, 2)}\n`);
+  writeFileSync(file, core.serializeHistory({ schema_version: 1, runs }));
   return { dir, bytes: statSync(file).size };
 }
 

@@ -228,3 +228,28 @@ describe('newRunId', () => {
     expect(many.size).toBe(50);
   });
 });
+
+describe('history compaction', () => {
+  it('keeps timelines on the newest runs of each workflow only, and everything else of every run', async () => {
+    const { makeRun } = await import('./fixtures/runs.js');
+    const { compactHistory, serializeHistory, parseHistory, TIMELINE_RETENTION } = await import('../src/history/index.js');
+    const runs = Array.from({ length: TIMELINE_RETENTION + 5 }, (_, i) =>
+      makeRun({ lane: 'docs', workflow: 'build', exec: 10 + i, memory: 100, cpu: 20, seed: i + 1 }),
+    );
+    runs.push(makeRun({ lane: 'heavy', workflow: 'other', exec: 5, memory: 100, cpu: 20, seed: 99 }));
+    expect(runs.every((r) => r.iterations.every((it) => it.timeline.length > 0))).toBe(true);
+    const compacted = compactHistory(runs);
+    const withTimeline = compacted.filter((r) => r.iterations.some((it) => it.timeline.length > 0));
+    // the newest TIMELINE_RETENTION runs of 'build' plus the single run of 'other'
+    expect(withTimeline.map((r) => r.id)).toEqual([...runs.slice(5, TIMELINE_RETENTION + 5), runs.at(-1)!].map((r) => r.id));
+    // statistics and per-iteration figures survive
+    expect(compacted.map((r) => r.metrics_analysis)).toEqual(runs.map((r) => r.metrics_analysis));
+    expect(compacted[0]!.iterations[0]!.execution_time).toBe(runs[0]!.iterations[0]!.execution_time);
+    // the input is not mutated
+    expect(runs[0]!.iterations[0]!.timeline.length).toBeGreaterThan(0);
+    // serialized: one run per line, and it parses back to the compacted runs
+    const text = serializeHistory({ schema_version: 1, runs });
+    expect(text.split('\n').length).toBe(runs.length + 3);
+    expect(parseHistory('mem.json', text).runs).toEqual(compacted);
+  });
+});

@@ -95,6 +95,37 @@ export async function writeHistory(file: string, history: HistoryFile): Promise<
   });
 }
 
+/**
+ * How many of the newest runs of each lane/workflow keep their per-iteration timelines. Timelines
+ * are most of a run's size and only the latest runs are charted; trends use the statistics, which
+ * every run keeps. Without this a 10,000-run history would be ~10× larger and slow to load.
+ */
+export const TIMELINE_RETENTION = 10;
+
+/** Drops the timelines of all but the newest TIMELINE_RETENTION runs of each lane/workflow. */
+export function compactHistory(runs: Run[]): Run[] {
+  const kept = new Map<string, number>();
+  const out: Run[] = new Array<Run>(runs.length);
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const run = runs[i]!;
+    const key = `${run.lane}\u0000${run.workflow}`;
+    const seen = kept.get(key) ?? 0;
+    kept.set(key, seen + 1);
+    const hasTimeline = run.iterations?.some((it) => it.timeline && it.timeline.length > 0);
+    out[i] =
+      seen < TIMELINE_RETENTION || !hasTimeline
+        ? run
+        : { ...run, iterations: run.iterations.map((it) => ({ ...it, timeline: [] })) };
+  }
+  return out;
+}
+
+/**
+ * One run per line: compact enough to load 10,000 runs quickly, still line-diffable and greppable.
+ * Timelines of old runs are dropped (compactHistory).
+ */
 export function serializeHistory(history: HistoryFile): string {
-  return `${JSON.stringify(history, null, 2)}\n`;
+  const runs = compactHistory(history.runs);
+  if (runs.length === 0) return `{"schema_version":${HISTORY_SCHEMA_VERSION},"runs":[]}\n`;
+  return `{"schema_version":${HISTORY_SCHEMA_VERSION},"runs":[\n${runs.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
 }
