@@ -1,7 +1,8 @@
 const { workflow } = require('@lanebench/jest');
+const { commands, pagesBuilt } = require('lanebench-example-workloads/commands');
 
 // The workflow name carries the runner only because the demo runs the same lanes under Vitest and
 // Jest into one history: each keeps its own trend, regression baseline and dashboard entry.
 //
-// A plain command string is a workflow too: two worker processes, each sorting and hashing ~150 MB.
-workflow('heavy', 'integration job (jest)', 'node scripts/heavy-job.mjs --workers 2 --mb 150');
+// The heavy lane: two worker processes sorting and hashing data while holding ~150 MB each.
+workflow('heavy', 'integration job (jest)', commands.heavy);

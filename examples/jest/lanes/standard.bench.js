@@ -1,9 +1,8 @@
 const { workflow } = require('@lanebench/jest');
+const { commands, pagesBuilt } = require('lanebench-example-workloads/commands');
 
 // The workflow name carries the runner only because the demo runs the same lanes under Vitest and
 // Jest into one history: each keeps its own trend, regression baseline and dashboard entry.
 //
 // The standard lane runs the project's unit tests (node's test runner starts one child per file).
-workflow('standard', 'unit tests (jest)', async (ctx) => {
-  await ctx.exec('node --test test/');
-});
+workflow('standard', 'unit tests (jest)', commands.standard);
