@@ -40,6 +40,9 @@ import type { ReportInput, ReportWriter } from './types.js';
 export function escapeMarkdown(value: unknown): string {
   return stripAnsi(String(value ?? ''))
     .replace(/[\r\n]+/g, ' ')
+    // other control characters have no business in a job summary (they garble tables and terminals)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
