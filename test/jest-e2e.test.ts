@@ -9,7 +9,7 @@ import type { SpawnSyncReturns } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_KEYS, type HistoryFile } from '../packages/core/src/types.js';
 import { createProject, REPO_ROOT, type Project } from './helpers/project.js';
-import { toolAvailable } from './helpers/tools.js';
+import { junitSchema } from './helpers/tools.js';
 
 interface JestAssertion {
   title: string;
@@ -83,8 +83,8 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     for (const f of ['performance_dashboard.html', 'performance_metrics.csv', 'summary.md']) {
       expect(project.exists(`out-all/${f}`), f).toBe(true);
     }
-    if (toolAvailable('xmllint', 'validates junit.xml against junit-10.xsd')) {
-      const xsd = join(REPO_ROOT, '..', 'shared', 'junit', 'junit-10.xsd');
+    const xsd = junitSchema();
+    if (xsd) {
       const lint = project.run('xmllint', ['--noout', '--schema', xsd, 'out-all/junit.xml']);
       expect(lint.status, lint.stderr).toBe(0);
     }

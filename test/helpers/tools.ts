@@ -5,6 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -23,4 +25,21 @@ export function toolAvailable(cmd: string, why: string): boolean {
   if (process.env.LANEBENCH_REQUIRE_TOOLS === '1') throw new Error(`required tool missing — ${msg}`);
   console.warn(`SKIP: ${msg}`);
   return false;
+}
+
+/**
+ * The Jenkins xunit junit-10.xsd, from the shared folder beside the repository (../shared/junit)
+ * or LANEBENCH_JUNIT_XSD. Returns its path when it and xmllint are there. The schema is not part
+ * of the repository: when it is absent the validation is skipped with the reason printed (also in
+ * CI, whose checkout has the shared folder beside it); a missing xmllint follows toolAvailable.
+ */
+export function junitSchema(why = 'validates junit.xml against junit-10.xsd'): string | null {
+  if (!toolAvailable('xmllint', why)) return null;
+  const candidates = [
+    process.env.LANEBENCH_JUNIT_XSD,
+    resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'junit', 'junit-10.xsd'),
+  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) console.warn(`SKIP: junit-10.xsd not found (looked at ${candidates.join(', ')}): ${why} is skipped`);
+  return found ?? null;
 }

@@ -1,25 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { junitTime, renderJunit } from '../src/report/junit.js';
 import { escapeXmlAttr, escapeXmlText } from '../src/report/xml.js';
 import { makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
+import { junitSchema } from '../../../test/helpers/tools.js';
 
-const XSD = resolve(__dirname, '../../../../shared/junit/junit-10.xsd');
-const xmllint = spawnSync('xmllint', ['--version'], { encoding: 'utf8' });
-const hasXmllint = xmllint.status === 0 && existsSync(XSD);
-if (!hasXmllint) {
-  console.warn(`report-junit: schema validation skipped: ${xmllint.error ? 'xmllint not installed (apt-get install libxml2-utils)' : `schema not found at ${XSD}`}`);
-}
+const XSD = junitSchema('report-junit: schema validation of the rendered junit.xml');
+const hasXmllint = XSD !== null;
 
 function validate(xml: string): { ok: boolean; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lb-junit-'));
   const file = join(dir, 'junit.xml');
   writeFileSync(file, xml);
-  const r = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
+  const r = spawnSync('xmllint', ['--noout', '--schema', XSD!, file], { encoding: 'utf8' });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 
