@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runSections } from './bench-table.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
@@ -266,31 +267,7 @@ export const SECTIONS = [
 
 async function main() {
   if (process.argv[2] === '--stages') return stagesChild(process.argv[3]);
-  const only = process.argv.slice(2);
-  console.log(
-    `lanebench bench-reports — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, load ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  const rows = [];
-  for (const s of SECTIONS) {
-    if (only.length > 0 && !only.some((o) => s.name === o || s.name.startsWith(`${o}.`))) continue;
-    process.stdout.write(`running ${s.name} …\n`);
-    try {
-      rows.push(...(await s.run()));
-    } catch (err) {
-      rows.push({ section: s.name, figure: 'error', value: String(err?.message ?? err), target: 'runs', ok: false });
-    }
-  }
-  const cols = ['section', 'figure', 'value', 'target', 'ok'];
-  const cell = (r, c) => (c === 'ok' ? (r.target === undefined ? '' : r.ok ? 'yes' : 'NO') : String(r[c] ?? ''));
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
-  const line = (vals) => vals.map((v, i) => v.padEnd(widths[i])).join(' | ');
-  console.log(`\n${line(cols)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}`);
-  for (const r of rows) console.log(line(cols.map((c) => cell(r, c))));
-  console.log(`\nload at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  process.exitCode = rows.some((r) => r.target !== undefined && !r.ok) ? 1 : 0;
+  await runSections('lanebench bench-reports', SECTIONS, process.argv.slice(2));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

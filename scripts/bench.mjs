@@ -14,6 +14,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { runSections } from './bench-table.mjs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -196,23 +197,4 @@ SECTIONS.push(...(await import('./bench-reports.mjs')).SECTIONS);
 const only = process.argv.slice(2);
 // Warm-up: first-use costs (module init, JIT) belong to no section.
 await core.measureIteration(['true'], ITER_OPTS);
-const rows = [];
-console.log(`lanebench bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-for (const s of SECTIONS) {
-  if (only.length > 0 && !only.some((o) => s.name === o || s.name.startsWith(`${o}.`))) continue;
-  process.stdout.write(`running ${s.name} …\n`);
-  try {
-    rows.push(...(await s.run()));
-  } catch (err) {
-    rows.push({ section: s.name, figure: 'error', value: String(err?.message ?? err), target: 'runs', ok: false });
-  }
-}
-
-const cols = ['section', 'figure', 'value', 'target', 'ok'];
-const cell = (r, c) => (c === 'ok' ? (r.target === undefined ? '' : r.ok ? 'yes' : 'NO') : String(r[c] ?? ''));
-const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
-const line = (vals) => vals.map((v, i) => v.padEnd(widths[i])).join(' | ');
-console.log(`\n${line(cols)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}`);
-for (const r of rows) console.log(line(cols.map((c) => cell(r, c))));
-console.log(`\nload at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-process.exitCode = rows.some((r) => r.target !== undefined && !r.ok) ? 1 : 0;
+await runSections('lanebench bench', SECTIONS, only);

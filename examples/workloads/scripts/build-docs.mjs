@@ -14,6 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import MarkdownIt from 'markdown-it';
+import { rng } from './prng.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -36,17 +37,6 @@ const CORPUS_VERSION = `v1-${PAGES}`;
 
 // ---------------------------------------------------------------- corpus generation (once)
 
-/** Small deterministic PRNG (mulberry32) so every machine builds the same corpus. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'lane pipeline build cache artifact runner worker shard deploy release config option value ' +

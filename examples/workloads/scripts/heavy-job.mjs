@@ -15,6 +15,7 @@ import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { uint32s } from './prng.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,23 +25,13 @@ const { values } = parseArgs({
   },
 });
 
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 function work(id, mb) {
   const started = process.hrtime.bigint();
   // ~20% of the budget as numbers to sort, the rest as bytes to hash.
   const numbers = new Float64Array(Math.floor((mb * 0.2 * 1048576) / 8));
   const bytes = Buffer.allocUnsafe(Math.floor(mb * 0.8 * 1048576));
-  const next = prng(0x9e3779b9 ^ id);
+  const next = uint32s(0x9e3779b9 ^ id);
   for (let i = 0; i < numbers.length; i++) numbers[i] = next() / 4294967296;
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
   for (let i = 0; i < words.length; i++) words[i] = next();

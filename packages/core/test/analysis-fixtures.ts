@@ -1,17 +1,9 @@
 /** Synthetic runs for analysis/recommend tests: a seeded PRNG and a Run builder with realistic fields. */
 import { METRIC_KEYS, type Iteration, type Run } from '../src/types.js';
+import { prng } from '../../../test/helpers/prng.mjs';
 
-/** mulberry32: small, fast, seedable; good enough for simulations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
+
 
 /** Normal variates by Box-Muller. */
 export function normal(rand: () => number): (mean: number, sd: number) => number {

@@ -35,10 +35,10 @@ function input(): ReportInput {
     generated_at: '2026-02-01T10:00:00.000Z',
     regressions: [regression],
     recommendations: [
-      { id: 'a', title: 'Second', priority: 2, description: 'b', estimated_improvement_pct: 10, effort: 'medium', steps: [], evidence: {}, lane: 'standard' },
-      { id: 'b', title: 'First | pipes', priority: 1, description: 'a', estimated_improvement_pct: 30, effort: 'low', steps: [], evidence: {}, lane: 'standard' },
-      { id: 'c', title: 'Third', priority: 3, description: 'c', estimated_improvement_pct: 5, effort: 'high', steps: [], evidence: {}, lane: 'standard' },
-      { id: 'd', title: 'Fourth', priority: 4, description: 'd', estimated_improvement_pct: 5, effort: 'high', steps: [], evidence: {}, lane: 'standard' },
+      { id: 'a', title: 'Second', priority: 2, description: 'b', estimated_improvement_pct: 10, effort: 'medium', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
+      { id: 'b', title: 'First | pipes', priority: 1, description: 'a', estimated_improvement_pct: 30, effort: 'low', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
+      { id: 'c', title: 'Third', priority: 3, description: 'c', estimated_improvement_pct: 5, effort: 'high', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
+      { id: 'd', title: 'Fourth', priority: 4, description: 'd', estimated_improvement_pct: 5, effort: 'high', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
     ],
   };
 }

@@ -3,43 +3,16 @@
  * (see `ReportWriter`); statistics are computed upstream (stats/, analysis/, recommend/) and only
  * formatted here.
  *
- * `ReportRegression` and `ReportRecommendation` are structural: they describe exactly the fields the
- * writers read from analysis/'s `RegressionResult` and recommend/'s `Recommendation`, so those values
- * can be passed as they are without report/ importing the modules that produce them.
+ * The writers read regressions and recommendations exactly as analysis/ and recommend/ produce
+ * them (type-only imports: report/ does not load those modules).
  */
+import type { RegressionResult } from '../analysis/types.js';
 import type { ReportFormat } from '../config/types.js';
+import type { Recommendation } from '../recommend/types.js';
 import type { Run, Threshold } from '../types.js';
 
-/** What the writers read from a regression-detection result (analysis/ `RegressionResult`). */
-export interface ReportRegression {
-  lane: string;
-  workflow: string;
-  metric: string;
-  status: 'regression' | 'improvement' | 'no-change' | 'insufficient-data' | 'environment-mismatch';
-  baseline_mean: number | null;
-  candidate_mean: number | null;
-  /** relative change in percent (candidate vs baseline), null when not computable */
-  change_pct: number | null;
-  p_value: number | null;
-  threshold_pct: number;
-  baseline_runs: number;
-  message: string;
-}
-
-/** What the writers read from an optimization recommendation (recommend/ `Recommendation`). */
-export interface ReportRecommendation {
-  id: string;
-  title: string;
-  /** 1 (most urgent) … 5 */
-  priority: number;
-  description: string;
-  estimated_improvement_pct: number;
-  effort: 'low' | 'medium' | 'high';
-  steps: string[];
-  evidence: Record<string, number | string>;
-  lane: string;
-  workflow?: string;
-}
+export type ReportRegression = RegressionResult;
+export type ReportRecommendation = Recommendation;
 
 export interface ReportInput {
   /** the runs of this session (what the reports are about) */
