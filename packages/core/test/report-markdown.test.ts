@@ -86,7 +86,7 @@ describe('markdown summary', () => {
     expect(md).toContain('ECONNREFUSED');
     expect(md).toContain('🔺 regression');
     expect(md).toContain('+15.9 %');
-    const recs = md.split('\n').filter((l) => l.startsWith('- **standard**'));
+    const recs = md.split('\n').filter((l) => l.startsWith('- **standard / unit tests**'));
     expect(recs.map((l) => l.match(/P(\d)/)![1])).toEqual(['1', '2', '3']);
     expect(recs[0]).toContain('First \\| pipes');
   });

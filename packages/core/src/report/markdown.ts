@@ -146,7 +146,8 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   const other = (input.regressions ?? []).filter((r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch');
   if (other.length) {
     out.push(`<details><summary>${other.length} comparison${other.length > 1 ? 's' : ''} not made</summary>`, '');
-    for (const g of other) out.push(`- ${md(g.lane)} / ${md(g.workflow)} · ${md(g.metric)}: ${md(g.message)}`);
+    // the message names lane › workflow › metric itself
+    for (const g of other) out.push(`- ${md(g.message)}`);
     out.push('', '</details>', '');
   }
 
