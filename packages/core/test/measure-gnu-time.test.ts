@@ -1,0 +1,52 @@
+// Accuracy against an independent tool: GNU time (/usr/bin/time, getrusage of the child) on the same argv.
+// For a single process both read kernel accounting: ru_maxrss is the process's VmHWM, ru_utime+ru_stime its
+// CPU. (For a tree they differ by design: GNU time reports the largest process, lanebench the tree's sum.)
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, test } from 'vitest';
+import { measureIteration } from '../src/measure/index.js';
+import { toolAvailable } from '../../../test/helpers/tools.js';
+import { baseOpts, fixture, isLinux, median, NODE, scratch } from './measure-helpers.js';
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = isLinux && toolAvailable(GNU_TIME, 'compares memory and CPU with GNU time (Debian package `time`)');
+
+/** GNU time's figures for argv: peak RSS in MB and user+system CPU in seconds. */
+function gnuTime(argv: string[]): { maxrss_mb: number; cpu_s: number } {
+  const r = spawnSync(GNU_TIME, ['-f', '__GNUTIME__ %M %U %S', ...argv], { encoding: 'utf8' });
+  const m = /__GNUTIME__ (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`GNU time failed (${r.status}): ${r.stderr.slice(-500)}`);
+  return { maxrss_mb: Number(m[1]) / 1024, cpu_s: Number(m[2]) + Number(m[3]) };
+}
+
+describe.runIf(hasGnuTime)('measureIteration against GNU time', () => {
+  test('peak memory of one process allocating 200 MiB agrees within 5%', async () => {
+    const argv = [NODE, fixture('alloc.cjs'), '200', '300', tmp.file('alloc-gnu.json')];
+    const ours = await measureIteration(argv, baseOpts);
+    expect(ours.status).toBe('passed');
+    const theirs = gnuTime(argv).maxrss_mb;
+    expect(theirs).toBeGreaterThan(200);
+    expect(Math.abs(ours.memory_usage - theirs) / theirs, `lanebench ${ours.memory_usage} MB, GNU time ${theirs} MB`).toBeLessThanOrEqual(0.05);
+  });
+
+  test('CPU of a fixed amount of work agrees within 15% (medians of 5)', async () => {
+    // A fixed loop, not a fixed duration: the CPU it needs is the same whoever measures it. On a shared
+    // 2-core VM the same loop's CPU varies by ±10% from one process to the next whoever measures it
+    // (docs/PERFORMANCE.md), so compare medians of interleaved runs with room for that; a counting
+    // error (a missed child, CPU counted twice) is far larger.
+    const argv = [NODE, '-e', 'let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; if (x < 0) console.log(x)'];
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const it = await measureIteration(argv, baseOpts);
+      expect(it.status).toBe('passed');
+      ours.push(it.cpu_seconds);
+      theirs.push(gnuTime(argv).cpu_s);
+    }
+    const [o, t] = [median(ours), median(theirs)];
+    expect(t).toBeGreaterThan(0.1);
+    expect(Math.abs(o - t) / t, `lanebench ${ours.join(', ')} s; GNU time ${theirs.join(', ')} s`).toBeLessThanOrEqual(0.15);
+  });
+});
