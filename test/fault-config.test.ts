@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, compileThresholds, loadConfig, resolveConfig, resolveLane } from '../packages/core/src/index.js';
+import { requireBuilt } from './helpers/tools.js';
 
 const ROOT = resolve(__dirname, '..');
-const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
+const CLI = requireBuilt(join(ROOT, 'packages', 'cli', 'dist', 'cli.js'));
 const dirs: string[] = [];
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'lanebench-fault-config-'));
@@ -107,7 +108,7 @@ describe('bad configuration in a config file', () => {
   });
 });
 
-describe.skipIf(!existsSync(CLI))('bad values through the CLI (exit code 2, message names the value)', () => {
+describe('bad values through the CLI (exit code 2, message names the value)', () => {
   const cli = (args: string[], cwd: string) =>
     spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
 

@@ -11,10 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRuns, HistoryError, readHistory } from '../packages/core/src/index.js';
 import { makeRun } from './fixtures/fault/runs.mjs';
+import { requireBuilt } from './helpers/tools.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const APPEND_LOOP = join(HERE, 'fixtures', 'fault', 'append-loop.mjs');
-const CORE_DIST = resolve(HERE, '..', 'packages', 'core', 'dist', 'index.js');
+const CORE_DIST = requireBuilt(resolve(HERE, '..', 'packages', 'core', 'dist', 'index.js'));
 const dirs: string[] = [];
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'lanebench-fault-history-'));
@@ -48,7 +49,7 @@ const waitFor = async (cond: () => boolean, ms: number, what: string) => {
   }
 };
 
-describe.skipIf(!existsSync(CORE_DIST))('history under faults', () => {
+describe('history under faults', () => {
   it('a writer killed with SIGKILL during writes leaves a parseable file holding a prefix of its runs', async () => {
     const file = join(tempDir(), 'metrics.json');
     // Kill moments after the writer's first completed append; varied so kills land in different

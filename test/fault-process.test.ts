@@ -10,13 +10,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readHistory, resolveConfig, runWorkflow, type Run } from '../packages/core/src/index.js';
+import { requireBuilt } from './helpers/tools.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
 const TREE = join(HERE, 'fixtures', 'fault', 'tree.mjs');
 const INTERRUPTIBLE = join(HERE, 'fixtures', 'fault', 'interruptible-run.mjs');
-const CORE_DIST = join(ROOT, 'packages', 'core', 'dist', 'index.js');
-const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
+const CORE_DIST = requireBuilt(join(ROOT, 'packages', 'core', 'dist', 'index.js'));
+const CLI = requireBuilt(join(ROOT, 'packages', 'cli', 'dist', 'cli.js'));
 const linux = process.platform === 'linux';
 
 const dirs: string[] = [];
@@ -244,7 +245,7 @@ async function waitFor(cond: () => boolean, ms: number, what: string): Promise<v
 
 const doneMarkers = (pids: string) => (existsSync(pids) ? readdirSync(pids).filter((f) => f.startsWith('done-')).length : 0);
 
-describe.skipIf(!linux || !existsSync(CORE_DIST))('Ctrl-C in the middle of a lane', () => {
+describe.skipIf(!linux)('Ctrl-C in the middle of a lane', () => {
   it('through the API: SIGINT after two iterations keeps those two in metrics.json, leaves no process', async () => {
     const dir = tempDir();
     const pids = join(dir, 'pids');
@@ -273,7 +274,7 @@ describe.skipIf(!linux || !existsSync(CORE_DIST))('Ctrl-C in the middle of a lan
     }
   }, 90_000);
 
-  it.skipIf(!existsSync(CLI))('through the CLI: lanebench run -- <slow command>, SIGINT after two iterations', async () => {
+  it('through the CLI: lanebench run -- <slow command>, SIGINT after two iterations', async () => {
     const dir = tempDir();
     const pids = join(dir, 'pids');
     const out = join(dir, 'results');

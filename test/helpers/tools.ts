@@ -43,3 +43,12 @@ export function junitSchema(why = 'validates junit.xml against junit-10.xsd'): s
   if (!found) console.warn(`SKIP: junit-10.xsd not found (looked at ${candidates.join(', ')}): ${why} is skipped`);
   return found ?? null;
 }
+
+/**
+ * Tests that run the built packages (dist/) need `pnpm build` first, which `pnpm test` does. Missing
+ * output is an error, not a reason to skip.
+ */
+export function requireBuilt(file: string): string {
+  if (!existsSync(file)) throw new Error(`${file} is not built: run \`pnpm build\` first (\`pnpm test\` does)`);
+  return file;
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, jsonForScript, renderHtml, TREND_MAX_POINTS } from '../src/report/html.js';
 import type { ReportInput } from '../src/report/types.js';
 import { historyRuns, laneThresholds, makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
+import { toolAvailable } from '../../../test/helpers/tools.js';
 
 // page.evaluate callbacks run in the browser; the repo compiles without the DOM lib, so declare the globals they use.
 declare const window: unknown;
 declare const document: { querySelectorAll(selector: string): { length: number } };
 
 const CHROMIUM = process.env.LANEBENCH_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`report-html: browser checks skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const hasChromium = toolAvailable(CHROMIUM, 'report-html: opens the dashboard in headless Chromium');
 
 const SCREENSHOT_DIR = resolve(__dirname, '../../../.tmp');
 
