@@ -58,7 +58,13 @@ function timed(argv, opts = {}) {
   }
   const t0 = performance.now();
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', ...opts });
-  return { wall_s: (performance.now() - t0) / 1000, maxrss_mb: NaN, code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return {
+    wall_s: (performance.now() - t0) / 1000,
+    maxrss_mb: NaN,
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
 }
 
 /**
@@ -72,7 +78,9 @@ async function syntheticHistory(n) {
   const runs = [];
   for (let i = 0; i < n; i++) {
     const lane = ['docs', 'standard', 'heavy'][i % 3];
-    runs.push(makeRun(i, { lane, workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`, iterations: 5, timeline: TIMELINE }));
+    runs.push(
+      makeRun(i, { lane, workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`, iterations: 5, timeline: TIMELINE }),
+    );
   }
   const file = join(dir, 'metrics.json');
   writeFileSync(file, core.serializeHistory({ schema_version: 1, runs }));
@@ -154,16 +162,25 @@ export const SECTIONS = [
               ...(big ? { target: '< 2 s and < 500 MB', ok: wall < 2 && rss < 500 } : {}),
             });
           }
-          const child = spawnSync(NODE, [fileURLToPath(import.meta.url), '--stages', dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+          const child = spawnSync(NODE, [fileURLToPath(import.meta.url), '--stages', dir], {
+            encoding: 'utf8',
+            maxBuffer: 1 << 26,
+          });
           if (child.status === 0) {
             const s = JSON.parse(child.stdout);
             rows.push({
               section: this.name,
               figure: `${n} runs: stages in one process (ms)`,
-              value: `${Object.entries(s.ms).map(([k, v]) => `${k} ${v}`).join(', ')}; VmHWM ${s.hwm_mb?.toFixed(0)} MB`,
+              value: `${Object.entries(s.ms)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}; VmHWM ${s.hwm_mb?.toFixed(0)} MB`,
             });
           } else {
-            rows.push({ section: this.name, figure: `${n} runs: stages`, value: `failed: ${child.stderr.slice(-300)}` });
+            rows.push({
+              section: this.name,
+              figure: `${n} runs: stages`,
+              value: `failed: ${child.stderr.slice(-300)}`,
+            });
           }
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -192,18 +209,33 @@ export const SECTIONS = [
     name: 'cli.coldstart',
     async run() {
       if (!has('hyperfine')) {
-        return [{ section: this.name, figure: 'hyperfine', value: 'not installed (apt-get install -y hyperfine)', target: 'installed', ok: false }];
+        return [
+          {
+            section: this.name,
+            figure: 'hyperfine',
+            value: 'not installed (apt-get install -y hyperfine)',
+            target: 'installed',
+            ok: false,
+          },
+        ];
       }
       const empty = mkdtempSync(join(os.tmpdir(), 'lanebench-bench-empty-'));
       const json = join(empty, '..', `${empty.split('/').pop()}.json`);
       try {
         const commands = [`${NODE} -e 0`, `${NODE} ${CLI} --help`, `${NODE} ${CLI} analyze`];
-        execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', '30', '--export-json', json, ...commands], { cwd: empty, stdio: 'ignore' });
+        execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', '30', '--export-json', json, ...commands], {
+          cwd: empty,
+          stdio: 'ignore',
+        });
         const results = JSON.parse(readFileSync(json, 'utf8')).results;
         // medians: robust against the odd slow run on a shared machine
         const [base, help, analyze] = results.map((r) => median(r.times));
         return [
-          { section: this.name, figure: '`node -e 0` (hyperfine -N, 30 runs, median)', value: `${(base * 1000).toFixed(1)} ms` },
+          {
+            section: this.name,
+            figure: '`node -e 0` (hyperfine -N, 30 runs, median)',
+            value: `${(base * 1000).toFixed(1)} ms`,
+          },
           {
             section: this.name,
             figure: '`lanebench --help`',
@@ -229,7 +261,15 @@ export const SECTIONS = [
     name: 'measure.gnutime',
     async run() {
       if (!GNU_TIME) {
-        return [{ section: this.name, figure: 'GNU time', value: 'not installed (apt-get install -y time)', target: 'installed', ok: false }];
+        return [
+          {
+            section: this.name,
+            figure: 'GNU time',
+            value: 'not installed (apt-get install -y time)',
+            target: 'installed',
+            ok: false,
+          },
+        ];
       }
       const core = await import(pathToFileURL(CORE).href);
       const opts = { timeout_s: 120, sampleIntervalMs: 50, iteration: 1, lane: 'bench', workflow: 'bench' };
@@ -249,8 +289,16 @@ export const SECTIONS = [
           gnu.push(timed(argv).maxrss_mb);
         }
         const diff = ((mean(ours) - mean(gnu)) / mean(gnu)) * 100;
-        rows.push({ section: this.name, figure: `${label}: lanebench memory_usage (mean of 5)`, value: `${mean(ours).toFixed(1)} MB` });
-        rows.push({ section: this.name, figure: `${label}: GNU time max RSS (mean of 5)`, value: `${mean(gnu).toFixed(1)} MB` });
+        rows.push({
+          section: this.name,
+          figure: `${label}: lanebench memory_usage (mean of 5)`,
+          value: `${mean(ours).toFixed(1)} MB`,
+        });
+        rows.push({
+          section: this.name,
+          figure: `${label}: GNU time max RSS (mean of 5)`,
+          value: `${mean(gnu).toFixed(1)} MB`,
+        });
         rows.push({
           section: this.name,
           figure: `${label}: difference`,

@@ -2,11 +2,17 @@
 // one table of { section, figure, value, target?, ok? } rows; exit code 1 when a target is missed.
 import os from 'node:os';
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** @param {string} title @param {Array<{ name: string, run: () => Promise<object[]> }>} sections @param {string[]} only */
 export async function runSections(title, sections, only) {
-  console.log(`${title} — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, load ${load()}`);
+  console.log(
+    `${title} — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, load ${load()}`,
+  );
   const rows = [];
   for (const s of sections) {
     if (only.length > 0 && !only.some((o) => s.name === o || s.name.startsWith(`${o}.`))) continue;

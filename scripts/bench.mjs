@@ -20,11 +20,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // LANEBENCH_BENCH_CORE: benchmark another build of core (e.g. a scratch build) instead of packages/core/dist.
-const core = await import(pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href);
+const core = await import(
+  pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href
+);
 
 const NODE = process.execPath;
 // ~0.4 s of CPU in one process (inside a function so V8 optimizes the loop)
-const CPU_CMD = [NODE, '-e', 'function f() { let x = 0; for (let i = 0; i < 3e8; i++) x += i; return x } if (f() < 0) console.log(1)'];
+const CPU_CMD = [
+  NODE,
+  '-e',
+  'function f() { let x = 0; for (let i = 0; i < 3e8; i++) x += i; return x } if (f() < 0) console.log(1)',
+];
 const ITER_OPTS = { timeout_s: 120, sampleIntervalMs: 50, iteration: 1, lane: 'bench', workflow: 'bench' };
 
 const PAIRS = Number(process.env.LANEBENCH_BENCH_PAIRS ?? 20);
@@ -90,9 +96,21 @@ const SECTIONS = [
           reported.push(it.execution_time);
         }
         const overheadMs = (mean(ours) - mean(bare)) * 1000;
-        rows.push({ section: this.name, figure: `${label}: bare spawn→exit, mean`, value: `${(mean(bare) * 1000).toFixed(2)} ms` });
-        rows.push({ section: this.name, figure: `${label}: measureIteration() call, mean`, value: `${(mean(ours) * 1000).toFixed(2)} ms` });
-        rows.push({ section: this.name, figure: `${label}: reported execution_time, mean`, value: `${(mean(reported) * 1000).toFixed(2)} ms` });
+        rows.push({
+          section: this.name,
+          figure: `${label}: bare spawn→exit, mean`,
+          value: `${(mean(bare) * 1000).toFixed(2)} ms`,
+        });
+        rows.push({
+          section: this.name,
+          figure: `${label}: measureIteration() call, mean`,
+          value: `${(mean(ours) * 1000).toFixed(2)} ms`,
+        });
+        rows.push({
+          section: this.name,
+          figure: `${label}: reported execution_time, mean`,
+          value: `${(mean(reported) * 1000).toFixed(2)} ms`,
+        });
         rows.push({
           section: this.name,
           figure: `${label}: harness overhead per iteration`,
@@ -138,9 +156,21 @@ const SECTIONS = [
       const share = ((ours.cpu - bare.cpu) / ours.wall) * 100;
       const wakeShare = ((timer.cpu - bare.cpu) / timer.wall) * 100;
       return [
-        { section: this.name, figure: 'own CPU during bare `sleep 5` (median of 3)', value: `${(bare.cpu * 1000).toFixed(1)} ms` },
-        { section: this.name, figure: 'own CPU, bare `sleep 5` + empty 50 ms timer', value: `${(timer.cpu * 1000).toFixed(1)} ms (${wakeShare.toFixed(3)}% of one core)` },
-        { section: this.name, figure: 'own CPU during measured `sleep 5` (50 ms interval)', value: `${(ours.cpu * 1000).toFixed(1)} ms` },
+        {
+          section: this.name,
+          figure: 'own CPU during bare `sleep 5` (median of 3)',
+          value: `${(bare.cpu * 1000).toFixed(1)} ms`,
+        },
+        {
+          section: this.name,
+          figure: 'own CPU, bare `sleep 5` + empty 50 ms timer',
+          value: `${(timer.cpu * 1000).toFixed(1)} ms (${wakeShare.toFixed(3)}% of one core)`,
+        },
+        {
+          section: this.name,
+          figure: 'own CPU during measured `sleep 5` (50 ms interval)',
+          value: `${(ours.cpu * 1000).toFixed(1)} ms`,
+        },
         {
           section: this.name,
           figure: 'sampler CPU (measured − bare), % of one core',
@@ -160,7 +190,15 @@ const SECTIONS = [
     name: 'measure.accuracy',
     async run() {
       if (!hyperfineAvailable()) {
-        return [{ section: this.name, figure: 'hyperfine', value: 'not installed (apt-get install -y hyperfine)', target: 'installed', ok: false }];
+        return [
+          {
+            section: this.name,
+            figure: 'hyperfine',
+            value: 'not installed (apt-get install -y hyperfine)',
+            target: 'installed',
+            ok: false,
+          },
+        ];
       }
       const rows = [];
       for (const [label, argv] of [
@@ -180,9 +218,23 @@ const SECTIONS = [
         const diff = ((mean(ours) - mean(hf)) / mean(hf)) * 100;
         const diffMedian = ((median(ours) - median(hf)) / median(hf)) * 100;
         const ms = (v) => `${(v * 1000).toFixed(2)} ms`;
-        rows.push({ section: this.name, figure: `${label}: hyperfine -N mean / median (${PAIRS} runs)`, value: `${ms(mean(hf))} / ${ms(median(hf))}` });
-        rows.push({ section: this.name, figure: `${label}: lanebench execution_time mean / median (${PAIRS})`, value: `${ms(mean(ours))} / ${ms(median(ours))}` });
-        rows.push({ section: this.name, figure: `${label}: difference of means`, value: pct(diff), target: 'within ±1%', ok: Math.abs(diff) <= 1 });
+        rows.push({
+          section: this.name,
+          figure: `${label}: hyperfine -N mean / median (${PAIRS} runs)`,
+          value: `${ms(mean(hf))} / ${ms(median(hf))}`,
+        });
+        rows.push({
+          section: this.name,
+          figure: `${label}: lanebench execution_time mean / median (${PAIRS})`,
+          value: `${ms(mean(ours))} / ${ms(median(ours))}`,
+        });
+        rows.push({
+          section: this.name,
+          figure: `${label}: difference of means`,
+          value: pct(diff),
+          target: 'within ±1%',
+          ok: Math.abs(diff) <= 1,
+        });
         rows.push({ section: this.name, figure: `${label}: difference of medians`, value: pct(diffMedian) });
       }
       return rows;

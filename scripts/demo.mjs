@@ -98,7 +98,11 @@ function localBin(pkgDir, name) {
 async function main() {
   const missing = [CLI, join(ROOT, 'packages', 'core', 'dist', 'index.js')].filter((f) => !existsSync(f));
   if (missing.length) {
-    console.error(red(`The packages are not built (missing ${missing.map((f) => relative(ROOT, f)).join(', ')}). Run: pnpm demo (it builds first) or pnpm build.`));
+    console.error(
+      red(
+        `The packages are not built (missing ${missing.map((f) => relative(ROOT, f)).join(', ')}). Run: pnpm demo (it builds first) or pnpm build.`,
+      ),
+    );
     process.exit(2);
   }
   const examples = { vitest: join(ROOT, 'examples', 'vitest'), jest: join(ROOT, 'examples', 'jest') };
@@ -115,13 +119,23 @@ async function main() {
   // The demo prints plain progress lines and writes no GitHub job summary unless asked to.
   if (!opts['skip-vitest']) {
     const vitest = localBin(examples.vitest, 'vitest');
-    const r = await step('Vitest example: docs, standard, heavy lanes', vitest ?? 'pnpm', vitest ? ['bench', '--run'] : ['exec', 'vitest', 'bench', '--run'], examples.vitest);
+    const r = await step(
+      'Vitest example: docs, standard, heavy lanes',
+      vitest ?? 'pnpm',
+      vitest ? ['bench', '--run'] : ['exec', 'vitest', 'bench', '--run'],
+      examples.vitest,
+    );
     if (r.signal === 'SIGINT') process.exit(130);
     if (r.code !== 0) failures.push('vitest example');
   }
   if (!opts['skip-jest']) {
     const jest = localBin(examples.jest, 'jest');
-    const r = await step('Jest example: docs, standard, heavy lanes', jest ?? 'pnpm', jest ? [] : ['exec', 'jest'], examples.jest);
+    const r = await step(
+      'Jest example: docs, standard, heavy lanes',
+      jest ?? 'pnpm',
+      jest ? [] : ['exec', 'jest'],
+      examples.jest,
+    );
     if (r.signal === 'SIGINT') process.exit(130);
     if (r.code !== 0) failures.push('jest example');
   }
@@ -130,7 +144,16 @@ async function main() {
     process.execPath,
     // the examples' config holds the demo SLAs the recommendations are judged against (the
     // defaults of SPEC §3 are for real lanes)
-    [CLI, 'report', '--output-format', 'all', '--output-dir', '.benchmark_results', '--config', 'examples/vitest/lanebench.config.mjs'],
+    [
+      CLI,
+      'report',
+      '--output-format',
+      'all',
+      '--output-dir',
+      '.benchmark_results',
+      '--config',
+      'examples/vitest/lanebench.config.mjs',
+    ],
     ROOT,
   );
   if (report.code !== 0) failures.push('lanebench report');
@@ -147,7 +170,11 @@ async function main() {
     'junit.xml': 'JUnit XML for CI test reporting',
     'summary.md': 'Markdown job summary',
   };
-  const files = existsSync(OUT) ? readdirSync(OUT).filter((f) => statSync(join(OUT, f)).isFile()).sort() : [];
+  const files = existsSync(OUT)
+    ? readdirSync(OUT)
+        .filter((f) => statSync(join(OUT, f)).isFile())
+        .sort()
+    : [];
   const ordered = [...expected.filter((e) => files.includes(e)), ...files.filter((f) => !expected.includes(f))];
   const width = Math.max(0, ...ordered.map((f) => join(OUT, f).length));
   for (const f of ordered) {

@@ -11,19 +11,26 @@ import { createProject, type Project } from './helpers/project.js';
 let project: Project;
 
 beforeAll(() => {
-  project = createProject({ name: 'cli-bin', lanebench: ['cli', 'vitest', 'jest'], dependencies: { vitest: '4.1.12', jest: '30.5.2' } });
+  project = createProject({
+    name: 'cli-bin',
+    lanebench: ['cli', 'vitest', 'jest'],
+    dependencies: { vitest: '4.1.12', jest: '30.5.2' },
+  });
   project.write(
     'vitest.config.ts',
     "import { defineConfig } from 'vitest/config';\nimport { lanebench } from '@lanebench/vitest';\n\nexport default defineConfig({ plugins: [lanebench()] });\n",
   );
-  project.write('lanebench.config.ts', "const config: { lanes: Record<string, { iterations: number }> } = { lanes: { docs: { iterations: 2 } } };\nexport default config;\n");
+  project.write(
+    'lanebench.config.ts',
+    'const config: { lanes: Record<string, { iterations: number }> } = { lanes: { docs: { iterations: 2 } } };\nexport default config;\n',
+  );
   project.write(
     'lanes/lanes.bench.ts',
     [
       "import { workflow } from '@lanebench/vitest';",
       '',
-      'workflow(\'docs\', \'build site\', \'node -e "setTimeout(() => {}, 100)"\');',
-      'workflow(\'heavy\', \'integration\', \'node -e "setTimeout(() => {}, 100)"\');',
+      "workflow('docs', 'build site', 'node -e \"setTimeout(() => {}, 100)\"');",
+      "workflow('heavy', 'integration', 'node -e \"setTimeout(() => {}, 100)\"');",
       '',
     ].join('\n'),
   );
@@ -61,18 +68,25 @@ describe('the installed lanebench bin', () => {
       `${sub}/jest.config.js`,
       "module.exports = { reporters: ['default', '@lanebench/jest'], setupFilesAfterEnv: ['@lanebench/jest/setup'], testMatch: ['<rootDir>/lanes/**/*.test.js'] };\n",
     );
-    project.write(`${sub}/lanebench.config.json`, JSON.stringify({ runner: 'jest', lanes: { docs: { iterations: 2 } } }));
+    project.write(
+      `${sub}/lanebench.config.json`,
+      JSON.stringify({ runner: 'jest', lanes: { docs: { iterations: 2 } } }),
+    );
     project.write(
       `${sub}/lanes/lanes.test.js`,
       [
         "const { workflow } = require('@lanebench/jest');",
-        'workflow(\'docs\', \'build site\', \'node -e "setTimeout(() => {}, 100)"\');',
-        'workflow(\'heavy\', \'integration\', \'node -e "setTimeout(() => {}, 100)"\');',
+        "workflow('docs', 'build site', 'node -e \"setTimeout(() => {}, 100)\"');",
+        "workflow('heavy', 'integration', 'node -e \"setTimeout(() => {}, 100)\"');",
         '',
       ].join('\n'),
     );
     // the sub-project has its own package.json, so call the installed bin by path rather than npx
-    const r = project.run('node', ['../node_modules/lanebench/dist/cli.js', 'run', '--lane', 'docs', '--iterations', '3'], { cwd: sub, timeoutMs: 240_000 });
+    const r = project.run(
+      'node',
+      ['../node_modules/lanebench/dist/cli.js', 'run', '--lane', 'docs', '--iterations', '3'],
+      { cwd: sub, timeoutMs: 240_000 },
+    );
     const output = `${r.stdout}\n${r.stderr}`;
     expect(r.status, output).toBe(0);
     const history = JSON.parse(project.read(`${sub}/.benchmark_results/metrics.json`)) as HistoryFile;

@@ -1,7 +1,15 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { busyCommand, lanebench, readHistoryFile, recordRuns, tempDir, writeFile, type CliResult } from './cli-helpers.js';
+import {
+  busyCommand,
+  lanebench,
+  readHistoryFile,
+  recordRuns,
+  tempDir,
+  writeFile,
+  type CliResult,
+} from './cli-helpers.js';
 
 // One project with a history made by real runs of `lanebench run --lane docs -- node -e …`.
 let dir: string;
@@ -40,7 +48,19 @@ describe('lanebench run (ad-hoc command)', () => {
 
   it('uses the command line as the workflow name, honours --output-dir, and exits 1 for a failing command', () => {
     const d = tempDir('failing');
-    const r = lanebench(d, ['run', '--lane', 'docs', '--iterations', '2', '--output-dir', 'out', '--', 'node', '-e', 'process.exit(3)']);
+    const r = lanebench(d, [
+      'run',
+      '--lane',
+      'docs',
+      '--iterations',
+      '2',
+      '--output-dir',
+      'out',
+      '--',
+      'node',
+      '-e',
+      'process.exit(3)',
+    ]);
     expect(r.code).toBe(1);
     const run = readHistoryFile(d, 'out').runs[0]!;
     expect(run.workflow).toBe('node -e "process.exit(3)"');
@@ -92,12 +112,20 @@ describe('lanebench validate-sla', () => {
   it('prints the violations form and exits 1 when the SLA in the config is broken', () => {
     const d = tempDir('sla');
     // cpu_avg lifted: a busy `node` uses ~45 % of a 2-core machine, which would add a warning to the expected form
-    writeFile(d, 'lanebench.config.json', JSON.stringify({ lanes: { docs: { sla: { p95: 0.001, p99: 1000, cpu_avg: 100 } } } }));
+    writeFile(
+      d,
+      'lanebench.config.json',
+      JSON.stringify({ lanes: { docs: { sla: { p95: 0.001, p99: 1000, cpu_avg: 100 } } } }),
+    );
     // the run itself already fails its SLA (exit 1); validate-sla re-evaluates it from the history
-    expect(lanebench(d, ['run', '--lane', 'docs', '--name', 'build', '--iterations', '2', '--', ...busyCommand(30)]).code).toBe(1);
+    expect(
+      lanebench(d, ['run', '--lane', 'docs', '--name', 'build', '--iterations', '2', '--', ...busyCommand(30)]).code,
+    ).toBe(1);
     const r = lanebench(d, ['validate-sla', '--lane', 'docs']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^✗ SLA Status: docs\n {2}Compliant: False\n {2}Violations: 1\n {2}- execution_time_p95: \d+\.\d{2} > 0\.001 \(error\)\n/);
+    expect(r.stdout).toMatch(
+      /^✗ SLA Status: docs\n {2}Compliant: False\n {2}Violations: 1\n {2}- execution_time_p95: \d+\.\d{2} > 0\.001 \(error\)\n/,
+    );
   });
 });
 
@@ -116,7 +144,16 @@ describe('lanebench optimize', () => {
     expect(recs.length).toBeGreaterThan(0);
     expect(recs[0]).toMatchObject({ lane: 'docs', workflow: 'build' });
     expect(Object.keys(recs[0])).toEqual(
-      expect.arrayContaining(['id', 'title', 'priority', 'description', 'estimated_improvement_pct', 'effort', 'steps', 'evidence']),
+      expect.arrayContaining([
+        'id',
+        'title',
+        'priority',
+        'description',
+        'estimated_improvement_pct',
+        'effort',
+        'steps',
+        'evidence',
+      ]),
     );
   });
 });
@@ -161,7 +198,9 @@ describe('lanebench report', () => {
     for (const f of ALL) expect(existsSync(join(results, f))).toBe(files.includes(f));
     if (files.includes('performance_metrics.csv')) {
       const header = readFileSync(join(results, 'performance_metrics.csv'), 'utf8').split(/\r?\n/)[0]!;
-      expect(header).toMatch(/^"?Benchmark ID"?,"?Lane"?,"?Start Time"?,"?Duration"?,"?Iterations"?,"?Status"?,"?Exec Time Mean"?,"?Exec Time P95"?,"?Memory Max"?,"?CPU Mean"?/);
+      expect(header).toMatch(
+        /^"?Benchmark ID"?,"?Lane"?,"?Start Time"?,"?Duration"?,"?Iterations"?,"?Status"?,"?Exec Time Mean"?,"?Exec Time P95"?,"?Memory Max"?,"?CPU Mean"?/,
+      );
     }
   });
 });

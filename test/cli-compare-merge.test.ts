@@ -5,10 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { busyCommand, lanebench, readHistoryFile, recordRuns, tempDir, writeFile } from './cli-helpers.js';
 
 function git(cwd: string, args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.name=lanebench test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'git',
+    ['-c', 'user.name=lanebench test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -37,7 +41,9 @@ describe('lanebench compare', () => {
     expect(text.stdout).toMatch(/Baseline: {2}git HEAD~1 \([0-9a-f]{12}\) — 2 run\(s\)/);
     expect(text.stdout).toMatch(/Environment: match/);
     expect(text.stdout).toMatch(/docs › work/);
-    expect(text.stdout).toMatch(/execution_time \(s\)\s+[\d.]+ \(n=8\)\s+[\d.]+ \(n=8\)\s+\+\d+\.\d%\s+0\.\d{4}\s+regression/);
+    expect(text.stdout).toMatch(
+      /execution_time \(s\)\s+[\d.]+ \(n=8\)\s+[\d.]+ \(n=8\)\s+\+\d+\.\d%\s+0\.\d{4}\s+regression/,
+    );
 
     const json = JSON.parse(lanebench(repo, ['compare', 'HEAD~1', 'HEAD', '--json']).stdout);
     const exec = json.comparisons.find((c: { metric: string }) => c.metric === 'execution_time');
@@ -72,7 +78,9 @@ describe('lanebench compare', () => {
     expect(cross.code).toBe(0);
     expect(cross.stdout).toMatch(/⚠ Environment: MISMATCH/);
     expect(cross.stdout).toContain('Other CPU');
-    expect(JSON.parse(lanebench(d, ['compare', '.benchmark_results', other, '--json']).stdout).environment_match).toBe(false);
+    expect(JSON.parse(lanebench(d, ['compare', '.benchmark_results', other, '--json']).stdout).environment_match).toBe(
+      false,
+    );
   });
 });
 
@@ -86,9 +94,17 @@ describe('lanebench merge', () => {
     const ids2 = readHistoryFile(m2).runs.map((r) => r.id);
     const ci = tempDir('merged');
 
-    const r = lanebench(ci, ['merge', join(m1, '.benchmark_results'), join(m2, '.benchmark_results', 'metrics.json'), '--output-dir', 'all']);
+    const r = lanebench(ci, [
+      'merge',
+      join(m1, '.benchmark_results'),
+      join(m2, '.benchmark_results', 'metrics.json'),
+      '--output-dir',
+      'all',
+    ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Merged 2 file\(s\) \(4 runs\) into .*all\/metrics\.json: 4 runs \(4 new, 0 duplicate\(s\) skipped\)/);
+    expect(r.stdout).toMatch(
+      /Merged 2 file\(s\) \(4 runs\) into .*all\/metrics\.json: 4 runs \(4 new, 0 duplicate\(s\) skipped\)/,
+    );
     const merged = readHistoryFile(ci, 'all');
     expect(merged.schema_version).toBe(1);
     expect(merged.runs.map((x) => x.id).sort()).toEqual([...ids1, ...ids2].sort());
@@ -116,6 +132,8 @@ describe('lanebench merge', () => {
     const r = lanebench(ci, ['merge', 'bad.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.json/);
-    expect(readFileSync(join(ci, '.benchmark_results', 'metrics.json'), 'utf8')).toBe('{"schema_version":1,"runs":[]}\n');
+    expect(readFileSync(join(ci, '.benchmark_results', 'metrics.json'), 'utf8')).toBe(
+      '{"schema_version":1,"runs":[]}\n',
+    );
   });
 });

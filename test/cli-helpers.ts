@@ -20,7 +20,15 @@ export function lanebench(cwd: string, args: string[], env: NodeJS.ProcessEnv = 
     cwd,
     encoding: 'utf8',
     timeout: 300_000,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      FORCE_COLOR: undefined,
+      CI: 'true',
+      GITHUB_ACTIONS: '',
+      GITHUB_STEP_SUMMARY: '',
+      ...env,
+    },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

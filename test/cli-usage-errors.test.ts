@@ -12,27 +12,71 @@ beforeAll(() => {
 });
 
 const CASES: Array<[string, string[], RegExp]> = [
-  ['iterations 0', ['run', '--lane', 'docs', '--iterations', '0', '--', 'true'], /--iterations must be an integer from 1 to 100; got '0'/],
-  ['iterations 101', ['run', '--lane', 'docs', '--iterations', '101', '--', 'true'], /--iterations must be an integer from 1 to 100; got '101'/],
-  ['iterations abc', ['run', '--lane', 'docs', '--iterations', 'abc', '--', 'true'], /--iterations must be an integer from 1 to 100; got 'abc'/],
+  [
+    'iterations 0',
+    ['run', '--lane', 'docs', '--iterations', '0', '--', 'true'],
+    /--iterations must be an integer from 1 to 100; got '0'/,
+  ],
+  [
+    'iterations 101',
+    ['run', '--lane', 'docs', '--iterations', '101', '--', 'true'],
+    /--iterations must be an integer from 1 to 100; got '101'/,
+  ],
+  [
+    'iterations abc',
+    ['run', '--lane', 'docs', '--iterations', 'abc', '--', 'true'],
+    /--iterations must be an integer from 1 to 100; got 'abc'/,
+  ],
   ['iterations 2.5', ['run', '--lane', 'docs', '--iterations', '2.5', '--', 'true'], /got '2\.5'/],
-  ['timeout 59', ['run', '--lane', 'docs', '--timeout', '59', '--', 'true'], /--timeout must be a number of seconds from 60 to 3600; got '59'/],
+  [
+    'timeout 59',
+    ['run', '--lane', 'docs', '--timeout', '59', '--', 'true'],
+    /--timeout must be a number of seconds from 60 to 3600; got '59'/,
+  ],
   ['timeout 3601', ['run', '--lane', 'docs', '--timeout', '3601', '--', 'true'], /from 60 to 3600; got '3601'/],
   ['unknown lane (run)', ['run', '--lane', 'nightly', '--', 'true'], /'nightly'.*docs, standard, heavy/],
   ['missing --lane', ['run', '--', 'true'], /required option '--lane <lane>' not specified/],
   ['bad --runner', ['run', '--lane', 'docs', '--runner', 'mocha'], /'mocha' is invalid.*vitest, jest/],
-  ['unknown lane (analyze)', ['analyze', '--lane', 'nightly'], /--lane: unknown lane 'nightly'; expected one of: docs, standard, heavy/],
+  [
+    'unknown lane (analyze)',
+    ['analyze', '--lane', 'nightly'],
+    /--lane: unknown lane 'nightly'; expected one of: docs, standard, heavy/,
+  ],
   ['window 0', ['analyze', '--window', '0'], /--window must be an integer from 1 to 100000; got '0'/],
-  ['validate-sla unknown lane', ['validate-sla', '--lane', 'x'], /unknown lane 'x'; expected one of: docs, standard, heavy/],
+  [
+    'validate-sla unknown lane',
+    ['validate-sla', '--lane', 'x'],
+    /unknown lane 'x'; expected one of: docs, standard, heavy/,
+  ],
   ['validate-sla lane without runs', ['validate-sla', '--lane', 'heavy'], /no runs of lane 'heavy' in .*metrics\.json/],
   ['optimize missing lane', ['optimize'], /required option '--lane <lane>' not specified/],
-  ['report bad format', ['report', '--output-format', 'pdf'], /'pdf' is invalid\. Allowed choices are html, csv, junit, markdown, both, all/],
-  ['trends unknown metric', ['trends', '--lane', 'docs', '--metric', 'speed'], /--metric: unknown metric 'speed' for lane 'docs'; expected one of: execution_time, cpu_seconds/],
+  [
+    'report bad format',
+    ['report', '--output-format', 'pdf'],
+    /'pdf' is invalid\. Allowed choices are html, csv, junit, markdown, both, all/,
+  ],
+  [
+    'trends unknown metric',
+    ['trends', '--lane', 'docs', '--metric', 'speed'],
+    /--metric: unknown metric 'speed' for lane 'docs'; expected one of: execution_time, cpu_seconds/,
+  ],
   ['trends missing metric', ['trends', '--lane', 'docs'], /required option '--metric <metric>' not specified/],
-  ['compare unknown side', ['compare', 'nope-1', 'nope-2'], /'nope-1' is not a history file or directory, a run id in .*, or a git ref/],
+  [
+    'compare unknown side',
+    ['compare', 'nope-1', 'nope-2'],
+    /'nope-1' is not a history file or directory, a run id in .*, or a git ref/,
+  ],
   ['compare one argument', ['compare', 'only-one'], /missing required argument 'candidate'/],
-  ['merge missing file', ['merge', 'does-not-exist.json'], /merge: 'does-not-exist\.json' is not a history file or a directory containing metrics\.json/],
-  ['--config missing file', ['analyze', '--config', 'nope.config.json'], /--config: file 'nope\.config\.json' does not exist/],
+  [
+    'merge missing file',
+    ['merge', 'does-not-exist.json'],
+    /merge: 'does-not-exist\.json' is not a history file or a directory containing metrics\.json/,
+  ],
+  [
+    '--config missing file',
+    ['analyze', '--config', 'nope.config.json'],
+    /--config: file 'nope\.config\.json' does not exist/,
+  ],
   ['unknown command', ['benchmark'], /unknown command 'benchmark'/],
   ['unknown option', ['analyze', '--lanes', 'docs'], /unknown option '--lanes'/],
 ];

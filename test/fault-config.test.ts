@@ -45,12 +45,15 @@ describe('bad configuration values through the API', () => {
     expect(message).toContain('lanes.docs');
   });
 
-  it.each(['abc', '-5s', '10 parsecs', 0, ''])('lane timeout %j is refused with the value and the accepted forms', (timeout) => {
-    const message = configError(() => resolveConfig({ lanes: { heavy: { timeout: timeout as string } } }));
-    expect(message).toContain('lanes.heavy.timeout');
-    expect(message).toContain(typeof timeout === 'string' ? `'${timeout}'` : String(timeout));
-    expect(message).toMatch(/duration/);
-  });
+  it.each(['abc', '-5s', '10 parsecs', 0, ''])(
+    'lane timeout %j is refused with the value and the accepted forms',
+    (timeout) => {
+      const message = configError(() => resolveConfig({ lanes: { heavy: { timeout: timeout as string } } }));
+      expect(message).toContain('lanes.heavy.timeout');
+      expect(message).toContain(typeof timeout === 'string' ? `'${timeout}'` : String(timeout));
+      expect(message).toMatch(/duration/);
+    },
+  );
 
   it('an unknown lane names the lane and lists the configured ones', () => {
     const config = resolveConfig({ lanes: { nightly: { iterations: 3 } } });
@@ -83,7 +86,9 @@ describe('bad configuration values through the API', () => {
   });
 
   it('unknown keys are refused with the valid keys (a typo never passes silently)', () => {
-    expect(configError(() => resolveConfig({ lanes: { docs: { iteration: 5 } as never } }))).toMatch(/'iteration'.*iterations/);
+    expect(configError(() => resolveConfig({ lanes: { docs: { iteration: 5 } as never } }))).toMatch(
+      /'iteration'.*iterations/,
+    );
     expect(configError(() => resolveConfig({ lanes: { docs: { sla: { p90: 10 } as never } } }))).toMatch(/'p90'.*p95/);
     expect(configError(() => resolveConfig({ outputdir: 'x' } as never))).toMatch(/'outputdir'.*outputDir/);
   });
@@ -92,7 +97,7 @@ describe('bad configuration values through the API', () => {
 describe('bad configuration in a config file', () => {
   it('loadConfig names the file and the bad value', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'lanebench.config.mjs'), "export default { lanes: { docs: { iterations: 0 } } };\n");
+    writeFileSync(join(dir, 'lanebench.config.mjs'), 'export default { lanes: { docs: { iterations: 0 } } };\n');
     const err = await loadConfig({ root: dir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toContain(join(dir, 'lanebench.config.mjs'));
@@ -110,7 +115,12 @@ describe('bad configuration in a config file', () => {
 
 describe('bad values through the CLI (exit code 2, message names the value)', () => {
   const cli = (args: string[], cwd: string) =>
-    spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    spawnSync(process.execPath, [CLI, ...args], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
 
   it.each([
     [['run', '--lane', 'docs', '--iterations', '0', '--', 'node', '-e', '0'], '0', /1.*100/],
@@ -137,7 +147,10 @@ describe('bad values through the CLI (exit code 2, message names the value)', ()
       join(dir, 'lanebench.config.mjs'),
       "export default { lanes: { docs: { thresholds: { execution_time: ['p(95) < 20parsecs'] } } } };\n",
     );
-    const r = cli(['run', '--lane', 'docs', '--iterations', '1', '--', 'node', '-e', "require('fs').writeFileSync('ran','')"], dir);
+    const r = cli(
+      ['run', '--lane', 'docs', '--iterations', '1', '--', 'node', '-e', "require('fs').writeFileSync('ran','')"],
+      dir,
+    );
     const out = `${r.stdout}${r.stderr}`;
     expect(r.status, out).toBe(2);
     expect(out).toContain('parsecs');

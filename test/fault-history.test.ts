@@ -26,7 +26,11 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function startWriter(file: string, tag: string, count: number): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
+function startWriter(
+  file: string,
+  tag: string,
+  count: number,
+): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [APPEND_LOOP, file, tag, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';

@@ -12,10 +12,15 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderConsoleSummary, renderMarkdown, writeReports, type ReportInput, type Run } from '../packages/core/src/index.js';
+import {
+  renderConsoleSummary,
+  renderMarkdown,
+  writeReports,
+  type ReportInput,
+  type Run,
+} from '../packages/core/src/index.js';
 import { makeRun } from './fixtures/fault/runs.mjs';
 import { CHROMIUM_PATH, junitSchema, toolAvailable } from './helpers/tools.js';
-
 
 /** Each name attacks at least one format. */
 const HOSTILE = [
@@ -26,7 +31,7 @@ const HOSTILE = [
   "' onmouseover='alert(5)",
   '=1+1',
   '+SUM(1;2)',
-  '-2+3+cmd|\' /C calc\'!A0',
+  "-2+3+cmd|' /C calc'!A0",
   '@HYPERLINK("http://example.invalid","x")',
   '\tindented',
   'quotes "double" and \'single\', commas, and\r\nnew lines',
@@ -84,7 +89,13 @@ async function render(): Promise<{ dir: string; files: Record<string, string>; r
   const dir = mkdtempSync(join(tmpdir(), 'lanebench-fault-names-'));
   dirs.push(dir);
   const runs = hostileRuns();
-  const input: ReportInput = { runs, history: runs, generated_at: '2025-01-02T03:04:05.000Z', regressions: [], recommendations: [] };
+  const input: ReportInput = {
+    runs,
+    history: runs,
+    generated_at: '2025-01-02T03:04:05.000Z',
+    regressions: [],
+    recommendations: [],
+  };
   const paths = await writeReports(input, { outputDir: dir, formats: ['html', 'csv', 'junit', 'markdown'] });
   const files: Record<string, string> = {};
   for (const [format, p] of Object.entries(paths)) files[format] = readFileSync(p, 'utf8');
@@ -115,7 +126,11 @@ describe('hostile names in every report', () => {
     async () => {
       const { dir } = await render();
       const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu'],
+      });
       try {
         const page = await browser.newPage();
         const dialogs: string[] = [];
@@ -127,7 +142,9 @@ describe('hostile names in every report', () => {
         await page.waitForTimeout(500);
         // hover everything, in case a handler was injected
         // (browser code as strings: the repo's tsconfig has no DOM types)
-        await page.evaluate("document.querySelectorAll('*').forEach((e) => e.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })))");
+        await page.evaluate(
+          "document.querySelectorAll('*').forEach((e) => e.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })))",
+        );
         const found = (await page.evaluate(
           "({ injected: document.querySelectorAll('img[onerror], svg[onload], [onmouseover]').length, text: document.body.innerText })",
         )) as { injected: number; text: string };
@@ -148,8 +165,16 @@ describe('hostile names in every report', () => {
     expect(rows).toHaveLength(runs.length + 1);
     const header = rows[0]!;
     expect(header.slice(0, 10)).toEqual([
-      'Benchmark ID', 'Lane', 'Start Time', 'Duration', 'Iterations', 'Status',
-      'Exec Time Mean', 'Exec Time P95', 'Memory Max', 'CPU Mean',
+      'Benchmark ID',
+      'Lane',
+      'Start Time',
+      'Duration',
+      'Iterations',
+      'Status',
+      'Exec Time Mean',
+      'Exec Time P95',
+      'Memory Max',
+      'CPU Mean',
     ]);
     for (const row of rows.slice(1)) {
       expect(row).toHaveLength(header.length);
@@ -162,7 +187,7 @@ describe('hostile names in every report', () => {
     expect(workflowCol).toBeGreaterThanOrEqual(10);
     const shown = rows.slice(1).map((r) => r[workflowCol]);
     expect(shown).toContain("'=1+1");
-    expect(shown).toContain("'@HYPERLINK(\"http://example.invalid\",\"x\")");
+    expect(shown).toContain('\'@HYPERLINK("http://example.invalid","x")');
     expect(shown).toContain('<script>alert("xss-1")</script>'); // harmless in CSV, kept as text
   });
 
@@ -172,10 +197,14 @@ describe('hostile names in every report', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as {
-      testsuites: { testsuite: Array<{ testcase: Array<{ name: string }> | { name: string } }> | { testcase: unknown } };
+      testsuites: {
+        testsuite: Array<{ testcase: Array<{ name: string }> | { name: string } }> | { testcase: unknown };
+      };
     };
     const suites = ([] as Array<{ testcase: unknown }>).concat(doc.testsuites.testsuite as never);
-    const names = suites.flatMap((s) => ([] as Array<{ name: string }>).concat(s.testcase as never)).map((c) => String(c.name));
+    const names = suites
+      .flatMap((s) => ([] as Array<{ name: string }>).concat(s.testcase as never))
+      .map((c) => String(c.name));
     expect(names).toHaveLength(runs.length);
     expect(names.some((n) => n.includes('<script>alert("xss-1")</script>'))).toBe(true);
     expect(names.some((n) => n.includes(']]>'))).toBe(true);
@@ -197,7 +226,15 @@ describe('hostile names in every report', () => {
     // names HTML, CSV and XML)
     expect(md).not.toContain('\u001b');
     // the same input rendered directly gives the same text (no hidden state)
-    expect(renderMarkdown({ runs, history: runs, generated_at: '2025-01-02T03:04:05.000Z', regressions: [], recommendations: [] })).toBe(md);
+    expect(
+      renderMarkdown({
+        runs,
+        history: runs,
+        generated_at: '2025-01-02T03:04:05.000Z',
+        regressions: [],
+        recommendations: [],
+      }),
+    ).toBe(md);
   });
 
   it('console summary: terminal escape sequences from names are not passed through', () => {

@@ -43,7 +43,8 @@ function survivors(pidDir: string): string[] {
     }
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z' || state === 'X') continue;
-    if (cmdline.includes('tree.mjs') || cmdline.includes('setInterval')) alive.push(`${pid} (${readFileSync(join(pidDir, f), 'utf8')})`);
+    if (cmdline.includes('tree.mjs') || cmdline.includes('setInterval'))
+      alive.push(`${pid} (${readFileSync(join(pidDir, f), 'utf8')})`);
   }
   return alive;
 }
@@ -225,7 +226,11 @@ describe('crashing workflows', () => {
 
 /** Starts a child, collects stdout lines, resolves on exit. */
 function startChild(cmd: string, args: string[], cwd = ROOT) {
-  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
+  const child = spawn(cmd, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
+  });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -243,7 +248,8 @@ async function waitFor(cond: () => boolean, ms: number, what: string): Promise<v
   }
 }
 
-const doneMarkers = (pids: string) => (existsSync(pids) ? readdirSync(pids).filter((f) => f.startsWith('done-')).length : 0);
+const doneMarkers = (pids: string) =>
+  existsSync(pids) ? readdirSync(pids).filter((f) => f.startsWith('done-')).length : 0;
 
 describe.skipIf(!linux)('Ctrl-C in the middle of a lane', () => {
   it('through the API: SIGINT after two iterations keeps those two in metrics.json, leaves no process', async () => {
@@ -256,7 +262,9 @@ describe.skipIf(!linux)('Ctrl-C in the middle of a lane', () => {
       c.child.kill('SIGINT'); // iteration 3 has just started and runs for 1.5 s
       const { code } = await Promise.race([
         c.exited,
-        new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no exit after SIGINT:\n${c.output()}`)), 20_000)),
+        new Promise<never>((_, rej) =>
+          setTimeout(() => rej(new Error(`no exit after SIGINT:\n${c.output()}`)), 20_000),
+        ),
       ]);
       expect(code, c.output()).toBe(130);
       expect(c.output()).toMatch(/saved 2 partial/);
@@ -278,10 +286,28 @@ describe.skipIf(!linux)('Ctrl-C in the middle of a lane', () => {
     const dir = tempDir();
     const pids = join(dir, 'pids');
     const out = join(dir, 'results');
-    const c = startChild(process.execPath, [
-      CLI, 'run', '--lane', 'docs', '--iterations', '5', '--output-dir', out, '--name', 'slow build', '--',
-      process.execPath, TREE, pids, 'slow', '1500',
-    ], dir);
+    const c = startChild(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        '--lane',
+        'docs',
+        '--iterations',
+        '5',
+        '--output-dir',
+        out,
+        '--name',
+        'slow build',
+        '--',
+        process.execPath,
+        TREE,
+        pids,
+        'slow',
+        '1500',
+      ],
+      dir,
+    );
     try {
       // CI=true: plain progress lines. Iteration 3 runs for 1.5 s, so it is running when SIGINT arrives.
       await waitFor(() => /iteration 2\/5 passed/.test(c.output()), 90_000, `two finished iterations:\n${c.output()}`);
@@ -289,7 +315,9 @@ describe.skipIf(!linux)('Ctrl-C in the middle of a lane', () => {
       c.child.kill('SIGINT');
       const result = await Promise.race([
         c.exited,
-        new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no exit after SIGINT:\n${c.output()}`)), 20_000)),
+        new Promise<never>((_, rej) =>
+          setTimeout(() => rej(new Error(`no exit after SIGINT:\n${c.output()}`)), 20_000),
+        ),
       ]);
       expect(result.code === 0, c.output()).toBe(false);
       const history = await readHistory(join(out, 'metrics.json'));

@@ -26,7 +26,12 @@ interface JestJson {
 let project: Project;
 
 beforeAll(() => {
-  project = createProject({ name: 'jest', lanebench: ['jest'], dependencies: { jest: '30.5.2', '@types/jest': '30.0.0' }, type: 'commonjs' });
+  project = createProject({
+    name: 'jest',
+    lanebench: ['jest'],
+    dependencies: { jest: '30.5.2', '@types/jest': '30.0.0' },
+    type: 'commonjs',
+  });
   cpSync(join(REPO_ROOT, 'test/fixtures/jest'), project.dir, { recursive: true });
 });
 
@@ -66,7 +71,9 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     expect(status('ordinary test next to workflows')).toBe('passed');
     // warnings fail only in strict mode
     expect(status('[tight] strict warning')).toBe('failed');
-    expect(tests.get('[tight] strict warning')!.failureMessages.join('\n')).toMatch(/strict mode[\s\S]*execution_time_mean/);
+    expect(tests.get('[tight] strict warning')!.failureMessages.join('\n')).toMatch(
+      /strict mode[\s\S]*execution_time_mean/,
+    );
     expect(status('[tight] lenient warning')).toBe('passed');
 
     // Jest's own output names the violation; progress lines come from the workers
@@ -93,12 +100,25 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     const h = history('out-all');
     const byName = new Map(h.runs.map((r) => [r.workflow, r]));
     expect([...byName.keys()].sort()).toEqual(
-      ['crashing build', 'custom metric', 'in-test measure', 'instant check', 'lenient warning', 'shell command', 'slow build', 'spawn tree', 'strict warning'].sort(),
+      [
+        'crashing build',
+        'custom metric',
+        'in-test measure',
+        'instant check',
+        'lenient warning',
+        'shell command',
+        'slow build',
+        'spawn tree',
+        'strict warning',
+      ].sort(),
     );
     for (const run of h.runs) {
       expect(run.runner.name).toBe('jest');
-      expect(run.iterations.length, run.workflow).toBe(run.workflow === 'in-test measure' ? 2 : run.lane === 'tight' ? 4 : 3);
-      for (const it of run.iterations) for (const key of METRIC_KEYS) expect(typeof it[key], `${run.workflow} ${key}`).toBe('number');
+      expect(run.iterations.length, run.workflow).toBe(
+        run.workflow === 'in-test measure' ? 2 : run.lane === 'tight' ? 4 : 3,
+      );
+      for (const it of run.iterations)
+        for (const key of METRIC_KEYS) expect(typeof it[key], `${run.workflow} ${key}`).toBe('number');
     }
     expect(byName.get('slow build')!.sla.compliant).toBe(false);
     expect(byName.get('slow build')!.sla.violations.map((v) => v.name)).toContain('execution_time_p95');
@@ -111,7 +131,9 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
   });
 
   it('--selectProjects <lane> runs that lane only', () => {
-    const { res, output } = jest(['--selectProjects', 'quick', '--json', '--outputFile=quick.json'], { BENCH_OUT: 'out-select' });
+    const { res, output } = jest(['--selectProjects', 'quick', '--json', '--outputFile=quick.json'], {
+      BENCH_OUT: 'out-select',
+    });
     expect(res.status, output).toBe(0);
     const tests = results('quick.json');
     expect([...tests.keys()].some((t) => t.startsWith('[tight]'))).toBe(false);
@@ -121,7 +143,10 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
 
   it('LANEBENCH_LANE skips the workflows of other lanes and appends to the same history', () => {
     const before = history('out-select').runs.length;
-    const { res, output } = jest(['--json', '--outputFile=env.json'], { BENCH_OUT: 'out-select', LANEBENCH_LANE: 'quick' });
+    const { res, output } = jest(['--json', '--outputFile=env.json'], {
+      BENCH_OUT: 'out-select',
+      LANEBENCH_LANE: 'quick',
+    });
     expect(res.status, output).toBe(0);
     const tests = results('env.json');
     expect(tests.get('[tight] slow build')?.status).toBe('pending');
@@ -133,7 +158,14 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
   });
 
   it('a configuration error fails every workflow with its message, and the run', () => {
-    const { res, output } = jest(['--config', 'jest.bad.config.js', '--selectProjects', 'quick', '--json', '--outputFile=bad.json']);
+    const { res, output } = jest([
+      '--config',
+      'jest.bad.config.js',
+      '--selectProjects',
+      'quick',
+      '--json',
+      '--outputFile=bad.json',
+    ]);
     expect(res.status, output).toBe(1);
     const tests = results('bad.json');
     const failed = tests.get('[quick] shell command')!;

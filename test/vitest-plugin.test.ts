@@ -102,7 +102,7 @@ describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ maj
     expect(project.read('breach/out/junit.xml')).toContain('execution_time_p95');
   });
 
-  it('a workflow that throws fails its own test; the lane\'s other workflows still run and are recorded', () => {
+  it("a workflow that throws fails its own test; the lane's other workflows still run and are recorded", () => {
     const { res, output } = vitest('crash', ['bench', '--run']);
     expect(res.status, output).toBe(1);
     expect(output).toContain('docs generator exploded');
@@ -141,7 +141,8 @@ describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ maj
   });
 
   it("Vitest projects per lane: --project 'heavy*' runs one lane; one reporter for all projects", () => {
-    const lanesIn = (file: string) => (JSON.parse(project.read(file)) as HistoryFile).runs.map((r) => `${r.lane}/${r.workflow}`);
+    const lanesIn = (file: string) =>
+      (JSON.parse(project.read(file)) as HistoryFile).runs.map((r) => `${r.lane}/${r.workflow}`);
     const { res, output } = vitest('projects', ['bench', '--run', '--project', 'heavy*']);
     expect(res.status, output).toBe(0);
     // the heavy workflow has its own output directory (workflow option outputDir)

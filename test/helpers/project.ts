@@ -44,7 +44,11 @@ export interface Project {
   read(file: string): string;
   exists(file: string): boolean;
   /** `cwd` is relative to the project directory (default: the project directory itself). */
-  run(cmd: string, args: string[], opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }): SpawnSyncReturns<string>;
+  run(
+    cmd: string,
+    args: string[],
+    opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string },
+  ): SpawnSyncReturns<string>;
 }
 
 /**
@@ -62,7 +66,12 @@ export function createProject(opts: {
   const deps: Record<string, string> = { ...(opts.dependencies ?? {}) };
   // core is always installed from the tarball so the adapters' dependency on it resolves locally.
   const wanted = new Set<PackageDir>(['core', ...opts.lanebench]);
-  const names: Record<PackageDir, string> = { core: '@lanebench/core', vitest: '@lanebench/vitest', jest: '@lanebench/jest', cli: 'lanebench' };
+  const names: Record<PackageDir, string> = {
+    core: '@lanebench/core',
+    vitest: '@lanebench/vitest',
+    jest: '@lanebench/jest',
+    cli: 'lanebench',
+  };
   for (const p of wanted) deps[names[p]] = `file:${tarballs[p]}`;
   const pkg = {
     name: `e2e-${opts.name}`,

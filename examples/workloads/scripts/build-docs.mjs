@@ -37,7 +37,6 @@ const CORPUS_VERSION = `v1-${PAGES}`;
 
 // ---------------------------------------------------------------- corpus generation (once)
 
-
 const WORDS = (
   'lane pipeline build cache artifact runner worker shard deploy release config option value ' +
   'latency throughput memory process thread queue event stream buffer request response handler ' +
@@ -72,7 +71,9 @@ function generatePage(i) {
     if (kind === 0) {
       out.push('```js');
       for (let l = 0; l < 6 + Math.floor(r() * 10); l++) {
-        out.push(`const ${pick(WORDS)}${l} = await ${pick(WORDS)}.${pick(WORDS)}({ ${pick(WORDS)}: ${Math.floor(r() * 1000)} });`);
+        out.push(
+          `const ${pick(WORDS)}${l} = await ${pick(WORDS)}.${pick(WORDS)}({ ${pick(WORDS)}: ${Math.floor(r() * 1000)} });`,
+        );
       }
       out.push('```', '');
     } else if (kind === 1) {
@@ -130,7 +131,8 @@ function build() {
   if (values.clean) rmSync(OUT, { recursive: true, force: true });
   const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
   // Rewrite links to .md pages into .html, as a docs generator does.
-  const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, opts, env, self) => self.renderToken(tokens, idx, opts));
+  const defaultLinkOpen =
+    md.renderer.rules.link_open ?? ((tokens, idx, opts, env, self) => self.renderToken(tokens, idx, opts));
   md.renderer.rules.link_open = (tokens, idx, opts, env, self) => {
     const href = tokens[idx].attrGet('href');
     if (href && href.endsWith('.md')) tokens[idx].attrSet('href', href.replace(/\.md$/, '.html'));
@@ -158,7 +160,10 @@ function build() {
   const nav = SECTIONS.map((section) => {
     const items = pages
       .filter((p) => p.rel.startsWith(`${section}/`))
-      .map((p) => `<li><a href="../${p.rel.replace(/\.md$/, '.html')}">${escapeHtml(p.headings[0]?.text ?? p.rel)}</a></li>`);
+      .map(
+        (p) =>
+          `<li><a href="../${p.rel.replace(/\.md$/, '.html')}">${escapeHtml(p.headings[0]?.text ?? p.rel)}</a></li>`,
+      );
     return `<details><summary>${section}</summary><ul>${items.join('')}</ul></details>`;
   }).join('\n');
 
@@ -172,7 +177,9 @@ function build() {
     const prev = pages[i - 1];
     const next = pages[i + 1];
     const link = (p, label) =>
-      p ? `<a class="${label}" href="../${p.rel.replace(/\.md$/, '.html')}">${escapeHtml(p.headings[0]?.text ?? '')}</a>` : '';
+      p
+        ? `<a class="${label}" href="../${p.rel.replace(/\.md$/, '.html')}">${escapeHtml(p.headings[0]?.text ?? '')}</a>`
+        : '';
     const title = page.headings[0]?.text ?? page.rel;
     const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -186,8 +193,15 @@ function build() {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, html);
     bytes += html.length;
-    const words = page.source.replace(/[^a-z ]+/gi, ' ').toLowerCase().split(/\s+/);
-    searchIndex.push({ url: page.rel.replace(/\.md$/, '.html'), title, terms: [...new Set(words)].filter((w) => w.length > 3) });
+    const words = page.source
+      .replace(/[^a-z ]+/gi, ' ')
+      .toLowerCase()
+      .split(/\s+/);
+    searchIndex.push({
+      url: page.rel.replace(/\.md$/, '.html'),
+      title,
+      terms: [...new Set(words)].filter((w) => w.length > 3),
+    });
   });
   const indexJson = JSON.stringify(searchIndex);
   writeFileSync(join(OUT, 'search-index.json'), indexJson);

@@ -25,7 +25,6 @@ const { values } = parseArgs({
   },
 });
 
-
 function work(id, mb) {
   const started = process.hrtime.bigint();
   // ~20% of the budget as numbers to sort, the rest as bytes to hash.
@@ -43,7 +42,11 @@ function work(id, mb) {
 
   const outer = createHash('sha256');
   for (let off = 0; off < bytes.length; off += 1048576) {
-    outer.update(createHash('sha256').update(bytes.subarray(off, off + 1048576)).digest());
+    outer.update(
+      createHash('sha256')
+        .update(bytes.subarray(off, off + 1048576))
+        .digest(),
+    );
   }
   return {
     id,
@@ -84,7 +87,8 @@ if (values.child !== undefined) {
         child.on('error', reject);
         child.on('exit', (code, signal) => {
           if (message?.ok && code === 0) resolve(message.result);
-          else reject(new Error(`worker ${id} failed (exit ${code}, signal ${signal}): ${message?.error ?? 'no result'}`));
+          else
+            reject(new Error(`worker ${id} failed (exit ${code}, signal ${signal}): ${message?.error ?? 'no result'}`));
         });
       }),
   );

@@ -35,7 +35,10 @@ describe('LruCache', () => {
         assert.equal(cache.get(key), expected);
       }
     }
-    assert.deepEqual(cache.keys(), model.map((e) => e.key));
+    assert.deepEqual(
+      cache.keys(),
+      model.map((e) => e.key),
+    );
     assert.ok(cache.hits > 0 && cache.misses > 0);
   });
 });

@@ -37,7 +37,10 @@ export function buildProgram(setCode: (code: number) => void): Command {
     program
       .command('run')
       .description('run a lane through the configured runner, or measure a command given after -- as the lane workflow')
-      .argument('[command...]', 'command to measure (after --): one argument runs through the shell, several run without one')
+      .argument(
+        '[command...]',
+        'command to measure (after --): one argument runs through the shell, several run without one',
+      )
       .requiredOption('--lane <lane>', 'lane to run (docs, standard, heavy or a configured lane)')
       .option('--name <name>', 'workflow name for an ad-hoc command (default: the command line)')
       .option('--iterations <n>', 'measured iterations, 1-100', intInRange('--iterations', 1, 100))
@@ -80,7 +83,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
     program
       .command('report')
       .description('regenerate report files from the history')
-      .addOption(new Option('--output-format <format>', 'html, csv, junit, markdown, both (html+csv) or all').choices(REPORT_CHOICES).default('all'))
+      .addOption(
+        new Option('--output-format <format>', 'html, csv, junit, markdown, both (html+csv) or all')
+          .choices(REPORT_CHOICES)
+          .default('all'),
+      )
       .option('--lane <lane>', 'only this lane'),
   ).action(action(async () => (await import('./commands/report.js')).reportAction));
 
@@ -92,7 +99,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .requiredOption('--metric <metric>', 'metric, e.g. execution_time, memory_usage, cpu_usage or a custom metric')
       .option('--window <n>', 'number of runs (default: config historyWindow)', WINDOW)
       .option('--workflow <name>', 'only this workflow')
-      .option('--fail-on-regression', "exit 1 when the latest run regressed against its baseline")
+      .option('--fail-on-regression', 'exit 1 when the latest run regressed against its baseline')
       .option('--json', 'print the trend as JSON'),
   ).action(action(async () => (await import('./commands/trends.js')).trendsAction));
 

@@ -41,7 +41,10 @@ const tmp = (): string => mkdtempSync(join(tmpdir(), 'lb-adapter-'));
 describe('layered configuration', () => {
   it('merges lanes per lane and SLAs per value; later layers win', () => {
     const merged = mergeConfigs(
-      { outputDir: 'a', lanes: { docs: { iterations: 3, sla: { p95: '1m', target: '30s' } }, heavy: { iterations: 2 } } },
+      {
+        outputDir: 'a',
+        lanes: { docs: { iterations: 3, sla: { p95: '1m', target: '30s' } }, heavy: { iterations: 2 } },
+      },
       undefined,
       { outputDir: 'b', lanes: { docs: { sla: { p95: '2m' } } } },
     );
@@ -56,13 +59,23 @@ describe('layered configuration', () => {
     expect(findConfigFile(root)).toBeUndefined();
     writeFileSync(join(root, 'lanebench.config.json'), '{}');
     expect(findConfigFile(root)).toBe(join(root, 'lanebench.config.json'));
-    expect(() => findConfigFile(root, 'nope.mjs')).toThrow(/config file not found: .*nope\.mjs \(from configFile 'nope\.mjs'\)/);
+    expect(() => findConfigFile(root, 'nope.mjs')).toThrow(
+      /config file not found: .*nope\.mjs \(from configFile 'nope\.mjs'\)/,
+    );
   });
 
   it('layers file ← options ← overrides and records the file', async () => {
     const root = tmp();
-    writeFileSync(join(root, 'lanebench.config.json'), JSON.stringify({ outputDir: 'from-file', lanes: { docs: { iterations: 7 } } }));
-    const config = await resolveLayeredConfig({ root, options: { outputDir: 'from-options' }, overrides: { strict: true }, source: 'test options' });
+    writeFileSync(
+      join(root, 'lanebench.config.json'),
+      JSON.stringify({ outputDir: 'from-file', lanes: { docs: { iterations: 7 } } }),
+    );
+    const config = await resolveLayeredConfig({
+      root,
+      options: { outputDir: 'from-options' },
+      overrides: { strict: true },
+      source: 'test options',
+    });
     expect(config.outputDir).toBe(join(root, 'from-options'));
     expect(config.lanes.docs?.iterations).toBe(7);
     expect(config.strict).toBe(true);
@@ -71,10 +84,13 @@ describe('layered configuration', () => {
 
   it('names where a bad value came from, keeping the error type', async () => {
     const root = tmp();
-    await expect(resolveLayeredConfig({ root, options: { lanes: { docs: { iterations: 0 } } }, source: 'test options' })).rejects.toThrow(
-      /^test options: lanes\.docs\.iterations: 0 is not valid/,
+    await expect(
+      resolveLayeredConfig({ root, options: { lanes: { docs: { iterations: 0 } } }, source: 'test options' }),
+    ).rejects.toThrow(/^test options: lanes\.docs\.iterations: 0 is not valid/);
+    writeFileSync(
+      join(root, 'lanebench.config.json'),
+      JSON.stringify({ lanes: { docs: { thresholds: { execution_time: ['p(95) <'] } } } }),
     );
-    writeFileSync(join(root, 'lanebench.config.json'), JSON.stringify({ lanes: { docs: { thresholds: { execution_time: ['p(95) <'] } } } }));
     const err = await resolveLayeredConfig({ root, source: 'test options' }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^.*lanebench\.config\.json \+ test options: /);
     expect((err as Error).name).toBe('ThresholdError');
@@ -93,17 +109,21 @@ describe('layered configuration', () => {
     });
     expect(imported).toEqual([join(root, 'lanebench.config.ts')]);
     expect(config.lanes.docs?.iterations).toBe(9);
-    await expect(
-      resolveLayeredConfig({ root, importFile: () => Promise.reject(new Error('boom')) }),
-    ).rejects.toThrow(/lanebench\.config\.ts: could not load the config file: boom/);
+    await expect(resolveLayeredConfig({ root, importFile: () => Promise.reject(new Error('boom')) })).rejects.toThrow(
+      /lanebench\.config\.ts: could not load the config file: boom/,
+    );
   });
 });
 
 describe('overrides from `lanebench run`', () => {
-  it('round-trips through the runner\'s own variable, omitting unset members', () => {
+  it("round-trips through the runner's own variable, omitting unset members", () => {
     expect(cliOverridesEnvVar('vitest')).toBe('LANEBENCH_VITEST_OVERRIDES');
     expect(cliOverridesEnvVar('jest')).toBe('LANEBENCH_JEST_OVERRIDES');
-    const json = encodeCliOverrides({ configFile: '/p/lb.json', config: { outputDir: 'o' }, workflow: { iterations: 2 } });
+    const json = encodeCliOverrides({
+      configFile: '/p/lb.json',
+      config: { outputDir: 'o' },
+      workflow: { iterations: 2 },
+    });
     expect(readCliOverrides('jest', { LANEBENCH_JEST_OVERRIDES: json })).toEqual({
       configFile: '/p/lb.json',
       config: { outputDir: 'o' },
@@ -127,14 +147,20 @@ describe('overrides from `lanebench run`', () => {
     process.env.LANEBENCH_LANE = 'before';
     delete process.env.LANEBENCH_JEST_OVERRIDES;
     try {
-      const seen = await withRunnerLaunch('jest', { lanes: ['docs', 'heavy'], overrides: { workflow: { iterations: 1 } } }, async () => ({
-        lane: process.env.LANEBENCH_LANE,
-        overrides: readCliOverrides('jest'),
-      }));
+      const seen = await withRunnerLaunch(
+        'jest',
+        { lanes: ['docs', 'heavy'], overrides: { workflow: { iterations: 1 } } },
+        async () => ({
+          lane: process.env.LANEBENCH_LANE,
+          overrides: readCliOverrides('jest'),
+        }),
+      );
       expect(seen).toEqual({ lane: 'docs,heavy', overrides: { workflow: { iterations: 1 } } });
       expect(process.env.LANEBENCH_LANE).toBe('before');
       expect(process.env.LANEBENCH_JEST_OVERRIDES).toBeUndefined();
-      await expect(withRunnerLaunch('jest', { overrides: {} }, () => Promise.reject(new Error('x')))).rejects.toThrow('x');
+      await expect(withRunnerLaunch('jest', { overrides: {} }, () => Promise.reject(new Error('x')))).rejects.toThrow(
+        'x',
+      );
       expect(process.env.LANEBENCH_JEST_OVERRIDES).toBeUndefined();
     } finally {
       if (saved.lane === undefined) delete process.env.LANEBENCH_LANE;
@@ -164,17 +190,25 @@ describe("a Run's test outcome", () => {
     expect(runFailureMessage(ok)).toBeNull();
     expect(runWarningMessage(ok)).toBeNull();
     expect(runFailureMessage(warned)).toBeNull();
-    expect(runWarningMessage(warned)).toMatch(/^\[lanebench\] docs › heavy docs: SLA warnings\n {2}- memory_usage_max: .*\(warning\)/);
+    expect(runWarningMessage(warned)).toMatch(
+      /^\[lanebench\] docs › heavy docs: SLA warnings\n {2}- memory_usage_max: .*\(warning\)/,
+    );
     const printed: string[] = [];
     assertRunPassed(warned, { warn: (text) => printed.push(text) });
     expect(printed).toEqual([runWarningMessage(warned)]);
   });
 
   it('fails SLA errors, strict-mode warnings and incomplete runs with their own message', () => {
-    expect(runFailureMessage(breach)).toMatch(/^lanebench: docs › slow: SLA not met\n[\s\S]*execution_time_p95: .*\(error\)/);
-    expect(runFailureMessage(strict)).toMatch(/^lanebench: docs › heavy docs: SLA warnings in strict mode\n {2}- memory_usage_max/);
+    expect(runFailureMessage(breach)).toMatch(
+      /^lanebench: docs › slow: SLA not met\n[\s\S]*execution_time_p95: .*\(error\)/,
+    );
+    expect(runFailureMessage(strict)).toMatch(
+      /^lanebench: docs › heavy docs: SLA warnings in strict mode\n {2}- memory_usage_max/,
+    );
     expect(runWarningMessage(strict)).toBeNull();
-    expect(runFailureMessage(failed)).toBe('lanebench: docs › crash partial (1 of 2 iterations did not pass)\n  - iteration 2 failed: exploded');
+    expect(runFailureMessage(failed)).toBe(
+      'lanebench: docs › crash partial (1 of 2 iterations did not pass)\n  - iteration 2 failed: exploded',
+    );
     expect(() => assertRunPassed(breach)).toThrow(/SLA not met/);
     class Custom extends Error {}
     expect(() => assertRunPassed(failed, { toError: (m) => new Custom(m) })).toThrow(Custom);
@@ -217,7 +251,9 @@ describe('progress lines', () => {
   });
 
   it('formats one plain line per event', () => {
-    expect(formatProgressLine(event({}))).toBe('[lanebench] docs › build: iteration 2/5 passed 0.81s (elapsed 1.7s, ETA 3s)');
+    expect(formatProgressLine(event({}))).toBe(
+      '[lanebench] docs › build: iteration 2/5 passed 0.81s (elapsed 1.7s, ETA 3s)',
+    );
     expect(formatProgressLine(event({ warmup: true, status: 'running', execution_time: undefined, eta_s: null }))).toBe(
       '[lanebench] docs › build: warm-up 2/5 running (elapsed 1.7s)',
     );
@@ -236,7 +272,10 @@ describe('progress lines', () => {
 });
 
 describe('workflow test timeouts', () => {
-  const config = resolveConfig({ lanes: { quick: { iterations: 2, warmup: 1, timeout: '10s' } } }, { root: '/project' });
+  const config = resolveConfig(
+    { lanes: { quick: { iterations: 2, warmup: 1, timeout: '10s' } } },
+    { root: '/project' },
+  );
 
   it('gives every iteration its timeout plus a grace, and the maximum for an unknown lane', () => {
     // (2 + 1) × (10 + 15) + 30 seconds
@@ -267,7 +306,15 @@ describe('latestPerWorkflow', () => {
     const a1 = makeRun({ lane: 'docs', workflow: 'a', exec: 1, memory: 1, cpu: 1, iterations: 1, startedAt: at(1) });
     const b1 = makeRun({ lane: 'docs', workflow: 'b', exec: 1, memory: 1, cpu: 1, iterations: 1, startedAt: at(2) });
     const a2 = makeRun({ lane: 'docs', workflow: 'a', exec: 1, memory: 1, cpu: 1, iterations: 1, startedAt: at(3) });
-    const other = makeRun({ lane: 'heavy', workflow: 'a', exec: 1, memory: 1, cpu: 1, iterations: 1, startedAt: at(0) });
+    const other = makeRun({
+      lane: 'heavy',
+      workflow: 'a',
+      exec: 1,
+      memory: 1,
+      cpu: 1,
+      iterations: 1,
+      startedAt: at(0),
+    });
     expect(latestPerWorkflow([a2, b1, a1, other])).toEqual([a2, b1, other]);
   });
 });

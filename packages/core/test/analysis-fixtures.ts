@@ -4,7 +4,6 @@ import { prng } from '../../../test/helpers/prng.mjs';
 
 export { prng };
 
-
 /** Normal variates by Box-Muller. */
 export function normal(rand: () => number): (mean: number, sd: number) => number {
   return (mean, sd) => {
@@ -102,6 +101,15 @@ export function makeRun(opts: {
 }
 
 /** A run whose execution times are drawn from N(mean, (cv·mean)²). */
-export function sampledRun(draw: (m: number, sd: number) => number, mean: number, cv: number, n: number, extra: Parameters<typeof makeRun>[0] extends infer O ? Omit<O, 'iterations'> : never = {}): Run {
-  return makeRun({ ...extra, iterations: Array.from({ length: n }, () => ({ execution_time: draw(mean, cv * mean) })) });
+export function sampledRun(
+  draw: (m: number, sd: number) => number,
+  mean: number,
+  cv: number,
+  n: number,
+  extra: Parameters<typeof makeRun>[0] extends infer O ? Omit<O, 'iterations'> : never = {},
+): Run {
+  return makeRun({
+    ...extra,
+    iterations: Array.from({ length: n }, () => ({ execution_time: draw(mean, cv * mean) })),
+  });
 }

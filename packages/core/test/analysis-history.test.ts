@@ -3,13 +3,18 @@ import { analyzeLane, compareRuns, getTrends, mergeHistories, mergeHistoriesDeta
 import type { HistoryFile } from '../src/types.js';
 import { makeRun } from './analysis-fixtures.js';
 
-const it3 = (...times: number[]) => times.map((execution_time) => ({ execution_time, memory_usage: execution_time * 10 }));
+const it3 = (...times: number[]) =>
+  times.map((execution_time) => ({ execution_time, memory_usage: execution_time * 10 }));
 
 describe('analyzeLane', () => {
   it('pools the passed iterations of the lane window', () => {
     const runs = [
       makeRun({ lane: 'docs', started_at: '2025-01-01T00:00:00Z', iterations: it3(1, 2, 3) }),
-      makeRun({ lane: 'docs', started_at: '2025-01-02T00:00:00Z', iterations: [...it3(4, 5), { execution_time: 99, status: 'failed' }] }),
+      makeRun({
+        lane: 'docs',
+        started_at: '2025-01-02T00:00:00Z',
+        iterations: [...it3(4, 5), { execution_time: 99, status: 'failed' }],
+      }),
       makeRun({ lane: 'heavy', started_at: '2025-01-03T00:00:00Z', iterations: it3(100) }),
     ];
     const all = analyzeLane(runs, 'docs');
@@ -47,7 +52,10 @@ describe('getTrends', () => {
 
 describe('compareRuns', () => {
   it('compares lanes and workflows present on both sides with change and significance', () => {
-    const base = [makeRun({ iterations: it3(10, 10.2, 9.9, 10.1, 10) }), makeRun({ workflow: 'only-base', iterations: it3(1, 1, 1) })];
+    const base = [
+      makeRun({ iterations: it3(10, 10.2, 9.9, 10.1, 10) }),
+      makeRun({ workflow: 'only-base', iterations: it3(1, 1, 1) }),
+    ];
     const cand = [makeRun({ iterations: it3(13, 13.1, 12.9, 13.2, 13) })];
     const rows = compareRuns(base, cand);
     const exec = rows.find((r) => r.metric === 'execution_time')!;
@@ -63,13 +71,18 @@ describe('compareRuns', () => {
   });
 
   it('flags an environment mismatch but still shows the numbers', () => {
-    const rows = compareRuns([makeRun({ iterations: it3(1, 2, 3), fingerprint: 'a' })], [makeRun({ iterations: it3(1, 2, 3), fingerprint: 'b' })]);
+    const rows = compareRuns(
+      [makeRun({ iterations: it3(1, 2, 3), fingerprint: 'a' })],
+      [makeRun({ iterations: it3(1, 2, 3), fingerprint: 'b' })],
+    );
     expect(rows[0]!.environment_match).toBe(false);
     expect(rows[0]!.change_pct).toBe(0);
   });
 
   it('says insufficient-data below 3 samples', () => {
-    const [r] = compareRuns([makeRun({ iterations: it3(1, 2) })], [makeRun({ iterations: it3(3, 4) })], { metrics: ['execution_time'] });
+    const [r] = compareRuns([makeRun({ iterations: it3(1, 2) })], [makeRun({ iterations: it3(3, 4) })], {
+      metrics: ['execution_time'],
+    });
     expect(r!.status).toBe('insufficient-data');
     expect(r!.p_value).toBeNull();
   });

@@ -39,7 +39,11 @@ describe('api (the guide’s class names)', () => {
     const validator = new SLAValidator(config);
     const old = makeRun({ started_at: '2025-01-01T00:00:00Z', iterations: times(20, 20, 20) });
     const latest = makeRun({ started_at: '2025-01-02T00:00:00Z', iterations: times(10, 10, 10) });
-    expect(validator.validateLane('docs', [old, latest])).toMatchObject({ lane: 'docs', compliant: true, passed: true });
+    expect(validator.validateLane('docs', [old, latest])).toMatchObject({
+      lane: 'docs',
+      compliant: true,
+      passed: true,
+    });
     const pooled = validator.validateLane('docs', [old, latest], { window: 2 });
     expect(pooled.compliant).toBe(false);
     expect(pooled.violations.map((v) => v.name)).toEqual(['execution_time_p95']);
@@ -47,7 +51,10 @@ describe('api (the guide’s class names)', () => {
   });
 
   it('OptimizationRecommender uses the configured lane limits', () => {
-    const run = makeRun({ lane: 'standard', iterations: times(100, 100, 100).map((i) => ({ ...i, memory_usage: 450 })) });
+    const run = makeRun({
+      lane: 'standard',
+      iterations: times(100, 100, 100).map((i) => ({ ...i, memory_usage: 450 })),
+    });
     expect(new OptimizationRecommender().getRecommendations(run).map((r) => r.id)).not.toContain('reduce-memory');
     const tight = new OptimizationRecommender({ lanes: { standard: { sla: { memory_max: 480 } } } });
     expect(tight.getRecommendations(run)[0]!.id).toBe('reduce-memory');

@@ -28,12 +28,17 @@ describe('parseDuration', () => {
     expect(parseDuration(input, 'timeout')).toBeCloseTo(seconds, 12);
   });
 
-  it.each(['2 days', '5d', 'abc', '', '1.2.3s', '2S'])('rejects %j naming the value and the accepted forms', (input) => {
-    expect(() => parseDuration(input, 'lanes.docs.timeout')).toThrow(ConfigError);
-    expect(() => parseDuration(input, 'lanes.docs.timeout')).toThrow(
-      new RegExp(`lanes\\.docs\\.timeout: invalid duration '${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'.*ms, s, m, h`),
-    );
-  });
+  it.each(['2 days', '5d', 'abc', '', '1.2.3s', '2S'])(
+    'rejects %j naming the value and the accepted forms',
+    (input) => {
+      expect(() => parseDuration(input, 'lanes.docs.timeout')).toThrow(ConfigError);
+      expect(() => parseDuration(input, 'lanes.docs.timeout')).toThrow(
+        new RegExp(
+          `lanes\\.docs\\.timeout: invalid duration '${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'.*ms, s, m, h`,
+        ),
+      );
+    },
+  );
 
   it('rejects negative and non-finite numbers', () => {
     expect(() => parseDuration(-1, 'timeout')).toThrow(/negative/);
@@ -60,7 +65,13 @@ describe('resolveConfig', () => {
     const c = resolveConfig(undefined, { root: '/proj' });
     expect(c.outputDir).toBe(path.resolve('/proj', '.benchmark_results'));
     expect(c.reports).toEqual(['json', 'html', 'csv', 'junit', 'markdown']);
-    expect([c.runner, c.sampleIntervalMs, c.regressionThreshold, c.historyWindow, c.strict]).toEqual(['vitest', 50, 0.1, 10, false]);
+    expect([c.runner, c.sampleIntervalMs, c.regressionThreshold, c.historyWindow, c.strict]).toEqual([
+      'vitest',
+      50,
+      0.1,
+      10,
+      false,
+    ]);
     expect(Object.keys(c.lanes)).toEqual(['docs', 'standard', 'heavy']);
     const table = Object.values(c.lanes).map((l) => [l.name, l.timeout_s, l.iterations, l.warmup, l.sla]);
     expect(table).toEqual([
@@ -96,13 +107,22 @@ describe('resolveConfig', () => {
     expect(docs.thresholds.map((t) => t.name)).toContain('cpu_usage_mean');
     expect(docs.thresholds.find((t) => t.name === 'execution_time_p95')!.value).toBe(10);
     const smoke = c.lanes.smoke!;
-    expect([smoke.iterations, smoke.strict, smoke.warmup, smoke.onFailure, smoke.timeout_s]).toEqual([1, true, 2, 'abort', 900]);
+    expect([smoke.iterations, smoke.strict, smoke.warmup, smoke.onFailure, smoke.timeout_s]).toEqual([
+      1,
+      true,
+      2,
+      'abort',
+      900,
+    ]);
     expect(smoke.thresholds.map((t) => t.name)).toEqual(['execution_time_mean']);
     expect(c.lanes.standard!.iterations).toBe(5);
   });
 
   it.each([
-    [{ lanes: { docs: { iterations: 0 } } }, /lanes\.docs\.iterations: 0 is not valid; expected an integer from 1 to 100/],
+    [
+      { lanes: { docs: { iterations: 0 } } },
+      /lanes\.docs\.iterations: 0 is not valid; expected an integer from 1 to 100/,
+    ],
     [{ lanes: { docs: { iterations: 101 } } }, /iterations: 101 .*1 to 100/],
     [{ lanes: { docs: { iterations: 2.5 } } }, /iterations: 2\.5 .*integer/],
     [{ lanes: { docs: { warmup: -1 } } }, /lanes\.docs\.warmup: -1 .*0 to 100/],
@@ -110,10 +130,19 @@ describe('resolveConfig', () => {
     [{ lanes: { docs: { timeout: '5 weeks' } } }, /lanes\.docs\.timeout: invalid duration '5 weeks'/],
     [{ lanes: { docs: { strict: 'yes' } } }, /lanes\.docs\.strict: 'yes' .*true or false/],
     [{ lanes: { docs: { onFailure: 'stop' } } }, /onFailure: 'stop' .*'continue', 'abort'/],
-    [{ lanes: { docs: { iteratons: 3 } } }, /lanes\.docs: unknown key 'iteratons'; valid keys: iterations, timeout, warmup, strict, onFailure, sla, thresholds/],
-    [{ lanes: { docs: { sla: { p90: 3 } } } }, /unknown key 'p90' in lanes\.docs\.sla; valid keys: target, p95, p99, memory_max, cpu_avg/],
+    [
+      { lanes: { docs: { iteratons: 3 } } },
+      /lanes\.docs: unknown key 'iteratons'; valid keys: iterations, timeout, warmup, strict, onFailure, sla, thresholds/,
+    ],
+    [
+      { lanes: { docs: { sla: { p90: 3 } } } },
+      /unknown key 'p90' in lanes\.docs\.sla; valid keys: target, p95, p99, memory_max, cpu_avg/,
+    ],
     [{ lanes: { docs: { sla: { memory_max: '1 parsec' } } } }, /lanes\.docs\.sla\.memory_max: invalid size '1 parsec'/],
-    [{ lanes: { docs: { thresholds: { cpu_usage: ['avg < 5s'] } } } }, /lanes\.docs\.thresholds: .*unit 's' does not fit cpu_usage/],
+    [
+      { lanes: { docs: { thresholds: { cpu_usage: ['avg < 5s'] } } } },
+      /lanes\.docs\.thresholds: .*unit 's' does not fit cpu_usage/,
+    ],
     [{ lanes: { docs: 'fast' } }, /lanes\.docs: 'fast' is not valid; expected an object/],
     [{ runner: 'mocha' }, /config\.runner: 'mocha' .*'vitest', 'jest'/],
     [{ reports: ['pdf'] }, /config\.reports: 'pdf' .*'json', 'html', 'csv', 'junit', 'markdown'/],
@@ -135,8 +164,21 @@ describe('resolveLane', () => {
   const config = resolveConfig({ lanes: { docs: { thresholds: { disk_io: ['max < 1GB'] } } } });
 
   it('applies workflow overrides and ignores other workflow options', () => {
-    const lane = resolveLane(config, 'docs', { iterations: 7, timeout: '1m', warmup: 1, strict: true, onFailure: 'abort', cwd: '/x' } as never);
-    expect([lane.iterations, lane.timeout_s, lane.warmup, lane.strict, lane.onFailure]).toEqual([7, 60, 1, true, 'abort']);
+    const lane = resolveLane(config, 'docs', {
+      iterations: 7,
+      timeout: '1m',
+      warmup: 1,
+      strict: true,
+      onFailure: 'abort',
+      cwd: '/x',
+    } as never);
+    expect([lane.iterations, lane.timeout_s, lane.warmup, lane.strict, lane.onFailure]).toEqual([
+      7,
+      60,
+      1,
+      true,
+      'abort',
+    ]);
     expect(config.lanes.docs!.iterations).toBe(5); // the configuration itself is unchanged
   });
 
@@ -154,7 +196,9 @@ describe('resolveLane', () => {
   });
 
   it('names unknown lanes and bad overrides', () => {
-    expect(() => resolveLane(config, 'heavyy')).toThrow(/unknown lane 'heavyy'; configured lanes: docs, standard, heavy/);
+    expect(() => resolveLane(config, 'heavyy')).toThrow(
+      /unknown lane 'heavyy'; configured lanes: docs, standard, heavy/,
+    );
     expect(() => resolveLane(config, 'docs', { iterations: 500 })).toThrow(/iterations: 500 .*1 to 100/);
     expect(() => resolveLane(config, 'toString')).toThrow(/unknown lane 'toString'/);
   });
@@ -186,13 +230,19 @@ describe('loadConfig', () => {
   });
 
   it('loads JSON', async () => {
-    await writeFile(path.join(root, 'lanebench.config.json'), JSON.stringify({ outputDir: 'r', lanes: { docs: { iterations: 2 } } }));
+    await writeFile(
+      path.join(root, 'lanebench.config.json'),
+      JSON.stringify({ outputDir: 'r', lanes: { docs: { iterations: 2 } } }),
+    );
     const c = await loadConfig({ root });
     expect([c.outputDir, c.lanes.docs!.iterations]).toEqual([path.join(root, 'r'), 2]);
   });
 
   it('loads an ES module with export default', async () => {
-    await writeFile(path.join(root, 'lanebench.config.mjs'), `export default { lanes: { ci: { iterations: 4, sla: { p95: '2s' } } } };\n`);
+    await writeFile(
+      path.join(root, 'lanebench.config.mjs'),
+      `export default { lanes: { ci: { iterations: 4, sla: { p95: '2s' } } } };\n`,
+    );
     const c = await loadConfig({ root });
     expect(c.lanes.ci!.iterations).toBe(4);
     expect(c.configFile).toBe(path.join(root, 'lanebench.config.mjs'));
@@ -204,7 +254,10 @@ describe('loadConfig', () => {
   });
 
   it('loads a TypeScript config under Vitest', async () => {
-    await writeFile(path.join(root, 'lanebench.config.ts'), `const iterations: number = 9;\nexport default { lanes: { docs: { iterations } } };\n`);
+    await writeFile(
+      path.join(root, 'lanebench.config.ts'),
+      `const iterations: number = 9;\nexport default { lanes: { docs: { iterations } } };\n`,
+    );
     expect((await loadConfig({ root })).lanes.docs!.iterations).toBe(9);
   });
 
@@ -216,7 +269,9 @@ describe('loadConfig', () => {
   });
 
   it('names a missing explicit file, bad JSON and bad values with the file', async () => {
-    await expect(loadConfig({ root, configFile: 'nope.mjs' })).rejects.toThrow(new RegExp(`config file not found: .*nope\\.mjs`));
+    await expect(loadConfig({ root, configFile: 'nope.mjs' })).rejects.toThrow(
+      new RegExp(`config file not found: .*nope\\.mjs`),
+    );
     await writeFile(path.join(root, 'bad.json'), '{ "lanes": ');
     await expect(loadConfig({ root, configFile: 'bad.json' })).rejects.toThrow(/bad\.json: invalid JSON/);
     await writeFile(path.join(root, 'lanebench.config.json'), JSON.stringify({ lanes: { docs: { iterations: 0 } } }));

@@ -44,7 +44,11 @@ describe('readHistory', () => {
     ['no schema_version', '{"runs":[]}', /no valid schema_version \(found undefined\); expected 1/],
     ['runs not an array', '{"schema_version":1,"runs":{}}', /"runs" must be an array/],
     ['a run without id', '{"schema_version":1,"runs":[{"lane":"docs"}]}', /runs\[0\] is not a run/],
-    ['a newer schema', '{"schema_version":2,"runs":[]}', /was written by a newer lanebench \(schema_version 2; this version reads 1\)/],
+    [
+      'a newer schema',
+      '{"schema_version":2,"runs":[]}',
+      /was written by a newer lanebench \(schema_version 2; this version reads 1\)/,
+    ],
   ])('refuses %s naming the file', async (_what, text, message) => {
     const file = path.join(dir, `bad-${Math.random().toString(16).slice(2)}.json`);
     await writeFile(file, text);
@@ -87,7 +91,9 @@ describe('appendRuns', () => {
     const file = path.join(dir, 'newer.json');
     const text = '{"schema_version": 2, "runs": [], "extra": "future"}';
     await writeFile(file, text);
-    await expect(appendRuns(file, [fakeRun('x')])).rejects.toThrow(/newer lanebench \(schema_version 2; this version reads 1\)/);
+    await expect(appendRuns(file, [fakeRun('x')])).rejects.toThrow(
+      /newer lanebench \(schema_version 2; this version reads 1\)/,
+    );
     expect(await readFile(file, 'utf8')).toBe(text);
   });
 
@@ -134,9 +140,13 @@ describe('appendRuns', () => {
       ids.map(
         (id) =>
           new Promise<{ id: string; code: number; stderr: string }>((resolve) => {
-            execFile(process.execPath, [path.join(here, 'fixtures/history-writer.cjs'), bundle, file, id, String(startAt)], (err, _out, stderr) => {
-              resolve({ id, code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
-            });
+            execFile(
+              process.execPath,
+              [path.join(here, 'fixtures/history-writer.cjs'), bundle, file, id, String(startAt)],
+              (err, _out, stderr) => {
+                resolve({ id, code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
+              },
+            );
           }),
       ),
     );
@@ -168,7 +178,14 @@ describe('collectEnv', () => {
   });
 
   it('fingerprints what makes timings comparable, not the hostname', () => {
-    const base = { cpu_model: 'X', logical_cores: 4, memory_total_mb: 16000, platform: 'linux', arch: 'x64', node_version: 'v20.1.0' };
+    const base = {
+      cpu_model: 'X',
+      logical_cores: 4,
+      memory_total_mb: 16000,
+      platform: 'linux',
+      arch: 'x64',
+      node_version: 'v20.1.0',
+    };
     const fp = environmentFingerprint(base);
     expect(environmentFingerprint({ ...base, node_version: 'v20.9.9', memory_total_mb: 16100 })).toBe(fp);
     expect(environmentFingerprint({ ...base, node_version: 'v22.1.0' })).not.toBe(fp);
@@ -204,14 +221,24 @@ describe('collectGit', () => {
     expect(info).toEqual({ sha: git('rev-parse', 'HEAD'), branch: 'feature/x', dirty: false });
     await writeFile(path.join(repo, 'b.txt'), 'b');
     expect(collectGit(repo, {}).dirty).toBe(true);
-    expect(collectGit(repo, { GITHUB_SHA: 'abc123', GITHUB_REF_NAME: 'main' })).toMatchObject({ sha: 'abc123', branch: 'main' });
-    expect(collectGit(repo, { CI_COMMIT_SHA: 'def', CI_COMMIT_REF_NAME: 'mr-1' })).toMatchObject({ sha: 'def', branch: 'mr-1' });
+    expect(collectGit(repo, { GITHUB_SHA: 'abc123', GITHUB_REF_NAME: 'main' })).toMatchObject({
+      sha: 'abc123',
+      branch: 'main',
+    });
+    expect(collectGit(repo, { CI_COMMIT_SHA: 'def', CI_COMMIT_REF_NAME: 'mr-1' })).toMatchObject({
+      sha: 'def',
+      branch: 'mr-1',
+    });
   });
 
   it('is all null outside a repository and never throws', async () => {
     const plain = await mkdtemp(path.join(os.tmpdir(), 'lanebench-nogit-'));
     try {
-      expect(collectGit(plain, { GIT_CEILING_DIRECTORIES: path.dirname(plain) })).toEqual({ sha: null, branch: null, dirty: null });
+      expect(collectGit(plain, { GIT_CEILING_DIRECTORIES: path.dirname(plain) })).toEqual({
+        sha: null,
+        branch: null,
+        dirty: null,
+      });
       expect(collectGit(path.join(plain, 'does-not-exist'), {})).toEqual({ sha: null, branch: null, dirty: null });
     } finally {
       await rm(plain, { recursive: true, force: true });
@@ -223,7 +250,9 @@ describe('newRunId', () => {
   it('is a sortable timestamp, lane and workflow slugs and a random suffix', () => {
     const id = newRunId('docs', 'Build Site!', new Date('2026-11-28T11:02:03.456Z'));
     expect(id).toMatch(/^20261128T110203Z-docs-build-site-[0-9a-f]{6}$/);
-    expect(newRunId('docs', 'x', new Date('2026-01-01T00:00:00Z')) < newRunId('docs', 'x', new Date('2026-01-01T00:00:01Z'))).toBe(true);
+    expect(
+      newRunId('docs', 'x', new Date('2026-01-01T00:00:00Z')) < newRunId('docs', 'x', new Date('2026-01-01T00:00:01Z')),
+    ).toBe(true);
     const many = new Set(Array.from({ length: 50 }, () => newRunId('a', 'b', new Date(0))));
     expect(many.size).toBe(50);
   });
@@ -232,7 +261,8 @@ describe('newRunId', () => {
 describe('history compaction', () => {
   it('keeps timelines on the newest runs of each workflow only, and everything else of every run', async () => {
     const { makeRun } = await import('./fixtures/runs.js');
-    const { compactHistory, serializeHistory, parseHistory, TIMELINE_RETENTION } = await import('../src/history/index.js');
+    const { compactHistory, serializeHistory, parseHistory, TIMELINE_RETENTION } =
+      await import('../src/history/index.js');
     const runs = Array.from({ length: TIMELINE_RETENTION + 5 }, (_, i) =>
       makeRun({ lane: 'docs', workflow: 'build', exec: 10 + i, memory: 100, cpu: 20, seed: i + 1 }),
     );
@@ -241,7 +271,9 @@ describe('history compaction', () => {
     const compacted = compactHistory(runs);
     const withTimeline = compacted.filter((r) => r.iterations.some((it) => it.timeline.length > 0));
     // the newest TIMELINE_RETENTION runs of 'build' plus the single run of 'other'
-    expect(withTimeline.map((r) => r.id)).toEqual([...runs.slice(5, TIMELINE_RETENTION + 5), runs.at(-1)!].map((r) => r.id));
+    expect(withTimeline.map((r) => r.id)).toEqual(
+      [...runs.slice(5, TIMELINE_RETENTION + 5), runs.at(-1)!].map((r) => r.id),
+    );
     // statistics and per-iteration figures survive
     expect(compacted.map((r) => r.metrics_analysis)).toEqual(runs.map((r) => r.metrics_analysis));
     expect(compacted[0]!.iterations[0]!.execution_time).toBe(runs[0]!.iterations[0]!.execution_time);

@@ -45,7 +45,10 @@ describe.runIf(isLinux)('measureIteration accuracy (Linux /proc)', () => {
     expect(it.cpu_seconds).toBeGreaterThanOrEqual(expected * 0.95);
     expect(it.cpu_seconds).toBeLessThanOrEqual(expected * 1.05);
     expect(it.methods.cpu).toBe('proc-stat-reaped');
-    expect(it.cpu_usage).toBeCloseTo((it.cpu_seconds / (it.execution_time * (await import('node:os')).availableParallelism())) * 100, 1);
+    expect(it.cpu_usage).toBeCloseTo(
+      (it.cpu_seconds / (it.execution_time * (await import('node:os')).availableParallelism())) * 100,
+      1,
+    );
   });
 
   test('`sleep 0.3` reports execution_time within 2%', async () => {
@@ -103,10 +106,15 @@ describe.runIf(isLinux)('measureIteration accuracy (Linux /proc)', () => {
 
   test('records network scope and methods for every figure; timeline ≤ 200 points', async () => {
     const it = await measureIteration('sleep 0.2', { ...baseOpts, sampleIntervalMs: 1 });
-    expect(it.methods).toMatchObject({ network: 'proc-net-dev', network_scope: 'network-namespace', sample_interval_ms: 1 });
+    expect(it.methods).toMatchObject({
+      network: 'proc-net-dev',
+      network_scope: 'network-namespace',
+      sample_interval_ms: 1,
+    });
     expect(it.network_io).toBe(it.network_rx_bytes + it.network_tx_bytes);
     expect(it.timeline.length).toBeGreaterThan(10);
     expect(it.timeline.length).toBeLessThanOrEqual(200);
-    for (let i = 1; i < it.timeline.length; i++) expect(it.timeline[i]!.t).toBeGreaterThanOrEqual(it.timeline[i - 1]!.t);
+    for (let i = 1; i < it.timeline.length; i++)
+      expect(it.timeline[i]!.t).toBeGreaterThanOrEqual(it.timeline[i - 1]!.t);
   });
 });

@@ -68,7 +68,13 @@ describe('portable sampler (pidusage), forced on this platform', () => {
     });
     expect(it.status).toBe('passed');
     const own = readJson<{ grandchild: number; parent: number }>(out);
-    expect(it.methods).toMatchObject({ cpu: 'pidusage-sampled', memory: 'pidusage-sampled', disk: 'unavailable', network: 'unavailable', network_scope: 'unavailable' });
+    expect(it.methods).toMatchObject({
+      cpu: 'pidusage-sampled',
+      memory: 'pidusage-sampled',
+      disk: 'unavailable',
+      network: 'unavailable',
+      network_scope: 'unavailable',
+    });
     // sampling misses the tail of each process: a lower bound, within a few intervals
     expect(it.cpu_seconds).toBeGreaterThan((own.grandchild + own.parent) * 0.6);
     expect(it.cpu_seconds).toBeLessThanOrEqual((own.grandchild + own.parent) * 1.05);

@@ -28,7 +28,10 @@ describe.runIf(hasGnuTime)('measureIteration against GNU time', () => {
     expect(ours.status).toBe('passed');
     const theirs = gnuTime(argv).maxrss_mb;
     expect(theirs).toBeGreaterThan(200);
-    expect(Math.abs(ours.memory_usage - theirs) / theirs, `lanebench ${ours.memory_usage} MB, GNU time ${theirs} MB`).toBeLessThanOrEqual(0.05);
+    expect(
+      Math.abs(ours.memory_usage - theirs) / theirs,
+      `lanebench ${ours.memory_usage} MB, GNU time ${theirs} MB`,
+    ).toBeLessThanOrEqual(0.05);
   });
 
   test('CPU of a fixed amount of work agrees within 15% (medians of 5)', async () => {
@@ -47,6 +50,8 @@ describe.runIf(hasGnuTime)('measureIteration against GNU time', () => {
     }
     const [o, t] = [median(ours), median(theirs)];
     expect(t).toBeGreaterThan(0.1);
-    expect(Math.abs(o - t) / t, `lanebench ${ours.join(', ')} s; GNU time ${theirs.join(', ')} s`).toBeLessThanOrEqual(0.15);
+    expect(Math.abs(o - t) / t, `lanebench ${ours.join(', ')} s; GNU time ${theirs.join(', ')} s`).toBeLessThanOrEqual(
+      0.15,
+    );
   });
 });

@@ -12,7 +12,11 @@ describe.runIf(isLinux)('timeouts and killTree', () => {
     test(`a command that starts a grandchild (${mode}) and hangs is ended at its timeout with its whole tree`, async () => {
       const out = tmp.file(`hang-${mode}.json`);
       const t0 = performance.now();
-      const it = await measureIteration([NODE, fixture('hang.cjs'), out, mode], { ...baseOpts, timeout_s: 1, killGraceMs: 300 });
+      const it = await measureIteration([NODE, fixture('hang.cjs'), out, mode], {
+        ...baseOpts,
+        timeout_s: 1,
+        killGraceMs: 300,
+      });
       const elapsed = (performance.now() - t0) / 1000;
       const pids = readJson<{ parent: number; grandchild: number }>(out);
       expect(it.status).toBe('timeout');
@@ -46,7 +50,10 @@ describe.runIf(isLinux)('timeouts and killTree', () => {
   test('leftover background processes of a passed command are ended with the iteration', async () => {
     const out = tmp.file('bg.json');
     // The shell exits at once; its background child (and that one's grandchild) would otherwise outlive it.
-    const it = await measureIteration(`"${NODE}" "${fixture('hang.cjs')}" "${out}" setsid & sleep 1.5`, { ...baseOpts, killGraceMs: 300 });
+    const it = await measureIteration(`"${NODE}" "${fixture('hang.cjs')}" "${out}" setsid & sleep 1.5`, {
+      ...baseOpts,
+      killGraceMs: 300,
+    });
     expect(it.status).toBe('passed');
     const pids = readJson<{ parent: number; grandchild: number }>(out);
     expect(alive(pids.parent)).toBe(false);

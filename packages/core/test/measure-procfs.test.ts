@@ -15,7 +15,10 @@ describe.runIf(isLinux)('procfs readers', () => {
     const self = readStat('self')!;
     expect(self.pid).toBe(process.pid);
     expect(self.ppid).toBe(process.ppid);
-    const ps = execFileSync('ps', ['-o', 'pgid=,nlwp=,rss=', '-p', String(process.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const ps = execFileSync('ps', ['-o', 'pgid=,nlwp=,rss=', '-p', String(process.pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     expect(self.pgrp).toBe(ps[0]);
     expect(self.numThreads).toBeGreaterThan(0);
     expect(Math.abs(self.rssPages * pageSize() - ps[2]! * 1024)).toBeLessThan(64 * 1048576);
@@ -23,7 +26,11 @@ describe.runIf(isLinux)('procfs readers', () => {
     expect((self.utime + self.stime) / clkTck()).toBeCloseTo((cpu.user + cpu.system) / 1e6, 0);
 
     // A process whose name is ") x (": the parser must count fields after the last ')'.
-    const out = execFileSync('bash', ['-c', `cp /bin/sleep '/tmp/) x (' && ('/tmp/) x (' 5 >/dev/null 2>&1 & echo $!); sleep 0.2`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'bash',
+      ['-c', `cp /bin/sleep '/tmp/) x (' && ('/tmp/) x (' 5 >/dev/null 2>&1 & echo $!); sleep 0.2`],
+      { encoding: 'utf8' },
+    );
     const pid = Number(out.trim());
     try {
       const s = readStat(pid)!;
@@ -50,7 +57,11 @@ describe.runIf(isLinux)('procfs readers', () => {
 
 describe('downsampleTimeline', () => {
   test('keeps at most max points, memory peaks survive, time stays ordered', () => {
-    const pts = Array.from({ length: 1000 }, (_, i) => ({ t: i / 100, cpu: i % 2 ? 50 : 0, mem: i === 333 ? 999 : 10 }));
+    const pts = Array.from({ length: 1000 }, (_, i) => ({
+      t: i / 100,
+      cpu: i % 2 ? 50 : 0,
+      mem: i === 333 ? 999 : 10,
+    }));
     const d = downsampleTimeline(pts, 200);
     expect(d).toHaveLength(200);
     expect(Math.max(...d.map((p) => p.mem))).toBe(999);

@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { csvCell, neutralizeCsvText, renderCsv } from '../src/report/csv.js';
 import { makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
 
-const FIRST = ['Benchmark ID', 'Lane', 'Start Time', 'Duration', 'Iterations', 'Status', 'Exec Time Mean', 'Exec Time P95', 'Memory Max', 'CPU Mean'];
+const FIRST = [
+  'Benchmark ID',
+  'Lane',
+  'Start Time',
+  'Duration',
+  'Iterations',
+  'Status',
+  'Exec Time Mean',
+  'Exec Time P95',
+  'Memory Max',
+  'CPU Mean',
+];
 
 describe('csv report', () => {
   const runs = sessionRuns();
@@ -15,7 +26,19 @@ describe('csv report', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toContain('\n'); // records end with CRLF, no bare LF
     expect(rows).toHaveLength(runs.length);
-    for (const c of ['Workflow', 'Exec Time Median', 'Exec Time P99', 'Exec Time Stdev', 'CPU Seconds Mean', 'Disk IO Mean', 'Network IO Mean', 'Compliant', 'Violations', 'Git SHA', 'Env Fingerprint']) {
+    for (const c of [
+      'Workflow',
+      'Exec Time Median',
+      'Exec Time P99',
+      'Exec Time Stdev',
+      'CPU Seconds Mean',
+      'Disk IO Mean',
+      'Network IO Mean',
+      'Compliant',
+      'Violations',
+      'Git SHA',
+      'Env Fingerprint',
+    ]) {
       expect(Object.keys(rows[0]!)).toContain(c);
     }
   });
@@ -69,8 +92,17 @@ describe('csv report', () => {
   });
 
   it('parses hostile names back intact (apart from the neutralizing quote)', () => {
-    const run = makeRun({ lane: '@lane', workflow: '-cmd|" /C calc"!A0, \r\nline2', exec: 5, memory: 5, cpu: 5, thresholds: [] });
-    const back = parse(renderCsv({ runs: [run], history: [], generated_at: 'now' }), { columns: true }) as Array<Record<string, string>>;
+    const run = makeRun({
+      lane: '@lane',
+      workflow: '-cmd|" /C calc"!A0, \r\nline2',
+      exec: 5,
+      memory: 5,
+      cpu: 5,
+      thresholds: [],
+    });
+    const back = parse(renderCsv({ runs: [run], history: [], generated_at: 'now' }), { columns: true }) as Array<
+      Record<string, string>
+    >;
     expect(back[0]!.Lane).toBe("'@lane");
     expect(back[0]!.Workflow).toBe(`'-cmd|" /C calc"!A0, \r\nline2`);
   });

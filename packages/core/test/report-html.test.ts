@@ -100,14 +100,31 @@ describe('html dashboard (static checks)', () => {
     // only our three script elements
     expect(html.match(/<script\b/g)).toHaveLength(3);
     expect(html).toContain('Content-Security-Policy');
-    for (const s of ['Executive summary', 'Lane-by-lane breakdown', 'Statistics', 'Resource timelines', 'Historical trends', 'SLA compliance and violations', 'Regressions', 'Optimization opportunities', 'Environment']) {
+    for (const s of [
+      'Executive summary',
+      'Lane-by-lane breakdown',
+      'Statistics',
+      'Resource timelines',
+      'Historical trends',
+      'SLA compliance and violations',
+      'Regressions',
+      'Optimization opportunities',
+      'Environment',
+    ]) {
       expect(html).toContain(s);
     }
     expect(html).toContain('p95 needs at least 20 samples');
   });
 
   it('bounds size for long histories (trends downsampled)', () => {
-    const run = makeRun({ lane: 'docs', workflow: 'build site', exec: 200, memory: 300, cpu: 20, startedAt: new Date(Date.UTC(2026, 5, 1)) });
+    const run = makeRun({
+      lane: 'docs',
+      workflow: 'build site',
+      exec: 200,
+      memory: 300,
+      cpu: 20,
+      startedAt: new Date(Date.UTC(2026, 5, 1)),
+    });
     const history = historyRuns([run], 3000);
     const html = renderHtml({ runs: [run], history: [...history, run], generated_at: 'now' });
     const data = JSON.parse(

@@ -39,7 +39,9 @@ describe('junit report', () => {
     expect(r.out).toContain('validates');
     expect(r.ok).toBe(true);
     // the check is not vacuous: what the schema forbids is rejected
-    expect(validate(xml.replace('<testsuites name="lanebench"', '<testsuites skipped="0" name="lanebench"')).ok).toBe(false);
+    expect(validate(xml.replace('<testsuites name="lanebench"', '<testsuites skipped="0" name="lanebench"')).ok).toBe(
+      false,
+    );
     expect(validate(xml.replace(/time="[^"]*"/, 'time="1.5e-7"')).ok).toBe(false);
   });
 
@@ -113,7 +115,9 @@ describe('junit report', () => {
   it('escapes markup, quotes and control characters', () => {
     expect(escapeXmlText('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
     expect(escapeXmlAttr('"x"\n\'y\'\t')).toBe('&quot;x&quot;&#10;&apos;y&apos;&#9;');
-    expect(escapeXmlText('bell\u0007 nul\u0000 esc\u001b ok\u00e9\u{1F600}')).toBe('bell\uFFFD nul\uFFFD esc\uFFFD ok\u00e9\u{1F600}');
+    expect(escapeXmlText('bell\u0007 nul\u0000 esc\u001b ok\u00e9\u{1F600}')).toBe(
+      'bell\uFFFD nul\uFFFD esc\uFFFD ok\u00e9\u{1F600}',
+    );
     expect(escapeXmlText('lone \uD800 surrogate \uFFFF')).toBe('lone \uFFFD surrogate \uFFFD');
     const hostile = makeRun({
       lane: 'we.ird',

@@ -35,10 +35,54 @@ function input(): ReportInput {
     generated_at: '2026-02-01T10:00:00.000Z',
     regressions: [regression],
     recommendations: [
-      { id: 'a', title: 'Second', priority: 2, description: 'b', estimated_improvement_pct: 10, effort: 'medium', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
-      { id: 'b', title: 'First | pipes', priority: 1, description: 'a', estimated_improvement_pct: 30, effort: 'low', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
-      { id: 'c', title: 'Third', priority: 3, description: 'c', estimated_improvement_pct: 5, effort: 'high', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
-      { id: 'd', title: 'Fourth', priority: 4, description: 'd', estimated_improvement_pct: 5, effort: 'high', steps: [], evidence: {}, lane: 'standard', workflow: 'unit tests' },
+      {
+        id: 'a',
+        title: 'Second',
+        priority: 2,
+        description: 'b',
+        estimated_improvement_pct: 10,
+        effort: 'medium',
+        steps: [],
+        evidence: {},
+        lane: 'standard',
+        workflow: 'unit tests',
+      },
+      {
+        id: 'b',
+        title: 'First | pipes',
+        priority: 1,
+        description: 'a',
+        estimated_improvement_pct: 30,
+        effort: 'low',
+        steps: [],
+        evidence: {},
+        lane: 'standard',
+        workflow: 'unit tests',
+      },
+      {
+        id: 'c',
+        title: 'Third',
+        priority: 3,
+        description: 'c',
+        estimated_improvement_pct: 5,
+        effort: 'high',
+        steps: [],
+        evidence: {},
+        lane: 'standard',
+        workflow: 'unit tests',
+      },
+      {
+        id: 'd',
+        title: 'Fourth',
+        priority: 4,
+        description: 'd',
+        estimated_improvement_pct: 5,
+        effort: 'high',
+        steps: [],
+        evidence: {},
+        lane: 'standard',
+        workflow: 'unit tests',
+      },
     ],
   };
 }
@@ -46,14 +90,20 @@ function input(): ReportInput {
 describe('markdown summary', () => {
   const inp = input();
   const md = renderMarkdown(inp);
-  const tableRows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Lane |') && !l.includes('Baseline'));
+  const tableRows = md
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| Lane |') && !l.includes('Baseline'));
   const runRows = tableRows.slice(0, inp.runs.length);
-  const rowOf = (workflow: string) => runRows.find((r) => r.split(/(?<!\\)\|/)[2]!.trim() === escapeMarkdown(workflow))!;
+  const rowOf = (workflow: string) =>
+    runRows.find((r) => r.split(/(?<!\\)\|/)[2]!.trim() === escapeMarkdown(workflow))!;
 
   it('has one table row per run with the figures, compliance and counts', () => {
     expect(runRows).toHaveLength(inp.runs.length);
     inp.runs.forEach((run) => {
-      const cells = rowOf(run.workflow).split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+      const cells = rowOf(run.workflow)
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim());
       expect(cells).toHaveLength(12);
       const et = run.metrics_analysis.execution_time;
       if (et) {
@@ -125,7 +175,15 @@ describe('github annotations', () => {
 
   it('caps each kind at 10 and says how many were left out', () => {
     const runs = Array.from({ length: 14 }, (_, i) =>
-      makeRun({ lane: 'standard', workflow: `slow ${i}`, exec: 1400, memory: 1200, cpu: 10, spread: 0.01, seed: 50 + i }),
+      makeRun({
+        lane: 'standard',
+        workflow: `slow ${i}`,
+        exec: 1400,
+        memory: 1200,
+        cpu: 10,
+        spread: 0.01,
+        seed: 50 + i,
+      }),
     );
     const nErrors = runs.reduce((s, r) => s + r.sla.violations.filter((v) => v.severity === 'error').length, 0);
     const nWarnings = runs.reduce((s, r) => s + r.sla.violations.filter((v) => v.severity === 'warning').length, 0);

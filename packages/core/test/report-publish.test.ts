@@ -53,23 +53,29 @@ describe('writeReports', () => {
   it('writes each requested format and rejects unknown ones', async () => {
     const dir = join(tmp(), 'out');
     const runs = sessionRuns();
-    const paths = await writeReports({ runs, history: runs, generated_at: 'now' }, { outputDir: dir, formats: ['junit', 'csv', 'markdown', 'html', 'json'] });
+    const paths = await writeReports(
+      { runs, history: runs, generated_at: 'now' },
+      { outputDir: dir, formats: ['junit', 'csv', 'markdown', 'html', 'json'] },
+    );
     expect(Object.keys(paths).sort()).toEqual(['csv', 'html', 'junit', 'markdown']);
     expect(paths.junit).toBe(join(dir, 'junit.xml'));
     expect(paths.csv).toBe(join(dir, 'performance_metrics.csv'));
     expect(paths.markdown).toBe(join(dir, 'summary.md'));
     expect(paths.html).toBe(join(dir, 'performance_dashboard.html'));
     for (const p of Object.values(paths)) expect(readFileSync(p, 'utf8').length).toBeGreaterThan(100);
-    await expect(writeReports({ runs, history: [], generated_at: 'now' }, { outputDir: dir, formats: ['pdf'] })).rejects.toThrow(
-      /unknown report format "pdf"; valid formats: junit, html, csv, markdown, json/,
-    );
+    await expect(
+      writeReports({ runs, history: [], generated_at: 'now' }, { outputDir: dir, formats: ['pdf'] }),
+    ).rejects.toThrow(/unknown report format "pdf"; valid formats: junit, html, csv, markdown, json/);
   });
 });
 
 describe('publishRuns', () => {
   it('appends to history, compares with earlier runs, writes reports, summary and annotations', async () => {
     const root = tmp();
-    const config = resolveConfig({ outputDir: 'results', reports: ['json', 'html', 'csv', 'junit', 'markdown'] }, { root });
+    const config = resolveConfig(
+      { outputDir: 'results', reports: ['json', 'html', 'csv', 'junit', 'markdown'] },
+      { root },
+    );
     const session = sessionRuns();
     const earlier = historyRuns(session.slice(0, 3), 6);
     const first = await publishRuns(earlier, { config, env: {}, log: () => {} });
@@ -100,7 +106,9 @@ describe('publishRuns', () => {
     expect(logged).toEqual(result.annotations);
     expect(logged.filter((l) => l.startsWith('::error ')).length).toBe(3);
     const html = readFileSync(result.reports.html!, 'utf8');
-    const data = JSON.parse(html.match(/<script type="application\/json" id="lanebench-data">([^<]*)<\/script>/)![1]!) as {
+    const data = JSON.parse(
+      html.match(/<script type="application\/json" id="lanebench-data">([^<]*)<\/script>/)![1]!,
+    ) as {
       charts: Array<{ id: string; datasets: Array<{ label: string }> }>;
     };
     // configured SLA lines (not only violated ones) are drawn on the trends

@@ -69,7 +69,12 @@ describe('runWorkflow', () => {
       config,
       options: { iterations: 1 },
       target: (ctx: WorkflowContext) => {
-        for (const [n, v] of [['', 1], ['1x', 1], ['ok', Number.NaN], ['execution_time', 1]] as const) {
+        for (const [n, v] of [
+          ['', 1],
+          ['1x', 1],
+          ['ok', Number.NaN],
+          ['execution_time', 1],
+        ] as const) {
           try {
             ctx.metric(n, v);
           } catch (e) {
@@ -135,27 +140,30 @@ describe('runWorkflow', () => {
     expect(run.metrics_analysis.execution_time?.samples).toBe(2);
   });
 
-  test.runIf(isLinux)('a hung command: iterations time out, the run is recorded with status timeout, no survivors', async () => {
-    const files = [1, 2].map((i) => tmp.file(`hung-${i}.json`));
-    let n = 0;
-    const run = await runWorkflow({
-      lane: 'quick',
-      workflow: 'hangs',
-      config,
-      options: { iterations: 2, timeout: '1.5s' },
-      target: async (ctx: WorkflowContext) => {
-        await ctx.exec([NODE, fixture('hang.cjs'), files[n++]!, 'setsid']);
-      },
-    });
-    expect(run.status).toBe('timeout');
-    expect(run.timeout_s).toBe(1.5);
-    expect(run.iterations.map((i) => i.status)).toEqual(['timeout', 'timeout']);
-    for (const f of files) {
-      const pids = readJson<{ parent: number; grandchild: number }>(f);
-      expect(alive(pids.parent)).toBe(false);
-      expect(alive(pids.grandchild)).toBe(false);
-    }
-  });
+  test.runIf(isLinux)(
+    'a hung command: iterations time out, the run is recorded with status timeout, no survivors',
+    async () => {
+      const files = [1, 2].map((i) => tmp.file(`hung-${i}.json`));
+      let n = 0;
+      const run = await runWorkflow({
+        lane: 'quick',
+        workflow: 'hangs',
+        config,
+        options: { iterations: 2, timeout: '1.5s' },
+        target: async (ctx: WorkflowContext) => {
+          await ctx.exec([NODE, fixture('hang.cjs'), files[n++]!, 'setsid']);
+        },
+      });
+      expect(run.status).toBe('timeout');
+      expect(run.timeout_s).toBe(1.5);
+      expect(run.iterations.map((i) => i.status)).toEqual(['timeout', 'timeout']);
+      for (const f of files) {
+        const pids = readJson<{ parent: number; grandchild: number }>(f);
+        expect(alive(pids.parent)).toBe(false);
+        expect(alive(pids.grandchild)).toBe(false);
+      }
+    },
+  );
 
   test('ctx.exec: shell strings, argv arrays, output, rejection with an ExecError', async () => {
     let caught: unknown;

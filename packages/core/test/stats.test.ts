@@ -11,7 +11,15 @@ const N101 = Array.from({ length: 101 }, (_, i) => ((i * 37) % 101) ** 2 / 10);
 suite('describe', () => {
   it('n = 1: every statistic is the value, stdev 0, both percentiles unresolved', () => {
     expect(describe([42.5])).toEqual({
-      mean: 42.5, median: 42.5, stdev: 0, min: 42.5, max: 42.5, p95: 42.5, p99: 42.5, samples: 1, unresolved: ['p95', 'p99'],
+      mean: 42.5,
+      median: 42.5,
+      stdev: 0,
+      min: 42.5,
+      max: 42.5,
+      p95: 42.5,
+      p99: 42.5,
+      samples: 1,
+      unresolved: ['p95', 'p99'],
     });
   });
 
@@ -33,7 +41,12 @@ suite('describe', () => {
     expect(s.p95).toBeCloseTo(13.695, 12);
     expect(s.p99).toBeCloseTo(14.739, 12);
     expect(s.unresolved).toEqual(['p95', 'p99']);
-    expect(percentile([...N10].sort((a, b) => a - b), 90)).toBeCloseTo(12.39, 12);
+    expect(
+      percentile(
+        [...N10].sort((a, b) => a - b),
+        90,
+      ),
+    ).toBeCloseTo(12.39, 12);
   });
 
   it('n = 101 matches numpy and resolves both percentiles', () => {
@@ -75,12 +88,37 @@ suite('describe', () => {
   });
 });
 
-function iteration(index: number, status: Iteration['status'], execution_time: number, custom: Record<string, number> = {}): Iteration {
+function iteration(
+  index: number,
+  status: Iteration['status'],
+  execution_time: number,
+  custom: Record<string, number> = {},
+): Iteration {
   return {
-    index, status, started_at: new Date(0).toISOString(), execution_time, cpu_seconds: execution_time / 2, cpu_usage: 25,
-    memory_usage: 100 + index, disk_read_bytes: 0, disk_write_bytes: 10, disk_io: 10, network_rx_bytes: 0, network_tx_bytes: 0,
-    network_io: 0, custom, timeline: [],
-    methods: { execution_time: 'hrtime', cpu: 'x', memory: 'x', disk: 'x', network: 'x', network_scope: 'x', sample_interval_ms: 50 },
+    index,
+    status,
+    started_at: new Date(0).toISOString(),
+    execution_time,
+    cpu_seconds: execution_time / 2,
+    cpu_usage: 25,
+    memory_usage: 100 + index,
+    disk_read_bytes: 0,
+    disk_write_bytes: 10,
+    disk_io: 10,
+    network_rx_bytes: 0,
+    network_tx_bytes: 0,
+    network_io: 0,
+    custom,
+    timeline: [],
+    methods: {
+      execution_time: 'hrtime',
+      cpu: 'x',
+      memory: 'x',
+      disk: 'x',
+      network: 'x',
+      network_scope: 'x',
+      sample_interval_ms: 50,
+    },
   };
 }
 
@@ -94,8 +132,18 @@ suite('analyzeIterations', () => {
       iteration(5, 'passed', 30, { bundle_kb: 500, pages: 7 }),
     ]);
     expect(Object.keys(stats)).toEqual([
-      'execution_time', 'cpu_seconds', 'cpu_usage', 'memory_usage', 'disk_read_bytes', 'disk_write_bytes', 'disk_io',
-      'network_rx_bytes', 'network_tx_bytes', 'network_io', 'bundle_kb', 'pages',
+      'execution_time',
+      'cpu_seconds',
+      'cpu_usage',
+      'memory_usage',
+      'disk_read_bytes',
+      'disk_write_bytes',
+      'disk_io',
+      'network_rx_bytes',
+      'network_tx_bytes',
+      'network_io',
+      'bundle_kb',
+      'pages',
     ]);
     expect(stats.execution_time).toMatchObject({ mean: 20, max: 30, samples: 3 });
     expect(stats.memory_usage!.max).toBe(105);

@@ -67,7 +67,9 @@ describe('threshold parser', () => {
     expect(parseThreshold('render_ms', 'p(95) < 2s', opts).value).toBe(2000);
     expect(parseThreshold('pages', 'max <= 40 pages', opts).value).toBe(40);
     expect(parseThreshold('score', 'min > -1.5', opts).value).toBe(-1.5);
-    expect(() => parseThreshold('pages', 'max < 2s', opts)).toThrow(/unit 's' does not fit pages.*valid units for pages: pages/);
+    expect(() => parseThreshold('pages', 'max < 2s', opts)).toThrow(
+      /unit 's' does not fit pages.*valid units for pages: pages/,
+    );
   });
 
   it('honours severities and the default severity', () => {
@@ -76,7 +78,11 @@ describe('threshold parser', () => {
   });
 
   it.each([
-    ['execution_time', 'avgg < 2s', /unknown aggregation 'avgg'.*valid aggregations: avg, mean, med, median, min, max, stdev, p\(N\)/],
+    [
+      'execution_time',
+      'avgg < 2s',
+      /unknown aggregation 'avgg'.*valid aggregations: avg, mean, med, median, min, max, stdev, p\(N\)/,
+    ],
     ['execution_time', 'p(0) < 2s', /p\(0\) out of range.*0 < N ≤ 100/],
     ['execution_time', 'p(101) < 2s', /p\(101\) out of range/],
     ['execution_time', 'p(95 < 2s', /expected '\)' after p\(95.*found '<'/],
@@ -86,7 +92,11 @@ describe('threshold parser', () => {
     ['execution_time', 'mean <', /expected a number after '<'.*found the end of the expression/],
     ['execution_time', 'mean < 2s extra', /unexpected 'extra'.*expected the end of the expression/],
     ['execution_time', 'mean < 2 s 3', /unexpected '3'/],
-    ['execution_time', 'mean < 2x', /unit 'x' does not fit execution_time.*valid units for execution_time: ms, s, m, h/],
+    [
+      'execution_time',
+      'mean < 2x',
+      /unit 'x' does not fit execution_time.*valid units for execution_time: ms, s, m, h/,
+    ],
     ['execution_time', 'max < 1GB', /unit 'GB' does not fit execution_time.*ms, s, m, h/],
     ['memory_usage', 'max < 5s', /unit 's' does not fit memory_usage.*B, KB, MB, GB/],
     ['cpu_usage', 'avg < 50MB', /unit 'MB' does not fit cpu_usage.*valid units for cpu_usage: %/],
@@ -99,10 +109,18 @@ describe('threshold parser', () => {
   });
 
   it('rejects unknown metrics, severities and entry shapes with the valid choices', () => {
-    expect(() => compileThresholds({ exec_time: ['mean < 2s'] })).toThrow(/unknown metric 'exec_time'.*valid metrics: execution_time, cpu_seconds/);
-    expect(() => compileThresholds({ bundle: ['max < 2'] }, { customMetrics: ['pages'] })).toThrow(/declared custom metrics: pages/);
-    expect(() => compileThresholds({ execution_time: [{ expr: 'mean < 2s', severity: 'fatal' as never }] })).toThrow(/unknown severity 'fatal'.*error, warning/);
-    expect(() => compileThresholds({ execution_time: [{ expr: 'mean < 2s', level: 'x' } as never] })).toThrow(/unknown key 'level'.*expr, severity/);
+    expect(() => compileThresholds({ exec_time: ['mean < 2s'] })).toThrow(
+      /unknown metric 'exec_time'.*valid metrics: execution_time, cpu_seconds/,
+    );
+    expect(() => compileThresholds({ bundle: ['max < 2'] }, { customMetrics: ['pages'] })).toThrow(
+      /declared custom metrics: pages/,
+    );
+    expect(() => compileThresholds({ execution_time: [{ expr: 'mean < 2s', severity: 'fatal' as never }] })).toThrow(
+      /unknown severity 'fatal'.*error, warning/,
+    );
+    expect(() => compileThresholds({ execution_time: [{ expr: 'mean < 2s', level: 'x' } as never] })).toThrow(
+      /unknown key 'level'.*expr, severity/,
+    );
     expect(() => compileThresholds({ execution_time: [42 as never] })).toThrow(/must be a string like/);
     const err = (() => {
       try {
@@ -130,7 +148,9 @@ describe('lane SLA compiler', () => {
   });
 
   it('rejects unknown SLA keys', () => {
-    expect(() => compileLaneSla({ p90: 3 } as never)).toThrow(/unknown key 'p90'.*target, p95, p99, memory_max, cpu_avg/);
+    expect(() => compileLaneSla({ p90: 3 } as never)).toThrow(
+      /unknown key 'p90'.*target, p95, p99, memory_max, cpu_avg/,
+    );
   });
 });
 
@@ -180,7 +200,10 @@ describe('evaluateThresholds', () => {
   it('computes other percentiles from raw samples when given, else reports it', () => {
     const values = Array.from({ length: 11 }, (_, i) => i); // p(90) = 9
     const t = compileThresholds({ execution_time: ['p(90) < 8.5'] });
-    const withValues = evaluateThresholds({ execution_time: ms(values) }, t, { strict: false, values: { execution_time: values } });
+    const withValues = evaluateThresholds({ execution_time: ms(values) }, t, {
+      strict: false,
+      values: { execution_time: values },
+    });
     expect(withValues.violations[0]!.value).toBeCloseTo(9, 12);
     const without = evaluateThresholds({ execution_time: ms(values) }, t, { strict: false });
     expect(without.violations[0]!.message).toMatch(/needs the raw samples/);
@@ -190,33 +213,79 @@ describe('evaluateThresholds', () => {
 describe('formatViolation', () => {
   const base = { name: 'execution_time_p95', severity: 'error' as const };
   it('shows 2 decimals, the trimmed threshold and the actual relation', () => {
-    expect(formatViolation({ ...base, value: 1250.3, threshold: 1200 })).toBe('execution_time_p95: 1250.30 > 1200 (error)');
+    expect(formatViolation({ ...base, value: 1250.3, threshold: 1200 })).toBe(
+      'execution_time_p95: 1250.30 > 1200 (error)',
+    );
     expect(formatViolation({ ...base, value: 0.25, threshold: 0.5 })).toBe('execution_time_p95: 0.25 < 0.5 (error)');
-    expect(formatViolation({ ...base, value: 1200, threshold: 1200, severity: 'warning' })).toBe('execution_time_p95: 1200.00 == 1200 (warning)');
+    expect(formatViolation({ ...base, value: 1200, threshold: 1200, severity: 'warning' })).toBe(
+      'execution_time_p95: 1200.00 == 1200 (warning)',
+    );
     expect(formatViolation({ ...base, value: 3, threshold: 1.25 })).toBe('execution_time_p95: 3.00 > 1.25 (error)');
   });
 
   it('is the message of a violation from evaluateThresholds', () => {
-    const r = evaluateThresholds({ execution_time: ms([1250.3]) }, compileThresholds({ execution_time: ['p(95) < 20m'] }), { strict: false });
+    const r = evaluateThresholds(
+      { execution_time: ms([1250.3]) },
+      compileThresholds({ execution_time: ['p(95) < 20m'] }),
+      { strict: false },
+    );
     expect(r.violations[0]!.message).toBe('execution_time_p95: 1250.30 > 1200 (error)');
   });
 });
 
-function iteration(index: number, status: Iteration['status'], execution_time: number, custom: Record<string, number> = {}): Iteration {
+function iteration(
+  index: number,
+  status: Iteration['status'],
+  execution_time: number,
+  custom: Record<string, number> = {},
+): Iteration {
   return {
-    index, status, started_at: new Date(0).toISOString(), execution_time, cpu_seconds: 1, cpu_usage: 20, memory_usage: 200,
-    disk_read_bytes: 0, disk_write_bytes: 0, disk_io: 0, network_rx_bytes: 0, network_tx_bytes: 0, network_io: 0, custom, timeline: [],
-    methods: { execution_time: 'hrtime', cpu: 'x', memory: 'x', disk: 'x', network: 'x', network_scope: 'x', sample_interval_ms: 50 },
+    index,
+    status,
+    started_at: new Date(0).toISOString(),
+    execution_time,
+    cpu_seconds: 1,
+    cpu_usage: 20,
+    memory_usage: 200,
+    disk_read_bytes: 0,
+    disk_write_bytes: 0,
+    disk_io: 0,
+    network_rx_bytes: 0,
+    network_tx_bytes: 0,
+    network_io: 0,
+    custom,
+    timeline: [],
+    methods: {
+      execution_time: 'hrtime',
+      cpu: 'x',
+      memory: 'x',
+      disk: 'x',
+      network: 'x',
+      network_scope: 'x',
+      sample_interval_ms: 50,
+    },
   };
 }
 
 function run(iterations: Iteration[], custom_units: Record<string, string> = {}): Run {
   return {
-    id: 'r1', lane: 'docs', workflow: 'build site', started_at: new Date(0).toISOString(), duration_s: 1,
-    iterations_requested: iterations.length, warmup: 0, timeout_s: 300, status: 'completed', iterations,
+    id: 'r1',
+    lane: 'docs',
+    workflow: 'build site',
+    started_at: new Date(0).toISOString(),
+    duration_s: 1,
+    iterations_requested: iterations.length,
+    warmup: 0,
+    timeout_s: 300,
+    status: 'completed',
+    iterations,
     metrics_analysis: analyzeIterations(iterations),
-    sla: { compliant: true, strict: false, passed: true, violations: [], checked: 0 }, custom_units,
-    env: {} as Run['env'], git: { sha: null, branch: null, dirty: null }, runner: { name: 'api', version: null }, notes: [],
+    sla: { compliant: true, strict: false, passed: true, violations: [], checked: 0 },
+    custom_units,
+    env: {} as Run['env'],
+    git: { sha: null, branch: null, dirty: null },
+    runner: { name: 'api', version: null },
+    notes: [],
   };
 }
 
@@ -232,7 +301,9 @@ describe('evaluateRun', () => {
     const config = resolveConfig({ lanes: { quick: { strict: true, sla: { target: '1s' } } } });
     const r = evaluateRun(run([iteration(1, 'passed', 2)]), 'quick', { config });
     expect([r.compliant, r.passed, r.strict]).toEqual([true, false, true]);
-    expect(() => evaluateRun(run([iteration(1, 'passed', 2)]), 'nope', { config })).toThrow(/unknown lane 'nope'; configured lanes: docs, standard, heavy, quick/);
+    expect(() => evaluateRun(run([iteration(1, 'passed', 2)]), 'nope', { config })).toThrow(
+      /unknown lane 'nope'; configured lanes: docs, standard, heavy, quick/,
+    );
   });
 
   it('accepts a threshold spec, including custom metrics of the run', () => {
@@ -244,12 +315,17 @@ describe('evaluateRun', () => {
   });
 
   it('accepts a lane config with sla and thresholds', () => {
-    const r = evaluateRun(run([iteration(1, 'passed', 3)]), { sla: { p95: '2s' }, thresholds: { cpu_usage: ['avg < 10%'] } });
+    const r = evaluateRun(run([iteration(1, 'passed', 3)]), {
+      sla: { p95: '2s' },
+      thresholds: { cpu_usage: ['avg < 10%'] },
+    });
     expect(r.violations.map((v) => v.name)).toEqual(['execution_time_p95', 'cpu_usage_mean']);
   });
 
   it('reports failed and timed-out iterations as iterations_failed', () => {
-    const r = evaluateRun(run([iteration(1, 'passed', 1), iteration(2, 'timeout', 300), iteration(3, 'failed', 2)]), { execution_time: ['max < 5s'] });
+    const r = evaluateRun(run([iteration(1, 'passed', 1), iteration(2, 'timeout', 300), iteration(3, 'failed', 2)]), {
+      execution_time: ['max < 5s'],
+    });
     expect(r.compliant).toBe(false);
     expect(r.violations[0]).toMatchObject({ name: 'iterations_failed', value: 2, severity: 'error' });
     expect(r.violations[0]!.message).toMatch(/2 of 3 iterations did not pass \(1 failed, 1 timed out\)/);
@@ -287,7 +363,9 @@ describe('slaMatcher', () => {
   });
 
   it('throws a configuration error for a bad expectation', () => {
-    expect(() => slaMatcher(run([iteration(1, 'passed', 10)]), { execution_time: ['p(95) < 1 lightyear'] })).toThrow(ConfigError);
+    expect(() => slaMatcher(run([iteration(1, 'passed', 10)]), { execution_time: ['p(95) < 1 lightyear'] })).toThrow(
+      ConfigError,
+    );
   });
 });
 

@@ -13,12 +13,5 @@ export { runJest, type RunJestOptions, type RunJestResult } from './run-jest.js'
 export type { LanebenchJestOptions } from './options.js';
 export { SIDECAR_ENV } from './sidecar.js';
 export { CLI_OVERRIDES_ENV } from './options.js';
-export type {
-  Workflow,
-  WorkflowContext,
-  WorkflowOptions,
-  Run,
-  LanebenchConfig,
-  SlaExpectation,
-} from '@lanebench/core';
+export type { Workflow, WorkflowContext, WorkflowOptions, Run, LanebenchConfig, SlaExpectation } from '@lanebench/core';
 export { defineConfig } from '@lanebench/core';

@@ -6,5 +6,9 @@ import type { Reporter, ReporterContext } from '@jest/reporters';
 import type { Config } from '@jest/types';
 import { LanebenchReporter } from './reporter.js';
 
-type Ctor = new (globalConfig: Config.GlobalConfig, options: Record<string, unknown>, context: ReporterContext) => Reporter;
+type Ctor = new (
+  globalConfig: Config.GlobalConfig,
+  options: Record<string, unknown>,
+  context: ReporterContext,
+) => Reporter;
 export const reporterSatisfiesJest: Ctor = LanebenchReporter;

@@ -8,13 +8,7 @@
 import { publishRuns, readCliOverrides, resolveLayeredConfig, type ResolvedConfig } from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';
 import type { LanebenchJestOptions } from './options.js';
-import {
-  createSidecarDir,
-  readRunFiles,
-  removeSidecarDir,
-  SIDECAR_ENV,
-  writeSession,
-} from './sidecar.js';
+import { createSidecarDir, readRunFiles, removeSidecarDir, SIDECAR_ENV, writeSession } from './sidecar.js';
 
 /** The part of Jest's GlobalConfig the reporter uses (kept structural so users need no @jest/types). */
 export interface ReporterGlobalConfig {
@@ -56,7 +50,11 @@ export class LanebenchReporter {
         ...(overrides.config ? { overrides: overrides.config } : {}),
         source: '@lanebench/jest reporter options',
       });
-      writeSession(this.dir, { config: this.config, runner, ...(overrides.workflow ? { workflowOverrides: overrides.workflow } : {}) });
+      writeSession(this.dir, {
+        config: this.config,
+        runner,
+        ...(overrides.workflow ? { workflowOverrides: overrides.workflow } : {}),
+      });
     } catch (error) {
       // Every workflow test fails with this message; the run fails through getLastError too.
       const message = error instanceof Error ? error.message : String(error);

@@ -40,7 +40,10 @@ interface JestModule {
 }
 
 interface JestConfigModule {
-  readConfigs(argv: Record<string, unknown>, projects: string[]): Promise<{ configs: Array<{ displayName?: { name: string } }> }>;
+  readConfigs(
+    argv: Record<string, unknown>,
+    projects: string[],
+  ): Promise<{ configs: Array<{ displayName?: { name: string } }> }>;
 }
 
 /** Jest as installed in the project (a peer dependency), not a copy next to this package. */

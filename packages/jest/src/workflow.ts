@@ -35,7 +35,11 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
   const session = currentSession();
   const effective = { ...options, ...session?.workflowOverrides };
   // Without the reporter's config (not configured) core's defaults give the estimate.
-  test(title, () => runInTest(lane, name, target, effective, session), workflowTestTimeoutMs(lane, effective, session?.config));
+  test(
+    title,
+    () => runInTest(lane, name, target, effective, session),
+    workflowTestTimeoutMs(lane, effective, session?.config),
+  );
 }
 
 function currentSession(): Session | undefined {
@@ -87,4 +91,3 @@ function failure(message: string): Error {
   error.stack = message;
   return error;
 }
-

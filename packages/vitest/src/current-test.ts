@@ -2,5 +2,7 @@
 import { TestRunner } from 'vitest';
 
 export function currentTest(): { meta: Record<string, unknown> } | undefined {
-  return (TestRunner as unknown as { getCurrentTest(): { meta: Record<string, unknown> } | undefined }).getCurrentTest();
+  return (
+    TestRunner as unknown as { getCurrentTest(): { meta: Record<string, unknown> } | undefined }
+  ).getCurrentTest();
 }

@@ -9,5 +9,7 @@ interface SkippableContext {
 export function skipUnselectedLane(lane: string, context: unknown): void {
   const selected = selectedLanes(process.env);
   if (!selected || selected.includes(lane)) return;
-  (context as SkippableContext | undefined)?.skip?.(`lane '${lane}' not selected (LANEBENCH_LANE=${selected.join(',')})`);
+  (context as SkippableContext | undefined)?.skip?.(
+    `lane '${lane}' not selected (LANEBENCH_LANE=${selected.join(',')})`,
+  );
 }

@@ -13,7 +13,9 @@ export async function measure(target: Workflow, options: MeasureOptions = {}): P
   const payload = workerPayload();
   const test = currentTest();
   const run = await coreMeasure(target, {
-    ...(payload ? { config: payload.config, runner: runnerInfo(payload) } : { runner: { name: 'vitest', version: null } }),
+    ...(payload
+      ? { config: payload.config, runner: runnerInfo(payload) }
+      : { runner: { name: 'vitest', version: null } }),
     onProgress: progressLines(),
     ...options,
   });

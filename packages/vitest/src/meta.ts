@@ -28,5 +28,8 @@ export function recordRun(task: TaskWithMeta, run: Run, outputDir?: string): voi
 
 export function readMeta(meta: Record<string, unknown> | undefined): LanebenchMeta {
   const value = meta?.[META_KEY] as LanebenchMeta | undefined;
-  return { runs: Array.isArray(value?.runs) ? value.runs : [], ...(value?.outputDirs ? { outputDirs: value.outputDirs } : {}) };
+  return {
+    runs: Array.isArray(value?.runs) ? value.runs : [],
+    ...(value?.outputDirs ? { outputDirs: value.outputDirs } : {}),
+  };
 }

@@ -56,7 +56,11 @@ export function nativeBench(
   const target = async (): Promise<void> => {
     await fn();
   };
-  return { spec: { lane, name, target, options }, ...(beforeAll ? { beforeAll } : {}), ...(afterAll ? { afterAll } : {}) };
+  return {
+    spec: { lane, name, target, options },
+    ...(beforeAll ? { beforeAll } : {}),
+    ...(afterAll ? { afterAll } : {}),
+  };
 }
 
 function inferLane(config: ResolvedConfig, task: NativeTask): string | undefined {

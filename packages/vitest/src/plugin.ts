@@ -67,7 +67,11 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
         resolved.set(root, pending);
       }
       const { config, workflowOverrides } = await pending;
-      const payload: WorkerPayload = { config, vitestVersion: vitest.version, ...(workflowOverrides ? { workflowOverrides } : {}) };
+      const payload: WorkerPayload = {
+        config,
+        vitestVersion: vitest.version,
+        ...(workflowOverrides ? { workflowOverrides } : {}),
+      };
       project.provide(PAYLOAD_KEY, payload);
 
       // Projects that do not inherit the root config still need the matcher.

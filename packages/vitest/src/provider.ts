@@ -30,7 +30,14 @@ async function runRegistration(group: BenchmarkGroup, reg: BenchmarkGroup['regis
     return run;
   }
   const payload = requirePayload();
-  const native = nativeBench(reg.name, reg.fn ?? (() => undefined), payload.config, group.test, reg.fnOpts, group.options);
+  const native = nativeBench(
+    reg.name,
+    reg.fn ?? (() => undefined),
+    payload.config,
+    group.test,
+    reg.fnOpts,
+    group.options,
+  );
   skipUnselectedLane(native.spec.lane, group.test.context);
   const config = native.spec.lane === NATIVE_LANE ? withAdhocLane(payload.config) : payload.config;
   await native.beforeAll?.();

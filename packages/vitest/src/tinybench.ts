@@ -66,7 +66,10 @@ export interface LegacyBenchmarkResult {
 }
 
 /** Two-sided 95 % Student t critical values for small degrees of freedom; 1.96 beyond. */
-const T_95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T_95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 export function latenciesMs(run: Run): number[] {
   return run.iterations.filter((i) => i.status === 'passed').map((i) => i.execution_time * 1000);
@@ -76,7 +79,27 @@ export function statistics(values: number[], retainSamples = false): TinybenchSt
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   if (n === 0) {
-    return { aad: 0, critical: 0, df: 0, mad: 0, max: 0, mean: 0, min: 0, moe: 0, p50: 0, p75: 0, p99: 0, p995: 0, p999: 0, rme: 0, samples: retainSamples ? [] : undefined, samplesCount: 0, sd: 0, sem: 0, variance: 0 };
+    return {
+      aad: 0,
+      critical: 0,
+      df: 0,
+      mad: 0,
+      max: 0,
+      mean: 0,
+      min: 0,
+      moe: 0,
+      p50: 0,
+      p75: 0,
+      p99: 0,
+      p995: 0,
+      p999: 0,
+      rme: 0,
+      samples: retainSamples ? [] : undefined,
+      samplesCount: 0,
+      sd: 0,
+      sem: 0,
+      variance: 0,
+    };
   }
   const mean = sorted.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? sorted.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
@@ -113,7 +136,10 @@ export function statistics(values: number[], retainSamples = false): TinybenchSt
 export function providerResult(name: string, run: Run, retainSamples: boolean): ProviderBenchResult {
   const latencies = latenciesMs(run);
   const latency = statistics(latencies, retainSamples);
-  const throughput = statistics(latencies.map((ms) => (ms > 0 ? 1000 / ms : 0)), retainSamples);
+  const throughput = statistics(
+    latencies.map((ms) => (ms > 0 ? 1000 / ms : 0)),
+    retainSamples,
+  );
   const totalTime = latencies.reduce((a, b) => a + b, 0);
   return {
     name,

@@ -19,7 +19,13 @@ const notWired = (): never => {
 
 export function workflow(lane: string, name: string, target: Workflow, options: LanebenchWorkflowOptions = {}): void {
   const { outputDir, ...workflowOptions } = options;
-  const spec: WorkflowSpec = { lane, name, target, options: workflowOptions, ...(outputDir !== undefined ? { outputDir } : {}) };
+  const spec: WorkflowSpec = {
+    lane,
+    name,
+    target,
+    options: workflowOptions,
+    ...(outputDir !== undefined ? { outputDir } : {}),
+  };
   const title = `[${lane}] ${name}`;
   const selected = selectedLanes(process.env);
   const skip = selected !== null && !selected.includes(lane);
@@ -28,7 +34,11 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
   const legacyBench = (vitest as unknown as { bench?: Registrar }).bench;
   if (typeof legacyBench === 'function') {
     if (skip) legacyBench.skip(title, () => undefined);
-    else legacyBench(title, attachSpec(() => notWired(), spec));
+    else
+      legacyBench(
+        title,
+        attachSpec(() => notWired(), spec),
+      );
     return;
   }
 
@@ -39,10 +49,11 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
   }
   test(title, { timeout: testTimeoutMs(lane, workflowOptions) }, async (context: { bench?: unknown }) => {
     const bench = context.bench as
-      | ((name: string, options: object, fn: () => unknown) => { run(): Promise<unknown> })
-      | undefined;
+      ((name: string, options: object, fn: () => unknown) => { run(): Promise<unknown> }) | undefined;
     if (typeof bench !== 'function') {
-      throw new Error('lanebench: workflow() belongs in a benchmark file (matched by benchmark.include, e.g. *.bench.ts) run by `vitest bench`.');
+      throw new Error(
+        'lanebench: workflow() belongs in a benchmark file (matched by benchmark.include, e.g. *.bench.ts) run by `vitest bench`.',
+      );
     }
     await bench(name, attachSpec({}, spec), notWired).run();
   });

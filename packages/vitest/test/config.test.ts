@@ -14,7 +14,10 @@ describe('plugin configuration', () => {
 
   it('reads lanebench.config.* at the root, merges the plugin options and the CLI overrides over it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lanebench-vitest-config-'));
-    writeFileSync(join(root, 'lanebench.config.json'), JSON.stringify({ outputDir: 'from-file', lanes: { docs: { iterations: 7 } } }));
+    writeFileSync(
+      join(root, 'lanebench.config.json'),
+      JSON.stringify({ outputDir: 'from-file', lanes: { docs: { iterations: 7 } } }),
+    );
     process.env[CLI_OVERRIDES_ENV] = JSON.stringify({ config: { strict: true }, workflow: { iterations: 2 } });
     const { config, workflowOverrides } = await resolvePluginConfig(root, { outputDir: 'from-plugin' });
     expect(config.outputDir).toBe(join(root, 'from-plugin'));

@@ -5,7 +5,11 @@ import { legacyResult, providerResult, statistics } from '../src/tinybench.js';
 function runWith(times: number[], failed = 0): Run {
   const iterations = [
     ...times.map((t, i) => ({ index: i + 1, status: 'passed', execution_time: t })),
-    ...Array.from({ length: failed }, (_, i) => ({ index: times.length + i + 1, status: 'failed', execution_time: 99 })),
+    ...Array.from({ length: failed }, (_, i) => ({
+      index: times.length + i + 1,
+      status: 'failed',
+      execution_time: 99,
+    })),
   ];
   return { iterations } as unknown as Run;
 }

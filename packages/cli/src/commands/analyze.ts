@@ -13,7 +13,10 @@ export interface AnalyzeOptions extends CommonOptions {
 export async function analyzeAction(opts: AnalyzeOptions): Promise<number> {
   const ctx = await loadContext(opts);
   const runs = await loadRuns(ctx);
-  const range = { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.workflow ? { workflow: opts.workflow } : {}) };
+  const range = {
+    ...(opts.window !== undefined ? { window: opts.window } : {}),
+    ...(opts.workflow ? { workflow: opts.workflow } : {}),
+  };
   if (opts.lane !== undefined) {
     checkLane(ctx, runs, opts.lane);
     out(JSON.stringify(analyzeLane(runs, opts.lane, range), null, 2));
@@ -21,6 +24,12 @@ export async function analyzeAction(opts: AnalyzeOptions): Promise<number> {
   }
   // without --lane: every lane that has runs, configured lanes first
   const lanes = knownLanes(ctx, runs).filter((lane) => runs.some((r) => r.lane === lane));
-  out(JSON.stringify(lanes.map((lane) => analyzeLane(runs, lane, range)), null, 2));
+  out(
+    JSON.stringify(
+      lanes.map((lane) => analyzeLane(runs, lane, range)),
+      null,
+      2,
+    ),
+  );
   return EXIT_OK;
 }

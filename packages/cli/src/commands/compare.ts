@@ -21,18 +21,29 @@ function fingerprints(runs: readonly Run[]): string[] {
 
 function describeEnv(runs: readonly Run[]): string {
   const envs = [...new Map(runs.map((r) => [r.env?.fingerprint, r.env])).values()];
-  return envs.map((e) => (e ? `${e.cpu_model} ×${e.logical_cores}, ${e.os} ${e.arch}, node ${e.node_version}` : 'unknown')).join(' | ');
+  return envs
+    .map((e) => (e ? `${e.cpu_model} ×${e.logical_cores}, ${e.os} ${e.arch}, node ${e.node_version}` : 'unknown'))
+    .join(' | ');
 }
 
 /** `execution_time (s)`: the metric with its stored unit (custom metrics: their recorded unit). */
 function unitLabel(metric: string, runs: readonly Run[]): string {
-  const unit = (METRIC_UNITS as Record<string, string>)[metric] ?? runs.find((r) => r.custom_units?.[metric])?.custom_units[metric];
+  const unit =
+    (METRIC_UNITS as Record<string, string>)[metric] ??
+    runs.find((r) => r.custom_units?.[metric])?.custom_units[metric];
   return unit ? `${metric} (${unit})` : metric;
 }
 
 function significance(c: Comparison): string {
   if (c.p_value === null) return 'insufficient data';
-  const verdict = c.status === 'regression' ? 'regression' : c.status === 'improvement' ? 'improvement' : c.significant ? 'significant, within threshold' : 'not significant';
+  const verdict =
+    c.status === 'regression'
+      ? 'regression'
+      : c.status === 'improvement'
+        ? 'improvement'
+        : c.significant
+          ? 'significant, within threshold'
+          : 'not significant';
   return verdict;
 }
 
@@ -95,7 +106,12 @@ export async function compareAction(baselineArg: string, candidateArg: string, o
     ];
     lines.push('', c.bold(`${lane} › ${workflow}`), table(tableRows, '  '));
   }
-  lines.push('', c.dim(`Means over passed iterations; two-sided Mann-Whitney U; change counts when |change| > ${ctx.config.regressionThreshold * 100}% and p < 0.05.`));
+  lines.push(
+    '',
+    c.dim(
+      `Means over passed iterations; two-sided Mann-Whitney U; change counts when |change| > ${ctx.config.regressionThreshold * 100}% and p < 0.05.`,
+    ),
+  );
   out(lines.join('\n'));
   return opts.failOnRegression && regressed ? EXIT_FAILURE : EXIT_OK;
 }

@@ -4,7 +4,14 @@
  * The read-merge-replace happens under the history lock with an atomic rename, so a concurrent
  * writer never loses runs and a reader never sees a half-written file.
  */
-import { mergeHistoriesDetailed, readHistory, serializeHistory, withFileLock, writeFileAtomic, type HistoryFile } from '@lanebench/core';
+import {
+  mergeHistoriesDetailed,
+  readHistory,
+  serializeHistory,
+  withFileLock,
+  writeFileAtomic,
+  type HistoryFile,
+} from '@lanebench/core';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { historyPathOf } from '../lib/compare-side.js';
@@ -38,7 +45,11 @@ export async function mergeAction(inputs: string[], opts: CommonOptions): Promis
     `Merged ${files.length} file(s) (${inputRuns} runs) into ${target}: ${summary.runs} runs (${summary.runs - before} new, ${summary.duplicates} duplicate(s) skipped)`,
   );
   if (summary.conflicts.length) {
-    out(colors().yellow(`⚠ ${summary.conflicts.length} run id(s) appeared with different content; the first copy was kept: ${summary.conflicts.join(', ')}`));
+    out(
+      colors().yellow(
+        `⚠ ${summary.conflicts.length} run id(s) appeared with different content; the first copy was kept: ${summary.conflicts.join(', ')}`,
+      ),
+    );
   }
   return EXIT_OK;
 }

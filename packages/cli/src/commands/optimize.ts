@@ -47,7 +47,9 @@ export async function optimizeAction(opts: OptimizeOptions): Promise<number> {
   const blocks = latest.map((run) => {
     const mine = recs.filter((r) => r.workflow === run.workflow);
     const head = colors().bold(`Optimization recommendations: ${opts.lane} › ${run.workflow} (run ${run.id})`);
-    return mine.length ? `${head}\n\n${render(mine)}` : `${head}\n\nNo recommendation: the measured profile shows nothing to improve.`;
+    return mine.length
+      ? `${head}\n\n${render(mine)}`
+      : `${head}\n\nNo recommendation: the measured profile shows nothing to improve.`;
   });
   out(blocks.join('\n\n'));
   return EXIT_OK;

@@ -31,10 +31,14 @@ export async function reportAction(opts: ReportOptions): Promise<number> {
   if (opts.lane !== undefined) checkLane(ctx, history, opts.lane);
   const scoped = opts.lane === undefined ? history : history.filter((r) => r.lane === opts.lane);
   if (scoped.length === 0) {
-    throw new UsageError(`no runs${opts.lane ? ` of lane '${opts.lane}'` : ''} in ${ctx.historyFile}; record some first: lanebench run --lane <lane>`);
+    throw new UsageError(
+      `no runs${opts.lane ? ` of lane '${opts.lane}'` : ''} in ${ctx.historyFile}; record some first: lanebench run --lane <lane>`,
+    );
   }
   const runs = latestPerWorkflow(scoped);
-  const thresholds: Record<string, Threshold[]> = Object.fromEntries(Object.values(ctx.config.lanes).map((l) => [l.name, l.thresholds]));
+  const thresholds: Record<string, Threshold[]> = Object.fromEntries(
+    Object.values(ctx.config.lanes).map((l) => [l.name, l.thresholds]),
+  );
   const written = await writeReports(
     {
       runs,

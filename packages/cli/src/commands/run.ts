@@ -47,7 +47,9 @@ function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean 
 }
 
 function regressionLines(regressions: ReadonlyArray<{ status: string; message: string }>): string[] {
-  return regressions.filter((r) => r.status === 'regression' || r.status === 'improvement').map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${r.message}`);
+  return regressions
+    .filter((r) => r.status === 'regression' || r.status === 'improvement')
+    .map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${r.message}`);
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
@@ -61,7 +63,9 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    err('\nlanebench: interrupted; stopping after killing the running iteration and keeping what finished (Ctrl-C again to quit now)');
+    err(
+      '\nlanebench: interrupted; stopping after killing the running iteration and keeping what finished (Ctrl-C again to quit now)',
+    );
     abort.abort();
   };
   process.on('SIGINT', onSigint);
@@ -122,7 +126,9 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     if (runnerCode !== 0) return EXIT_FAILURE;
     throw new UsageError(
       `no run of lane '${opts.lane}' was recorded in ${ctx.historyFile}: check that ${
-        runnerName === 'jest' ? "the @lanebench/jest reporter is in Jest's reporters" : 'the lanebench() plugin is in the Vitest config'
+        runnerName === 'jest'
+          ? "the @lanebench/jest reporter is in Jest's reporters"
+          : 'the lanebench() plugin is in the Vitest config'
       } and that workflow files of lane '${opts.lane}' exist`,
     );
   }
@@ -131,7 +137,9 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   const c = colors();
   out(
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
-      (bad.length === 0 ? c.green('all passed') : c.red(`${bad.length} failed or not compliant (${bad.map((r) => r.workflow).join(', ')})`)),
+      (bad.length === 0
+        ? c.green('all passed')
+        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => r.workflow).join(', ')})`)),
   );
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),

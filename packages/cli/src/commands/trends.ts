@@ -29,21 +29,32 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
   const laneRuns = requireLaneRuns(ctx, runs, opts.lane);
   const metrics = [...METRIC_KEYS, ...customNames(laneRuns)];
   if (!metrics.includes(opts.metric)) {
-    throw new UsageError(`--metric: unknown metric '${opts.metric}' for lane '${opts.lane}'; expected one of: ${metrics.join(', ')}`);
+    throw new UsageError(
+      `--metric: unknown metric '${opts.metric}' for lane '${opts.lane}'; expected one of: ${metrics.join(', ')}`,
+    );
   }
   const workflows = [...new Set(laneRuns.map((r) => r.workflow))];
   if (opts.workflow !== undefined && !workflows.includes(opts.workflow)) {
-    throw new UsageError(`--workflow: unknown workflow '${opts.workflow}' in lane '${opts.lane}'; expected one of: ${workflows.join(', ')}`);
+    throw new UsageError(
+      `--workflow: unknown workflow '${opts.workflow}' in lane '${opts.lane}'; expected one of: ${workflows.join(', ')}`,
+    );
   }
   const window = opts.window ?? ctx.config.historyWindow;
   const selected = opts.workflow ? [opts.workflow] : workflows;
-  const unit = (METRIC_UNITS as Record<string, string>)[opts.metric as BuiltinMetric] ?? laneRuns.find((r) => r.custom_units?.[opts.metric])?.custom_units[opts.metric] ?? '';
+  const unit =
+    (METRIC_UNITS as Record<string, string>)[opts.metric as BuiltinMetric] ??
+    laneRuns.find((r) => r.custom_units?.[opts.metric])?.custom_units[opts.metric] ??
+    '';
 
   const report = selected.map((workflow) => {
     const points = getTrends(runs, opts.lane, opts.metric, { window, workflow });
     const latest = runs.find((r) => r.id === points[points.length - 1]?.run_id);
     const verdict = latest
-      ? detectRegressions(latest, runs, { metrics: [opts.metric], threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow })[0]
+      ? detectRegressions(latest, runs, {
+          metrics: [opts.metric],
+          threshold: ctx.config.regressionThreshold,
+          window: ctx.config.historyWindow,
+        })[0]
       : undefined;
     return { workflow, points, regression: verdict ?? null };
   });
@@ -54,7 +65,9 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
   } else {
     const c = colors();
     const blocks = report.map(({ workflow, points, regression }) => {
-      const head = c.bold(`Trend: ${opts.lane} › ${workflow} › ${opts.metric}${unit ? ` (${unit})` : ''}, last ${points.length} run(s)`);
+      const head = c.bold(
+        `Trend: ${opts.lane} › ${workflow} › ${opts.metric}${unit ? ` (${unit})` : ''}, last ${points.length} run(s)`,
+      );
       if (points.length === 0) return `${head}\n  no values recorded`;
       const first = points[0]!.value;
       const rows = [

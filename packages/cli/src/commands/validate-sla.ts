@@ -39,9 +39,16 @@ export async function validateSlaAction(opts: ValidateOptions): Promise<number> 
     if (warnings.length) lines.push(`  Warnings: ${warnings.length}`, ...warnings.map(line));
   } else {
     // in strict mode warnings fail too, so the lane is reported as not compliant
-    lines.push(`${c.red('✗')} SLA Status: ${opts.lane}`, '  Compliant: False', `  Violations: ${result.violations.length}`, ...result.violations.map(line));
+    lines.push(
+      `${c.red('✗')} SLA Status: ${opts.lane}`,
+      '  Compliant: False',
+      `  Violations: ${result.violations.length}`,
+      ...result.violations.map(line),
+    );
   }
-  const evaluated = result.workflows.map((w) => `${w.workflow} (${w.runs.length === 1 ? `run ${w.runs[0]}` : `${w.runs.length} runs`})`);
+  const evaluated = result.workflows.map(
+    (w) => `${w.workflow} (${w.runs.length === 1 ? `run ${w.runs[0]}` : `${w.runs.length} runs`})`,
+  );
   lines.push(c.dim(`  Evaluated: ${evaluated.join(', ')}${result.strict ? '; strict' : ''}`));
   out(lines.join('\n'));
   return result.passed ? EXIT_OK : EXIT_FAILURE;

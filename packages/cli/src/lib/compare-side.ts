@@ -26,7 +26,12 @@ export function historyPathOf(arg: string, cwd: string): string | null {
   return null;
 }
 
-export async function resolveSide(arg: string, history: readonly Run[], cwd: string, historyFile: string): Promise<Side> {
+export async function resolveSide(
+  arg: string,
+  history: readonly Run[],
+  cwd: string,
+  historyFile: string,
+): Promise<Side> {
   const file = historyPathOf(arg, cwd);
   if (file) {
     const runs = (await readHistory(file)).runs;
@@ -40,8 +45,12 @@ export async function resolveSide(arg: string, history: readonly Run[], cwd: str
   const matchSha = sha ?? hexPrefix;
   if (matchSha) {
     const runs = history.filter((r) => typeof r.git?.sha === 'string' && r.git.sha.toLowerCase().startsWith(matchSha));
-    if (runs.length > 0) return { arg, kind: 'git', description: `git ${arg} (${(sha ?? runs[0]!.git.sha!).slice(0, 12)})`, runs };
-    if (sha) throw new UsageError(`'${arg}' is git commit ${sha.slice(0, 12)}, but ${historyFile} has no run recorded at that commit`);
+    if (runs.length > 0)
+      return { arg, kind: 'git', description: `git ${arg} (${(sha ?? runs[0]!.git.sha!).slice(0, 12)})`, runs };
+    if (sha)
+      throw new UsageError(
+        `'${arg}' is git commit ${sha.slice(0, 12)}, but ${historyFile} has no run recorded at that commit`,
+      );
   }
   throw new UsageError(
     `'${arg}' is not a history file or directory, a run id in ${historyFile}, or a git ref with recorded runs; expected one of those`,

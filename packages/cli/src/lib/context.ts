@@ -4,7 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HISTORY_FILE_NAME, loadConfig, readHistory, resolveConfig, type ResolvedConfig, type Run } from '@lanebench/core';
+import {
+  HISTORY_FILE_NAME,
+  loadConfig,
+  readHistory,
+  resolveConfig,
+  type ResolvedConfig,
+  type Run,
+} from '@lanebench/core';
 import { UsageError } from './errors.js';
 import { loadTsConfigWithVite, tsConfigFile } from './ts-config.js';
 
@@ -34,7 +41,8 @@ async function loadProjectConfig(cwd: string, explicit?: string): Promise<Resolv
     return await loadConfig({ root: cwd, ...(explicit ? { configFile: resolve(cwd, explicit) } : {}) });
   } catch (e) {
     const tsFile = tsConfigFile(cwd, explicit);
-    if (!tsFile || !(e instanceof Error) || e.name !== 'ConfigError' || !/cannot load TypeScript/.test(e.message)) throw e;
+    if (!tsFile || !(e instanceof Error) || e.name !== 'ConfigError' || !/cannot load TypeScript/.test(e.message))
+      throw e;
     const raw = await loadTsConfigWithVite(tsFile, cwd);
     if (raw === null) throw e;
     return { ...resolveConfig(raw, { root: cwd }), configFile: tsFile };
@@ -63,7 +71,9 @@ export function requireLaneRuns(ctx: Context, runs: readonly Run[], lane: string
   checkLane(ctx, runs, lane);
   const mine = runs.filter((r) => r.lane === lane);
   if (mine.length === 0) {
-    throw new UsageError(`no runs of lane '${lane}' in ${ctx.historyFile}; record some first: lanebench run --lane ${lane}`);
+    throw new UsageError(
+      `no runs of lane '${lane}' in ${ctx.historyFile}; record some first: lanebench run --lane ${lane}`,
+    );
   }
   return mine;
 }

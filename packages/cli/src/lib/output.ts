@@ -1,7 +1,11 @@
 /** Terminal output and whether we are in CI (colors: colors.ts). Loaded by `--help`: no @lanebench/core here. */
 export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI;
-  return (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') || Boolean(env.GITHUB_ACTIONS) || Boolean(env.GITLAB_CI);
+  return (
+    (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') ||
+    Boolean(env.GITHUB_ACTIONS) ||
+    Boolean(env.GITLAB_CI)
+  );
 }
 
 export function out(text: string): void {
@@ -26,5 +30,7 @@ export function num(v: number | null | undefined, digits = 3): string {
 export function table(rows: string[][], indent = ''): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }

@@ -16,10 +16,16 @@ export function formatSeconds(s: number | null | undefined): string {
   if (s < 60) return `${s.toFixed(1)}s`;
   const m = Math.floor(s / 60);
   const rest = Math.round(s - m * 60);
-  return m < 60 ? `${m}m${String(rest).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(rest).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-export function createProgress(opts: { stream?: NodeJS.WriteStream; interactive: boolean; verbose: boolean }): Progress {
+export function createProgress(opts: {
+  stream?: NodeJS.WriteStream;
+  interactive: boolean;
+  verbose: boolean;
+}): Progress {
   const stream = opts.stream ?? process.stderr;
   const c = colors();
   let last: { e: ProgressEvent; at: number } | undefined;
@@ -45,7 +51,11 @@ export function createProgress(opts: { stream?: NodeJS.WriteStream; interactive:
       last = { e, at: Date.now() };
       const finished = e.status !== 'running';
       const outcome =
-        e.status === 'passed' ? c.green('passed') : e.status === 'running' ? 'started' : c.red(e.status === 'timeout' ? 'timed out' : 'failed');
+        e.status === 'passed'
+          ? c.green('passed')
+          : e.status === 'running'
+            ? 'started'
+            : c.red(e.status === 'timeout' ? 'timed out' : 'failed');
       const line = `${label(e)}: ${kind(e)} ${e.iteration}/${e.total} ${outcome}${
         e.execution_time !== undefined ? ` in ${formatSeconds(e.execution_time)}` : ''
       } (elapsed ${formatSeconds(e.elapsed_s)}, ETA ${formatSeconds(e.eta_s)})`;

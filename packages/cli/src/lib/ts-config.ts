@@ -10,7 +10,12 @@ import type { LanebenchConfig } from '@lanebench/core';
 import { projectRequire } from '../runners/project.js';
 
 interface ViteModule {
-  loadConfigFromFile(env: { command: 'serve' | 'build'; mode: string }, file: string, root: string, logLevel?: string): Promise<{ config: unknown } | null>;
+  loadConfigFromFile(
+    env: { command: 'serve' | 'build'; mode: string },
+    file: string,
+    root: string,
+    logLevel?: string,
+  ): Promise<{ config: unknown } | null>;
 }
 
 /** The TypeScript config file loadConfig would use, if that is the one in play. */

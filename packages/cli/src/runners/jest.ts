@@ -36,7 +36,9 @@ export async function runJestLane(launch: RunnerLaunch): Promise<number> {
     });
     return exitCode;
   }
-  const jest = req('jest') as { runCLI(argv: Record<string, unknown>, projects: string[]): Promise<{ results: { success: boolean } }> };
+  const jest = req('jest') as {
+    runCLI(argv: Record<string, unknown>, projects: string[]): Promise<{ results: { success: boolean } }>;
+  };
   return withRunnerLaunch('jest', { lanes: [launch.lane], overrides: cliOverridesOf(launch) }, async () => {
     const { results } = await jest.runCLI({ _: [], $0: 'lanebench' }, [launch.cwd]);
     return results.success ? 0 : 1;

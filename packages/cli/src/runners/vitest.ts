@@ -21,7 +21,9 @@ export async function runVitest(launch: RunnerLaunch): Promise<number> {
   }
   const [major = 0, minor = 0] = version.split('.').map((p) => Number.parseInt(p, 10));
   if (major < 4 || (major === 4 && minor < 1)) {
-    throw new UsageError(`runner 'vitest': Vitest ${version} is installed in ${launch.cwd}; lanebench supports ^4.1 and ^5`);
+    throw new UsageError(
+      `runner 'vitest': Vitest ${version} is installed in ${launch.cwd}; lanebench supports ^4.1 and ^5`,
+    );
   }
   const entry = projectRequire(launch.cwd).resolve('vitest/node');
   const { startVitest } = (await import(pathToFileURL(entry).href)) as { startVitest: StartVitest };

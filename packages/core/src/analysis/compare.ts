@@ -24,7 +24,13 @@ function side(runs: readonly Run[], metric: string): { summary: ComparisonSide; 
   const s = values.length ? describe(values) : null;
   return {
     values,
-    summary: { runs: runs.length, samples: values.length, mean: s?.mean ?? null, median: s?.median ?? null, p95: s?.p95 ?? null },
+    summary: {
+      runs: runs.length,
+      samples: values.length,
+      mean: s?.mean ?? null,
+      median: s?.median ?? null,
+      p95: s?.p95 ?? null,
+    },
   };
 }
 
@@ -40,7 +46,11 @@ function groups(runs: readonly Run[]): Map<string, Run[]> {
   return out;
 }
 
-export function compareRuns(baseline: readonly Run[], candidate: readonly Run[], opts: CompareOptions = {}): Comparison[] {
+export function compareRuns(
+  baseline: readonly Run[],
+  candidate: readonly Run[],
+  opts: CompareOptions = {},
+): Comparison[] {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const thresholdPct = (opts.threshold ?? DEFAULT_REGRESSION_THRESHOLD) * 100;
   const baseGroups = groups(baseline);
@@ -50,17 +60,16 @@ export function compareRuns(baseline: readonly Run[], candidate: readonly Run[],
     if (!baseRuns) continue;
     const all = [...baseRuns, ...candRuns];
     const environmentMatch = new Set(all.map(fingerprint)).size === 1;
-    const metrics =
-      opts.metrics ??
-      [
-        ...METRIC_KEYS.filter((m) => pooledValues(all, m).some((v) => v !== 0)),
-        ...customMetrics(all),
-      ];
+    const metrics = opts.metrics ?? [
+      ...METRIC_KEYS.filter((m) => pooledValues(all, m).some((v) => v !== 0)),
+      ...customMetrics(all),
+    ];
     for (const metric of metrics) {
       const b = side(baseRuns, metric);
       const c = side(candRuns, metric);
       const enough = b.values.length >= DEFAULT_MIN_SAMPLES && c.values.length >= DEFAULT_MIN_SAMPLES;
-      const change = b.summary.mean !== null && c.summary.mean !== null ? changePct(b.summary.mean, c.summary.mean) : null;
+      const change =
+        b.summary.mean !== null && c.summary.mean !== null ? changePct(b.summary.mean, c.summary.mean) : null;
       const p = enough ? mannWhitneyU(b.values, c.values).p_value : null;
       const significant = p !== null && p < alpha;
       const status: Comparison['status'] = !enough

@@ -9,7 +9,11 @@ import type { LaneAnalysis } from './types.js';
  * describes each metric. Pooling iterations (not run means) keeps percentiles meaningful: p95 of
  * the lane is the p95 of the iterations a user waited for.
  */
-export function analyzeLane(runs: readonly Run[], lane: string, opts: { window?: number; workflow?: string } = {}): LaneAnalysis {
+export function analyzeLane(
+  runs: readonly Run[],
+  lane: string,
+  opts: { window?: number; workflow?: string } = {},
+): LaneAnalysis {
   const selected = lastN(laneRuns(runs, lane, opts.workflow), opts.window);
   return {
     lane,

@@ -19,7 +19,16 @@
  */
 import type { Run } from '../types.js';
 import { mannWhitneyU } from './mann-whitney.js';
-import { chronological, changePct, customMetrics, fingerprint, mean, metricValues, pooledValues, startedMs } from './select.js';
+import {
+  chronological,
+  changePct,
+  customMetrics,
+  fingerprint,
+  mean,
+  metricValues,
+  pooledValues,
+  startedMs,
+} from './select.js';
 import type { RegressionOptions, RegressionResult } from './types.js';
 
 export const DEFAULT_REGRESSION_METRICS = ['execution_time', 'cpu_seconds', 'memory_usage'] as const;
@@ -28,7 +37,8 @@ export const DEFAULT_ALPHA = 0.05;
 export const DEFAULT_BASELINE_WINDOW = 10;
 export const DEFAULT_MIN_SAMPLES = 3;
 
-const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
+const fmt = (v: number): string =>
+  Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
 
 /** Earlier comparable runs of the candidate's lane and workflow, newest first. */
 function earlierRuns(candidate: Run, history: readonly Run[]): Run[] {
@@ -45,7 +55,11 @@ function earlierRuns(candidate: Run, history: readonly Run[]): Run[] {
   ).reverse();
 }
 
-export function detectRegressions(candidate: Run, history: readonly Run[], opts: RegressionOptions = {}): RegressionResult[] {
+export function detectRegressions(
+  candidate: Run,
+  history: readonly Run[],
+  opts: RegressionOptions = {},
+): RegressionResult[] {
   const threshold = opts.threshold ?? DEFAULT_REGRESSION_THRESHOLD;
   const thresholdPct = threshold * 100;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
@@ -64,7 +78,13 @@ export function detectRegressions(candidate: Run, history: readonly Run[], opts:
     const base = pooledValues(baseline, metric);
     const candidateMean = cand.length ? mean(cand) : null;
     const baselineMean = base.length ? mean(base) : null;
-    const common = { lane: candidate.lane, workflow: candidate.workflow, metric, threshold_pct: thresholdPct, baseline_runs: baseline.length };
+    const common = {
+      lane: candidate.lane,
+      workflow: candidate.workflow,
+      metric,
+      threshold_pct: thresholdPct,
+      baseline_runs: baseline.length,
+    };
     const label = `${candidate.lane} › ${candidate.workflow} › ${metric}`;
 
     if (baseline.length === 0 && otherEnvs.size > 0) {
@@ -78,7 +98,13 @@ export function detectRegressions(candidate: Run, history: readonly Run[], opts:
         message: `${label}: no earlier run on this environment (fingerprint ${fp || 'unknown'}); ${earlier.length} earlier run(s) from ${otherEnvs.size} other environment(s) were not compared`,
       };
     }
-    if (baseline.length === 0 || cand.length < minSamples || base.length < minSamples || candidateMean === null || baselineMean === null) {
+    if (
+      baseline.length === 0 ||
+      cand.length < minSamples ||
+      base.length < minSamples ||
+      candidateMean === null ||
+      baselineMean === null
+    ) {
       const why =
         baseline.length === 0
           ? 'no earlier run to compare with'

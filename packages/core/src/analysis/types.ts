@@ -36,11 +36,7 @@ export interface TrendPoint {
 }
 
 export type RegressionStatus =
-  | 'regression'
-  | 'improvement'
-  | 'no-change'
-  | 'insufficient-data'
-  | 'environment-mismatch';
+  'regression' | 'improvement' | 'no-change' | 'insufficient-data' | 'environment-mismatch';
 
 /**
  * Verdict on one metric of a candidate run against its baseline window (SPEC §10).

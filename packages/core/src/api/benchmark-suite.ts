@@ -50,8 +50,22 @@ export class BenchmarkSuite {
   }
 
   /** Runs one workflow now (N iterations, per the lane and options). */
-  runWorkflow(lane: string, name: string, target: Workflow, options?: WorkflowOptions, hooks: SuiteRunHooks = {}): Promise<Run> {
-    return runWorkflow({ lane, workflow: name, target, options, config: this.config, runner: { name: 'api', version: null }, ...hooks });
+  runWorkflow(
+    lane: string,
+    name: string,
+    target: Workflow,
+    options?: WorkflowOptions,
+    hooks: SuiteRunHooks = {},
+  ): Promise<Run> {
+    return runWorkflow({
+      lane,
+      workflow: name,
+      target,
+      options,
+      config: this.config,
+      runner: { name: 'api', version: null },
+      ...hooks,
+    });
   }
 
   /** Runs every registered workflow of the lane, one after another. */

@@ -31,10 +31,14 @@ export class MetricsCollector {
   /** Records a value; the name must be an identifier and not a built-in metric. */
   record(name: string, value: number, unit = ''): MetricSnapshot {
     if (typeof name !== 'string' || !NAME.test(name)) {
-      throw new RangeError(`metric name ${JSON.stringify(name)} is not valid; expected letters, digits, _ . - starting with a letter or _`);
+      throw new RangeError(
+        `metric name ${JSON.stringify(name)} is not valid; expected letters, digits, _ . - starting with a letter or _`,
+      );
     }
     if ((METRIC_KEYS as readonly string[]).includes(name)) {
-      throw new RangeError(`metric name '${name}' is a built-in metric (${METRIC_KEYS.join(', ')}); choose another name`);
+      throw new RangeError(
+        `metric name '${name}' is a built-in metric (${METRIC_KEYS.join(', ')}); choose another name`,
+      );
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new RangeError(`metric '${name}': value ${String(value)} is not valid; expected a finite number`);

@@ -23,7 +23,11 @@ export class SLAValidator {
    * Validates a lane on its recorded runs: per workflow, the latest `window` runs (default 1)
    * against the lane's configured thresholds.
    */
-  validateLane(lane: string, runs: Run | readonly Run[], opts: { strict?: boolean; window?: number } = {}): LaneValidation {
+  validateLane(
+    lane: string,
+    runs: Run | readonly Run[],
+    opts: { strict?: boolean; window?: number } = {},
+  ): LaneValidation {
     return validateLane(Array.isArray(runs) ? runs : [runs as Run], lane, { config: this.config, ...opts });
   }
 

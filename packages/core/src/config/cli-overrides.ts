@@ -72,7 +72,11 @@ export interface RunnerLaunchEnv {
  * overrides variable set, and restores both afterwards: the runner may be started again in the
  * same process with other settings.
  */
-export async function withRunnerLaunch<T>(runner: RunnerName, launch: RunnerLaunchEnv, fn: () => Promise<T>): Promise<T> {
+export async function withRunnerLaunch<T>(
+  runner: RunnerName,
+  launch: RunnerLaunchEnv,
+  fn: () => Promise<T>,
+): Promise<T> {
   const vars: Record<string, string> = { [cliOverridesEnvVar(runner)]: encodeCliOverrides(launch.overrides) };
   if (launch.lanes && launch.lanes.length > 0) vars.LANEBENCH_LANE = launch.lanes.join(',');
   const saved = Object.entries(vars).map(([key]) => [key, process.env[key]] as const);

@@ -5,6 +5,13 @@
 export function selectedLanes(env: NodeJS.ProcessEnv = process.env): string[] | null {
   const raw = env.LANEBENCH_LANE;
   if (raw === undefined) return null;
-  const lanes = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  const lanes = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
   return lanes.length ? lanes : null;
 }

@@ -34,7 +34,9 @@ export function mergeConfigs(...layers: Array<LanebenchConfig | undefined>): Lan
       const merged: Record<string, LaneConfig> = { ...out.lanes };
       for (const [name, lane] of Object.entries(lanes)) {
         const prev = merged[name];
-        merged[name] = prev ? { ...prev, ...lane, ...(prev.sla || lane.sla ? { sla: { ...prev.sla, ...lane.sla } } : {}) } : lane;
+        merged[name] = prev
+          ? { ...prev, ...lane, ...(prev.sla || lane.sla ? { sla: { ...prev.sla, ...lane.sla } } : {}) }
+          : lane;
       }
       out.lanes = merged;
     }
@@ -59,7 +61,10 @@ export interface LayeredConfigSpec {
 
 /** A layer that adds nothing; skipped so a lone layer reaches resolveConfig as written (same messages as loadConfig). */
 function isEmptyLayer(layer: LanebenchConfig | undefined): boolean {
-  return layer === undefined || (layer !== null && typeof layer === 'object' && !Array.isArray(layer) && Object.keys(layer).length === 0);
+  return (
+    layer === undefined ||
+    (layer !== null && typeof layer === 'object' && !Array.isArray(layer) && Object.keys(layer).length === 0)
+  );
 }
 
 /**
@@ -68,7 +73,9 @@ function isEmptyLayer(layer: LanebenchConfig | undefined): boolean {
  */
 export async function resolveLayeredConfig(spec: LayeredConfigSpec): Promise<ResolvedConfig> {
   const file = findConfigFile(spec.root, spec.configFile);
-  const fromFile = file ? await readConfigFile(file, spec.importFile ? { importFile: spec.importFile } : {}) : undefined;
+  const fromFile = file
+    ? await readConfigFile(file, spec.importFile ? { importFile: spec.importFile } : {})
+    : undefined;
   const layers = [fromFile, spec.options, spec.overrides].filter((layer) => !isEmptyLayer(layer));
   const input = layers.length <= 1 ? layers[0] : mergeConfigs(...layers);
   try {

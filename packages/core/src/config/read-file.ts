@@ -9,7 +9,12 @@ import { ConfigError } from './errors.js';
 import type { LanebenchConfig } from './types.js';
 
 /** Looked up in this order at the project root. */
-export const CONFIG_FILE_NAMES = ['lanebench.config.ts', 'lanebench.config.mjs', 'lanebench.config.js', 'lanebench.config.json'] as const;
+export const CONFIG_FILE_NAMES = [
+  'lanebench.config.ts',
+  'lanebench.config.mjs',
+  'lanebench.config.js',
+  'lanebench.config.json',
+] as const;
 
 /** Imports a module by absolute path, the way the host runtime can (e.g. Vitest's `vitest.import`). */
 export type ModuleImporter = (file: string) => Promise<unknown>;
@@ -75,7 +80,8 @@ export async function readConfigFile(file: string, opts: ReadConfigFileOptions =
 
 async function configFromModule(mod: unknown): Promise<LanebenchConfig> {
   // `export default`, module.exports (arrives as default), or a module of named exports
-  let config: unknown = mod !== null && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+  let config: unknown =
+    mod !== null && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
   if (config && typeof config === 'object' && 'default' in config && Object.keys(config).length === 1) {
     config = (config as { default: unknown }).default; // CJS transpiled from `export default`
   }

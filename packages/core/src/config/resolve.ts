@@ -44,23 +44,34 @@ export function defineConfig(config: LanebenchConfig): LanebenchConfig {
  */
 export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?: string } = {}): ResolvedConfig {
   const root = path.resolve(opts.root ?? process.cwd());
-  const cfg = input === undefined || input === null ? {} : plainObject(input, 'config', '({ outputDir, lanes, reports, … })');
+  const cfg =
+    input === undefined || input === null ? {} : plainObject(input, 'config', '({ outputDir, lanes, reports, … })');
   knownKeys(cfg, 'config', CONFIG_KEYS);
   const c = cfg as LanebenchConfig;
 
   const outputDir = c.outputDir ?? DEFAULT_OUTPUT_DIR;
   if (typeof outputDir !== 'string' || outputDir.trim() === '') {
-    throw new ConfigError(`config.outputDir: ${showValue(outputDir)} is not valid; expected a non-empty directory path`);
+    throw new ConfigError(
+      `config.outputDir: ${showValue(outputDir)} is not valid; expected a non-empty directory path`,
+    );
   }
   const strict = c.strict === undefined ? false : boolean(c.strict, 'config.strict');
 
-  const lanesInput = c.lanes === undefined ? {} : plainObject(c.lanes, 'config.lanes', '{ <lane>: { iterations, timeout, sla, … } }');
+  const lanesInput =
+    c.lanes === undefined ? {} : plainObject(c.lanes, 'config.lanes', '{ <lane>: { iterations, timeout, sla, … } }');
   const lanes: Record<string, ResolvedLane> = {};
   const names = [...new Set([...Object.keys(DEFAULT_LANES), ...Object.keys(lanesInput)])];
   for (const name of names) {
     const base = (DEFAULT_LANES as Record<string, LaneConfig>)[name];
     const user = lanesInput[name];
-    const userLane = user === undefined ? undefined : (plainObject(user, `lanes.${name}`, '{ iterations, timeout, warmup, strict, onFailure, sla, thresholds }') as LaneConfig);
+    const userLane =
+      user === undefined
+        ? undefined
+        : (plainObject(
+            user,
+            `lanes.${name}`,
+            '{ iterations, timeout, warmup, strict, onFailure, sla, thresholds }',
+          ) as LaneConfig);
     lanes[name] = resolveLaneConfig(name, mergeLaneConfig(base, userLane), strict);
   }
 
@@ -70,10 +81,18 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
     lanes,
     reports: c.reports === undefined ? [...ALL_REPORT_FORMATS] : resolveReports(c.reports),
     runner: c.runner === undefined ? 'vitest' : oneOf(c.runner, 'config.runner', RUNNERS),
-    sampleIntervalMs: c.sampleIntervalMs === undefined ? DEFAULT_SAMPLE_INTERVAL_MS : positiveNumber(c.sampleIntervalMs, 'config.sampleIntervalMs', 60_000),
+    sampleIntervalMs:
+      c.sampleIntervalMs === undefined
+        ? DEFAULT_SAMPLE_INTERVAL_MS
+        : positiveNumber(c.sampleIntervalMs, 'config.sampleIntervalMs', 60_000),
     regressionThreshold:
-      c.regressionThreshold === undefined ? DEFAULT_REGRESSION_THRESHOLD : positiveNumber(c.regressionThreshold, 'config.regressionThreshold'),
-    historyWindow: c.historyWindow === undefined ? DEFAULT_HISTORY_WINDOW : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
+      c.regressionThreshold === undefined
+        ? DEFAULT_REGRESSION_THRESHOLD
+        : positiveNumber(c.regressionThreshold, 'config.regressionThreshold'),
+    historyWindow:
+      c.historyWindow === undefined
+        ? DEFAULT_HISTORY_WINDOW
+        : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
     strict,
   };
 }
@@ -87,12 +106,19 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
   if (!resolved || !Object.prototype.hasOwnProperty.call(config.lanes, lane)) {
     throw new ConfigError(`unknown lane ${showValue(lane)}; configured lanes: ${Object.keys(config.lanes).join(', ')}`);
   }
-  const o = plainObject(overrides ?? {}, `options of lane '${lane}'`, '{ iterations, timeout, warmup, strict, thresholds, sla, onFailure }') as WorkflowOverrides;
+  const o = plainObject(
+    overrides ?? {},
+    `options of lane '${lane}'`,
+    '{ iterations, timeout, warmup, strict, thresholds, sla, onFailure }',
+  ) as WorkflowOverrides;
   const what = `options of lane '${lane}'`;
   let thresholds = resolved.thresholds;
   let sla = resolved.sla;
   if (o.sla !== undefined) {
-    const overrideSla = resolveSla(plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput, `${what}.sla`);
+    const overrideSla = resolveSla(
+      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
+      `${what}.sla`,
+    );
     sla = { ...resolved.sla, ...overrideSla };
     // replace the thresholds that came from the lane's SLA, keep the extra ones
     const fromSla = compileLaneSla(resolved.sla);
@@ -106,11 +132,18 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
   }
   return {
     ...resolved,
-    iterations: o.iterations === undefined ? resolved.iterations : integerInRange(o.iterations, `${what}: iterations`, ITERATIONS_RANGE.min, ITERATIONS_RANGE.max),
+    iterations:
+      o.iterations === undefined
+        ? resolved.iterations
+        : integerInRange(o.iterations, `${what}: iterations`, ITERATIONS_RANGE.min, ITERATIONS_RANGE.max),
     timeout_s: o.timeout === undefined ? resolved.timeout_s : positiveDuration(o.timeout, `${what}: timeout`),
-    warmup: o.warmup === undefined ? resolved.warmup : integerInRange(o.warmup, `${what}: warmup`, WARMUP_RANGE.min, WARMUP_RANGE.max),
+    warmup:
+      o.warmup === undefined
+        ? resolved.warmup
+        : integerInRange(o.warmup, `${what}: warmup`, WARMUP_RANGE.min, WARMUP_RANGE.max),
     strict: o.strict === undefined ? resolved.strict : boolean(o.strict, `${what}: strict`),
-    onFailure: o.onFailure === undefined ? resolved.onFailure : oneOf(o.onFailure, `${what}: onFailure`, ON_FAILURE_CHOICES),
+    onFailure:
+      o.onFailure === undefined ? resolved.onFailure : oneOf(o.onFailure, `${what}: onFailure`, ON_FAILURE_CHOICES),
     sla,
     thresholds,
   };
@@ -131,16 +164,30 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
   const what = `lanes.${name}`;
   knownKeys(lane as Record<string, unknown>, what, LANE_CONFIG_KEYS);
   const customMetrics = resolveCustomMetrics(lane.customMetrics, `${what}.customMetrics`);
-  const sla = lane.sla === undefined ? {} : resolveSla(plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput, `${what}.sla`);
+  const sla =
+    lane.sla === undefined
+      ? {}
+      : resolveSla(
+          plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
+          `${what}.sla`,
+        );
   const thresholds: Threshold[] = [...compileLaneSla(sla, `${what}.sla`)];
-  if (lane.thresholds !== undefined) thresholds.push(...compileExtraThresholds(lane.thresholds, `${what}.thresholds`, customMetrics));
+  if (lane.thresholds !== undefined)
+    thresholds.push(...compileExtraThresholds(lane.thresholds, `${what}.thresholds`, customMetrics));
   return {
     name,
-    iterations: lane.iterations === undefined ? DEFAULT_ITERATIONS : integerInRange(lane.iterations, `${what}.iterations`, ITERATIONS_RANGE.min, ITERATIONS_RANGE.max),
+    iterations:
+      lane.iterations === undefined
+        ? DEFAULT_ITERATIONS
+        : integerInRange(lane.iterations, `${what}.iterations`, ITERATIONS_RANGE.min, ITERATIONS_RANGE.max),
     timeout_s: lane.timeout === undefined ? DEFAULT_TIMEOUT_S : positiveDuration(lane.timeout, `${what}.timeout`),
-    warmup: lane.warmup === undefined ? DEFAULT_WARMUP : integerInRange(lane.warmup, `${what}.warmup`, WARMUP_RANGE.min, WARMUP_RANGE.max),
+    warmup:
+      lane.warmup === undefined
+        ? DEFAULT_WARMUP
+        : integerInRange(lane.warmup, `${what}.warmup`, WARMUP_RANGE.min, WARMUP_RANGE.max),
     strict: lane.strict === undefined ? globalStrict : boolean(lane.strict, `${what}.strict`),
-    onFailure: lane.onFailure === undefined ? 'continue' : oneOf(lane.onFailure, `${what}.onFailure`, ON_FAILURE_CHOICES),
+    onFailure:
+      lane.onFailure === undefined ? 'continue' : oneOf(lane.onFailure, `${what}.onFailure`, ON_FAILURE_CHOICES),
     thresholds,
     sla,
     customMetrics,
@@ -179,32 +226,42 @@ function resolveCustomMetrics(value: unknown, what: string): Record<string, stri
   if (Array.isArray(value)) {
     const out: Record<string, string> = {};
     for (const name of value) {
-      if (typeof name !== 'string' || name === '') throw new ConfigError(`${what}: ${showValue(name)} is not a metric name; expected non-empty strings`);
+      if (typeof name !== 'string' || name === '')
+        throw new ConfigError(`${what}: ${showValue(name)} is not a metric name; expected non-empty strings`);
       out[name] = '';
     }
     return out;
   }
   const obj = plainObject(value, what, '{ <name>: <unit> } or a list of names');
   for (const [name, unit] of Object.entries(obj)) {
-    if (typeof unit !== 'string') throw new ConfigError(`${what}.${name}: unit ${showValue(unit)} is not valid; expected a string such as 'ms', 'MB' or 'files'`);
+    if (typeof unit !== 'string')
+      throw new ConfigError(
+        `${what}.${name}: unit ${showValue(unit)} is not valid; expected a string such as 'ms', 'MB' or 'files'`,
+      );
   }
   return { ...(obj as Record<string, string>) };
 }
 
 function positiveDuration(value: unknown, what: string): number {
   if (typeof value !== 'number' && typeof value !== 'string') {
-    throw new ConfigError(`${what}: ${showValue(value)} is not valid; expected a positive duration (seconds, or '500ms', '2s', '15m', '1.5h')`);
+    throw new ConfigError(
+      `${what}: ${showValue(value)} is not valid; expected a positive duration (seconds, or '500ms', '2s', '15m', '1.5h')`,
+    );
   }
   const seconds = parseDuration(value, what);
   if (seconds <= 0) {
-    throw new ConfigError(`${what}: ${showValue(value)} is not valid; expected a positive duration (seconds, or '500ms', '2s', '15m', '1.5h')`);
+    throw new ConfigError(
+      `${what}: ${showValue(value)} is not valid; expected a positive duration (seconds, or '500ms', '2s', '15m', '1.5h')`,
+    );
   }
   return seconds;
 }
 
 function resolveReports(value: unknown): ReportFormat[] {
   if (!Array.isArray(value)) {
-    throw new ConfigError(`config.reports: ${showValue(value)} is not valid; expected a list of ${ALL_REPORT_FORMATS.map((f) => `'${f}'`).join(', ')}`);
+    throw new ConfigError(
+      `config.reports: ${showValue(value)} is not valid; expected a list of ${ALL_REPORT_FORMATS.map((f) => `'${f}'`).join(', ')}`,
+    );
   }
   const out: ReportFormat[] = [];
   for (const f of value) {

@@ -105,4 +105,3 @@ export interface ResolvedConfig {
   /** the file the configuration came from, when it came from one */
   configFile?: string;
 }
-

@@ -81,7 +81,9 @@ export function parseBytes(value: number | string, what: string): number {
 export function parseMegabytes(value: number | string, what: string): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) {
-      throw new ConfigError(`${what}: invalid memory ${showValue(value)}; expected a number of MB ≥ 0 or a string like '512MB', '1GB'`);
+      throw new ConfigError(
+        `${what}: invalid memory ${showValue(value)}; expected a number of MB ≥ 0 or a string like '512MB', '1GB'`,
+      );
     }
     return value;
   }
@@ -97,7 +99,9 @@ export function parsePercent(value: number | string, what: string): number {
     if (parts && (parts[1] === '' || parts[1] === '%')) percent = parts[0];
   }
   if (percent === undefined || !Number.isFinite(percent) || percent < 0) {
-    throw new ConfigError(`${what}: invalid percentage ${showValue(value)}; expected a number ≥ 0 or a string like '30%'`);
+    throw new ConfigError(
+      `${what}: invalid percentage ${showValue(value)}; expected a number ≥ 0 or a string like '30%'`,
+    );
   }
   return percent;
 }

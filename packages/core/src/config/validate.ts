@@ -26,7 +26,9 @@ export function boolean(value: unknown, what: string): boolean {
 
 export function oneOf<T extends string>(value: unknown, what: string, choices: readonly T[]): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    throw new ConfigError(`${what}: ${showValue(value)} is not valid; expected one of ${choices.map((c) => `'${c}'`).join(', ')}`);
+    throw new ConfigError(
+      `${what}: ${showValue(value)} is not valid; expected one of ${choices.map((c) => `'${c}'`).join(', ')}`,
+    );
   }
   return value as T;
 }

@@ -48,7 +48,9 @@ export function collectEnv(runner?: RunnerInfo, env: NodeJS.ProcessEnv = process
  * Short hash of what makes timings comparable: CPU model, logical cores, memory rounded to GB,
  * platform, arch and Node major version (not the hostname: identical CI machines compare).
  */
-export function environmentFingerprint(env: Pick<EnvInfo, 'cpu_model' | 'logical_cores' | 'memory_total_mb' | 'platform' | 'arch' | 'node_version'>): string {
+export function environmentFingerprint(
+  env: Pick<EnvInfo, 'cpu_model' | 'logical_cores' | 'memory_total_mb' | 'platform' | 'arch' | 'node_version'>,
+): string {
   const nodeMajor = env.node_version.replace(/^v/, '').split('.')[0];
   const memoryGb = Math.round(env.memory_total_mb / 1024);
   const key = [env.cpu_model, env.logical_cores, memoryGb, env.platform, env.arch, nodeMajor].join('|');

@@ -8,7 +8,11 @@ import type { GitInfo } from '../types.js';
  */
 export function collectGit(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): GitInfo {
   const sha = nonEmpty(env.GITHUB_SHA) ?? nonEmpty(env.CI_COMMIT_SHA) ?? git(cwd, ['rev-parse', 'HEAD']);
-  let branch = nonEmpty(env.GITHUB_HEAD_REF) ?? nonEmpty(env.GITHUB_REF_NAME) ?? nonEmpty(env.CI_COMMIT_REF_NAME) ?? git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
+  let branch =
+    nonEmpty(env.GITHUB_HEAD_REF) ??
+    nonEmpty(env.GITHUB_REF_NAME) ??
+    nonEmpty(env.CI_COMMIT_REF_NAME) ??
+    git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
   if (branch === 'HEAD') branch = null; // detached HEAD has no branch name
   const status = git(cwd, ['status', '--porcelain'], true);
   return { sha, branch, dirty: status === null ? null : status.trim() !== '' };

@@ -30,12 +30,17 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, opts: 
       retries: { retries: 60, factor: 1.5, minTimeout: 20, maxTimeout: 1_000, randomize: true },
     });
   } catch (err) {
-    throw new HistoryError(file, `could not lock ${file} (lock ${lockPathFor(file)}): ${(err as Error).message}`, { cause: err });
+    throw new HistoryError(file, `could not lock ${file} (lock ${lockPathFor(file)}): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   try {
     const result = await fn();
     if (compromised) {
-      throw new HistoryError(file, `lost the lock on ${file} while writing (${compromised.message}); another writer may have taken it over`);
+      throw new HistoryError(
+        file,
+        `lost the lock on ${file} while writing (${compromised.message}); another writer may have taken it over`,
+      );
     }
     return result;
   } finally {

@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
  * (UTC timestamp, lane and workflow as slugs, 6 random hex digits).
  */
 export function newRunId(lane: string, workflow: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return [stamp, slug(lane, 24), slug(workflow, 40), randomBytes(3).toString('hex')].filter(Boolean).join('-');
 }
 

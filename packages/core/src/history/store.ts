@@ -35,11 +35,17 @@ export function parseHistory(file: string, text: string): HistoryFile {
     );
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new HistoryError(file, `history file ${file} is not a lanebench history: expected an object { "schema_version": 1, "runs": [...] }`);
+    throw new HistoryError(
+      file,
+      `history file ${file} is not a lanebench history: expected an object { "schema_version": 1, "runs": [...] }`,
+    );
   }
   const version = (data as { schema_version?: unknown }).schema_version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new HistoryError(file, `history file ${file} has no valid schema_version (found ${JSON.stringify(version)}); expected ${HISTORY_SCHEMA_VERSION}`);
+    throw new HistoryError(
+      file,
+      `history file ${file} has no valid schema_version (found ${JSON.stringify(version)}); expected ${HISTORY_SCHEMA_VERSION}`,
+    );
   }
   if (version > HISTORY_SCHEMA_VERSION) {
     throw new HistoryError(
@@ -53,8 +59,16 @@ export function parseHistory(file: string, text: string): HistoryFile {
     throw new HistoryError(file, `history file ${file} is not a lanebench history: "runs" must be an array`);
   }
   runs.forEach((run, i) => {
-    if (run === null || typeof run !== 'object' || typeof (run as Run).id !== 'string' || typeof (run as Run).lane !== 'string') {
-      throw new HistoryError(file, `history file ${file} is not a lanebench history: runs[${i}] is not a run (needs at least "id" and "lane")`);
+    if (
+      run === null ||
+      typeof run !== 'object' ||
+      typeof (run as Run).id !== 'string' ||
+      typeof (run as Run).lane !== 'string'
+    ) {
+      throw new HistoryError(
+        file,
+        `history file ${file} is not a lanebench history: runs[${i}] is not a run (needs at least "id" and "lane")`,
+      );
     }
   });
   return { schema_version: HISTORY_SCHEMA_VERSION, runs: runs as Run[] };
@@ -86,7 +100,10 @@ export async function appendRuns(file: string, runs: Run[]): Promise<HistoryFile
 export async function writeHistory(file: string, history: HistoryFile): Promise<void> {
   const target = path.resolve(file);
   if (!history || !Array.isArray(history.runs)) {
-    throw new HistoryError(target, `writeHistory(${target}): expected { schema_version: ${HISTORY_SCHEMA_VERSION}, runs: [...] }`);
+    throw new HistoryError(
+      target,
+      `writeHistory(${target}): expected { schema_version: ${HISTORY_SCHEMA_VERSION}, runs: [...] }`,
+    );
   }
   await mkdir(path.dirname(target), { recursive: true });
   await withFileLock(target, async () => {

@@ -141,14 +141,20 @@ export function runExec(cmd: string | string[], o: RunExecOptions): Promise<Exec
       const err = stderr.toString();
       const done = (): void => {
         if (aborted) {
-          reject(new ExecError(`${command}: ${aborted.text}${tail(err)}`, command, code, signal, out, err, aborted.timedOut));
+          reject(
+            new ExecError(`${command}: ${aborted.text}${tail(err)}`, command, code, signal, out, err, aborted.timedOut),
+          );
         } else if (spawnError) {
-          reject(new ExecError(`${command}: could not start: ${spawnError.message}`, command, null, null, out, err, false));
+          reject(
+            new ExecError(`${command}: could not start: ${spawnError.message}`, command, null, null, out, err, false),
+          );
         } else if (code === 0) {
           resolve({ code, stdout: out, stderr: err });
         } else {
           const why = code !== null ? `exit code ${code}` : `killed by ${signal ?? 'a signal'}`;
-          reject(new ExecError(`Command failed with ${why}: ${command}${tail(err)}`, command, code, signal, out, err, false));
+          reject(
+            new ExecError(`Command failed with ${why}: ${command}${tail(err)}`, command, code, signal, out, err, false),
+          );
         }
       };
       if (kill) kill.then(done, done);

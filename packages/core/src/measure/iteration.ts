@@ -94,7 +94,9 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   const procSampler = linux ? new ProcTreeSampler({ intervalMs: interval, includeSelf: isFn }, cores) : undefined;
   const portable = linux ? undefined : new PidusageTreeSampler(interval, isFn, cores);
   const known = (): KnownProcess[] =>
-    procSampler ? procSampler.alive().map((p) => ({ pid: p.pid, starttime: p.starttime })) : (portable?.alive() ?? []).map((pid) => ({ pid }));
+    procSampler
+      ? procSampler.alive().map((p) => ({ pid: p.pid, starttime: p.starttime }))
+      : (portable?.alive() ?? []).map((pid) => ({ pid }));
 
   const baseEnv = { ...process.env, ...opts.env };
   const ctx: WorkflowContext = {
@@ -122,7 +124,9 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
     },
     metric(name: string, value: number, unit?: string) {
       if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
-        throw new TypeError(`ctx.metric: invalid metric name ${JSON.stringify(name)} (letters, digits, _ . -; not starting with a digit)`);
+        throw new TypeError(
+          `ctx.metric: invalid metric name ${JSON.stringify(name)} (letters, digits, _ . -; not starting with a digit)`,
+        );
       }
       if (BUILTIN.has(name)) throw new TypeError(`ctx.metric: '${name}' is a built-in metric; choose another name`);
       if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -145,7 +149,10 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   const cpu0 = process.cpuUsage();
   const startedAt = new Date().toISOString();
   // setTimeout takes at most 2^31−1 ms (~24.8 days); longer timeouts are clamped rather than firing at once.
-  const timer = setTimeout(() => abort(`timed out after ${opts.timeout_s} s`, true), Math.min(opts.timeout_s * 1000, 2 ** 31 - 1));
+  const timer = setTimeout(
+    () => abort(`timed out after ${opts.timeout_s} s`, true),
+    Math.min(opts.timeout_s * 1000, 2 ** 31 - 1),
+  );
 
   let status: IterationStatus = 'passed';
   let error: string | undefined;
@@ -196,7 +203,12 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   } else if (portable) {
     await portable.sample();
     const alive = portable.alive();
-    if (alive.length > 0) await killKnown(alive.map((pid) => ({ pid })), spawns, graceMs);
+    if (alive.length > 0)
+      await killKnown(
+        alive.map((pid) => ({ pid })),
+        spawns,
+        graceMs,
+      );
   }
   opts.signal?.removeEventListener('abort', onExternal);
 

@@ -111,7 +111,8 @@ export class PidusageTreeSampler {
     const dt = (now - this.lastT) / 1000;
     this.timeline.push({
       t: Math.round(now - this.t0) / 1000,
-      cpu: dt > 0 ? Math.round(Math.min(100, ((cpuMs - this.lastCpuMs) / 1000 / (dt * this.cores)) * 100) * 100) / 100 : 0,
+      cpu:
+        dt > 0 ? Math.round(Math.min(100, ((cpuMs - this.lastCpuMs) / 1000 / (dt * this.cores)) * 100) * 100) / 100 : 0,
       mem: Math.round((rss / 1048576) * 100) / 100,
     });
     this.lastT = now;

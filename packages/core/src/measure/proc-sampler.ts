@@ -329,7 +329,8 @@ export class ProcTreeSampler {
       const u = process.cpuUsage(this.cpuUsageBase);
       cpuTicks += ((u.user + u.system) / 1e6) * this.tck;
     }
-    for (const p of this.procs.values()) if (!p.alive && p.orphaned) cpuTicks += p.utime + p.stime + p.cutime + p.cstime;
+    for (const p of this.procs.values())
+      if (!p.alive && p.orphaned) cpuTicks += p.utime + p.stime + p.cutime + p.cstime;
 
     if (rssSum > this.peakRssSum) this.peakRssSum = rssSum;
     const now = performance.now();

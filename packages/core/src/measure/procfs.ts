@@ -276,7 +276,10 @@ export function readNetDev(pid: number | 'self' = 'self'): NetBytes | null {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     if (line.slice(0, colon).trim() === 'lo') continue;
-    const v = line.slice(colon + 1).trim().split(/\s+/);
+    const v = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     rx += Number(v[0] ?? 0);
     tx += Number(v[8] ?? 0);
   }
@@ -311,7 +314,11 @@ function readAuxv(): Map<number, number> | null {
     const m = new Map<number, number>();
     for (let off = 0; off + 2 * word <= b.length; off += 2 * word) {
       const read = (o: number): number =>
-        word === 8 ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : le ? b.readUInt32LE(o) : b.readUInt32BE(o);
+        word === 8
+          ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o))
+          : le
+            ? b.readUInt32LE(o)
+            : b.readUInt32BE(o);
       const type = read(off);
       if (type === 0) break; // AT_NULL
       m.set(type, read(off + word));

@@ -80,7 +80,8 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     thresholds: laneThresholds(config),
     generated_at: opts.generatedAt ?? new Date().toISOString(),
   };
-  const reports = runs.length > 0 ? await writeReports(input, { outputDir: config.outputDir, formats: config.reports }) : {};
+  const reports =
+    runs.length > 0 ? await writeReports(input, { outputDir: config.outputDir, formats: config.reports }) : {};
   if (runs.length > 0 && !reports.json && config.reports.includes('json')) reports.json = historyFile;
 
   const result: PublishResult = {

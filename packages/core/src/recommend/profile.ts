@@ -29,9 +29,19 @@ export function buildProfile(run: Run, lane?: ResolvedLane, history: readonly Ru
   const settings = laneSettings(run, lane);
   const fp = fingerprint(run);
   const earlier = chronological(
-    history.filter((r) => r.id !== run.id && r.lane === run.lane && r.workflow === run.workflow && fingerprint(r) === fp && Date.parse(r.started_at) < Date.parse(run.started_at)),
+    history.filter(
+      (r) =>
+        r.id !== run.id &&
+        r.lane === run.lane &&
+        r.workflow === run.workflow &&
+        fingerprint(r) === fp &&
+        Date.parse(r.started_at) < Date.parse(run.started_at),
+    ),
   );
-  const historyMeans = [...earlier, run].map((r) => metricValues(r, 'execution_time')).filter((v) => v.length > 0).map(mean);
+  const historyMeans = [...earlier, run]
+    .map((r) => metricValues(r, 'execution_time'))
+    .filter((v) => v.length > 0)
+    .map(mean);
   return {
     lane: run.lane,
     workflow: run.workflow,

@@ -23,7 +23,10 @@ export function recommend(run: Run, lane?: ResolvedLane, history: readonly Run[]
         description: `None of the ${failed} iterations passed, so there is no profile to analyse.`,
         estimated_improvement_pct: 100,
         effort: 'medium',
-        steps: ['Read the error of each iteration in metrics.json (iterations[].error) or the JUnit report', 'Run the workflow once by hand to reproduce the failure'],
+        steps: [
+          'Read the error of each iteration in metrics.json (iterations[].error) or the JUnit report',
+          'Run the workflow once by hand to reproduce the failure',
+        ],
         evidence: { metric: 'failed_iterations', failed_iterations: failed, iterations: failed },
         lane: run.lane,
         workflow: run.workflow,
@@ -35,5 +38,8 @@ export function recommend(run: Run, lane?: ResolvedLane, history: readonly Run[]
     const draft = rule(profile);
     if (draft) out.push({ ...draft, lane: run.lane, workflow: run.workflow });
   }
-  return out.sort((a, b) => a.priority - b.priority || b.estimated_improvement_pct - a.estimated_improvement_pct || a.id.localeCompare(b.id));
+  return out.sort(
+    (a, b) =>
+      a.priority - b.priority || b.estimated_improvement_pct - a.estimated_improvement_pct || a.id.localeCompare(b.id),
+  );
 }

@@ -147,7 +147,9 @@ const memory: Rule = (p) => {
         ? 'Lower the number of parallel workers, or give each worker less (`--maxWorkers`, `NODE_OPTIONS=--max-old-space-size=…`)'
         : 'Cap the heap of Node processes (`NODE_OPTIONS=--max-old-space-size=…`) to surface leaks early',
       'Stream large files instead of loading them whole; release caches between steps',
-      p.lane === 'heavy' ? 'Shard the lane across machines so each holds a part of the data' : 'Split the workflow so its steps do not hold memory at the same time',
+      p.lane === 'heavy'
+        ? 'Shard the lane across machines so each holds a part of the data'
+        : 'Split the workflow so its steps do not hold memory at the same time',
     ],
     evidence: {
       metric: 'memory_usage',
@@ -262,7 +264,7 @@ const laneAdvice: Rule = (p) => {
         effort: 'high',
         steps: [
           `Add a CI matrix of ${shards} jobs running \`vitest bench --shard=\${i}/${shards}\` or \`jest --shard=\${i}/${shards}\``,
-          'Upload each shard\'s .benchmark_results and combine them with `lanebench merge shard-*/`',
+          "Upload each shard's .benchmark_results and combine them with `lanebench merge shard-*/`",
           'Balance shards by duration (lanebench trends shows per-workflow times)',
         ],
         evidence: { ...evidence, shards },
@@ -276,7 +278,10 @@ const laneAdvice: Rule = (p) => {
         description: `${where} Profile the slowest steps before the lane fails its SLA.`,
         estimated_improvement_pct: clampPct((1 - (0.8 * p.target) / p.exec_mean) * 100),
         effort: 'medium',
-        steps: ['Time each step of the workflow and start with the longest', 'Cache or skip work that does not change between runs'],
+        steps: [
+          'Time each step of the workflow and start with the longest',
+          'Cache or skip work that does not change between runs',
+        ],
         evidence,
       };
   }
@@ -309,7 +314,13 @@ const trendUp: Rule = (p) => {
       'Compare a good and a recent commit: lanebench compare <good-ref> HEAD',
       'Bisect the commits in between if the change is not obvious',
     ],
-    evidence: { metric: 'execution_time', runs: n, growth_pct: round1(growth * 100), first_mean_s: round1(ys[0]!), last_mean_s: round1(ys[n - 1]!) },
+    evidence: {
+      metric: 'execution_time',
+      runs: n,
+      growth_pct: round1(growth * 100),
+      first_mean_s: round1(ys[0]!),
+      last_mean_s: round1(ys[n - 1]!),
+    },
   };
 };
 
@@ -323,9 +334,21 @@ const moreIterations: Rule = (p) => {
     description: `p95 needs at least 20 samples to be resolved; this run has ${p.samples}. Reports mark the value as interpolated.`,
     estimated_improvement_pct: 0,
     effort: 'low',
-    steps: [`Run with more iterations (lanebench run --lane ${p.lane} --iterations 20), or judge p95 over the history window`],
+    steps: [
+      `Run with more iterations (lanebench run --lane ${p.lane} --iterations 20), or judge p95 over the history window`,
+    ],
     evidence: { metric: 'samples', samples: p.samples, needed: 20 },
   };
 };
 
-export const RULES: readonly Rule[] = [failures, parallelize, variance, memory, cpuBudget, diskCache, laneAdvice, trendUp, moreIterations];
+export const RULES: readonly Rule[] = [
+  failures,
+  parallelize,
+  variance,
+  memory,
+  cpuBudget,
+  diskCache,
+  laneAdvice,
+  trendUp,
+  moreIterations,
+];

@@ -52,7 +52,10 @@ function forcedLevel(env: NodeJS.ProcessEnv): 1 | 2 | 3 {
 }
 
 /** A chalk color level (0 = none) following shouldColor, for the CLI's own output. */
-export function colorLevel(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout?.isTTY)): 0 | 1 | 2 | 3 {
+export function colorLevel(
+  env: NodeJS.ProcessEnv = process.env,
+  isTTY = Boolean(process.stdout?.isTTY),
+): 0 | 1 | 2 | 3 {
   return shouldColor(env, isTTY) ? forcedLevel(env) : 0;
 }
 
@@ -78,7 +81,10 @@ function runLine(c: ChalkInstance, run: Run): string[] {
     const status = ok
       ? c.green(run.sla?.compliant === false ? 'passed' : 'compliant')
       : c.red(failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE : 'NOT compliant');
-    const iters = run.status === 'partial' ? c.yellow(` (${passedIterations(run)}/${run.iterations.length} iterations passed)`) : '';
+    const iters =
+      run.status === 'partial'
+        ? c.yellow(` (${passedIterations(run)}/${run.iterations.length} iterations passed)`)
+        : '';
     out.push(
       `  ${ok ? c.green('✓') : c.red('✗')} ${c.bold(name)}  ${figures}  ${status}${violations ? `, ${violations} violation${violations > 1 ? 's' : ''}` : ''}${iters}`,
     );
@@ -103,11 +109,17 @@ export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = 
   lines.push(
     `${c.bold('lanebench')} ${runs.length} run${runs.length > 1 ? 's' : ''} in ${lanes.size} lane${lanes.size > 1 ? 's' : ''}: ` +
       (bad === 0 ? c.green('all lanes compliant') : c.red(`${bad} lane${bad > 1 ? 's' : ''} not compliant`)) +
-      (strictFailed > 0 ? c.red(`; ${strictFailed} run${strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`) : ''),
+      (strictFailed > 0
+        ? c.red(`; ${strictFailed} run${strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`)
+        : ''),
   );
   for (const [lane, laneRuns] of lanes) {
     const ok = laneCompliant(laneRuns);
-    const head = !ok ? c.red('[NOT compliant]') : laneRuns.some(failedOnStrictWarnings) ? c.red(`[${STRICT_WARNINGS_FAILURE}]`) : c.green('[compliant]');
+    const head = !ok
+      ? c.red('[NOT compliant]')
+      : laneRuns.some(failedOnStrictWarnings)
+        ? c.red(`[${STRICT_WARNINGS_FAILURE}]`)
+        : c.green('[compliant]');
     lines.push(`${c.bold(oneLine(lane))} ${head}`);
     for (const r of laneRuns) lines.push(...runLine(c, r));
   }

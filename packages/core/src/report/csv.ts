@@ -19,7 +19,8 @@ interface Column {
   value(run: Run): Cell;
 }
 
-const m = (metric: string, key: 'mean' | 'median' | 'stdev' | 'min' | 'max' | 'p95' | 'p99') =>
+const m =
+  (metric: string, key: 'mean' | 'median' | 'stdev' | 'min' | 'max' | 'p95' | 'p99') =>
   (run: Run): Cell =>
     stat(run, metric)?.[key];
 
@@ -57,7 +58,10 @@ export const CSV_COLUMNS: readonly Column[] = [
   { header: 'Git SHA', value: (r) => r.git?.sha },
   { header: 'Git Branch', value: (r) => r.git?.branch },
   { header: 'Env Fingerprint', value: (r) => r.env?.fingerprint },
-  { header: 'Runner', value: (r) => (r.runner ? `${r.runner.name}${r.runner.version ? ` ${r.runner.version}` : ''}` : '') },
+  {
+    header: 'Runner',
+    value: (r) => (r.runner ? `${r.runner.name}${r.runner.version ? ` ${r.runner.version}` : ''}` : ''),
+  },
 ];
 
 /** Text that would start a formula in Excel/LibreOffice/Sheets. */

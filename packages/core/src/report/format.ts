@@ -153,7 +153,11 @@ export function recommendationsFor(
     .sort((a, b) => a.priority - b.priority || b.estimated_improvement_pct - a.estimated_improvement_pct);
 }
 
-export function regressionsFor(regs: ReportRegression[] | undefined, lane: string, workflow?: string): ReportRegression[] {
+export function regressionsFor(
+  regs: ReportRegression[] | undefined,
+  lane: string,
+  workflow?: string,
+): ReportRegression[] {
   return (regs ?? []).filter((r) => r.lane === lane && (workflow === undefined || r.workflow === workflow));
 }
 
@@ -175,12 +179,17 @@ export function stripAnsi(s: string): string {
 /** Text for display: ANSI sequences removed, other control characters (except tab and newline) dropped. */
 export function cleanText(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return stripAnsi(String(s)).replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+  return stripAnsi(String(s))
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
 }
 
 /** One line: cleaned, line breaks and runs of whitespace collapsed. */
 export function oneLine(s: string): string {
-  return cleanText(s).replace(/\s*\n\s*/g, ' — ').replace(/[\t ]+/g, ' ').trim();
+  return cleanText(s)
+    .replace(/\s*\n\s*/g, ' — ')
+    .replace(/[\t ]+/g, ' ')
+    .trim();
 }
 
 /**

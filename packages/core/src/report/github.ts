@@ -17,10 +17,14 @@ export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 
 /** Escapes the message part of a workflow command (after `::`). */
 export function escapeGithubData(s: string): string {
-  return stripAnsi(s)
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return (
+    stripAnsi(s)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+      .replace(/%/g, '%25')
+      .replace(/\r/g, '%0D')
+      .replace(/\n/g, '%0A')
+  );
 }
 
 /** Escapes a property value of a workflow command (`title=`, `file=`). */
@@ -53,7 +57,12 @@ export function collectAnnotations(input: ReportInput): Annotation[] {
   for (const run of input.runs) {
     const file = run.file;
     if (isIncomplete(run)) {
-      errors.push({ kind: 'error', title: `lanebench: ${where(run)} ${run.status}`, message: runErrorMessage(run), ...(file ? { file } : {}) });
+      errors.push({
+        kind: 'error',
+        title: `lanebench: ${where(run)} ${run.status}`,
+        message: runErrorMessage(run),
+        ...(file ? { file } : {}),
+      });
       continue;
     }
     const failing = failingViolations(run);
@@ -69,7 +78,11 @@ export function collectAnnotations(input: ReportInput): Annotation[] {
   }
   for (const g of input.regressions ?? []) {
     if (g.status !== 'regression') continue;
-    warnings.push({ kind: 'warning', title: `lanebench regression: ${g.lane} / ${g.workflow} ${g.metric}`, message: g.message });
+    warnings.push({
+      kind: 'warning',
+      title: `lanebench regression: ${g.lane} / ${g.workflow} ${g.metric}`,
+      message: g.message,
+    });
   }
   return [...errors, ...warnings];
 }
@@ -105,7 +118,8 @@ export function fitStepSummary(markdown: string, existingBytes = 0, cap = STEP_S
   const text = markdown.endsWith('\n') ? markdown : `${markdown}\n`;
   const budget = cap - existingBytes;
   if (Buffer.byteLength(text, 'utf8') <= budget) return text;
-  const note = '\n> **Note:** this summary was truncated to fit GitHub’s 1 MiB job-summary limit; the full report is in summary.md and performance_dashboard.html.\n';
+  const note =
+    '\n> **Note:** this summary was truncated to fit GitHub’s 1 MiB job-summary limit; the full report is in summary.md and performance_dashboard.html.\n';
   const room = budget - Buffer.byteLength(note, 'utf8');
   if (room <= 0) return '';
   const buf = Buffer.from(text, 'utf8');
@@ -118,7 +132,10 @@ export function fitStepSummary(markdown: string, existingBytes = 0, cap = STEP_S
 }
 
 /** Appends the Markdown to the step summary file, respecting the 1 MiB cap. Returns what was written. */
-export async function appendStepSummary(markdown: string, file: string): Promise<{ bytes: number; truncated: boolean }> {
+export async function appendStepSummary(
+  markdown: string,
+  file: string,
+): Promise<{ bytes: number; truncated: boolean }> {
   let existing = 0;
   try {
     existing = (await stat(file)).size;

@@ -148,7 +148,18 @@ interface ChartSpec {
   yTitle: string;
 }
 
-const PALETTE = ['#2563eb', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#0d9488', '#9333ea', '#ca8a04', '#475569'];
+const PALETTE = [
+  '#2563eb',
+  '#7c3aed',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#ea580c',
+  '#0d9488',
+  '#9333ea',
+  '#ca8a04',
+  '#475569',
+];
 const SLA_COLORS = { error: '#dc2626', warning: '#d97706' } as const;
 
 function shortDate(iso: string): string {
@@ -163,13 +174,25 @@ function round(v: number, digits = 4): number {
 }
 
 /** Thresholds to draw for a lane/workflow and metric: configured ones, else those carried by violations. */
-function thresholdsFor(input: ReportInput, lane: string, runs: Run[], metric: string): Array<Pick<Threshold, 'name' | 'operator' | 'value' | 'severity' | 'aggregation'>> {
+function thresholdsFor(
+  input: ReportInput,
+  lane: string,
+  runs: Run[],
+  metric: string,
+): Array<Pick<Threshold, 'name' | 'operator' | 'value' | 'severity' | 'aggregation'>> {
   const configured = input.thresholds?.[lane]?.filter((t) => t.metric === metric);
   if (configured && configured.length > 0) return configured;
   const seen = new Map<string, Pick<Threshold, 'name' | 'operator' | 'value' | 'severity' | 'aggregation'>>();
   for (const r of runs) {
     for (const v of reportedViolations(r)) {
-      if (v.metric === metric && r.metrics_analysis?.[metric] !== undefined) seen.set(v.name, { name: v.name, operator: v.operator, value: v.threshold, severity: v.severity, aggregation: v.aggregation });
+      if (v.metric === metric && r.metrics_analysis?.[metric] !== undefined)
+        seen.set(v.name, {
+          name: v.name,
+          operator: v.operator,
+          value: v.threshold,
+          severity: v.severity,
+          aggregation: v.aggregation,
+        });
     }
   }
   return [...seen.values()];
@@ -184,10 +207,35 @@ interface TrendInfo {
   charts: Array<{ spec: ChartSpec; title: string }>;
 }
 
-const TREND_METRICS: Array<{ metric: string; title: string; series: Array<{ key: 'mean' | 'p95' | 'max' | 'median'; label: string }> }> = [
-  { metric: 'execution_time', title: 'Execution time', series: [{ key: 'mean', label: 'mean' }, { key: 'p95', label: 'p95' }] },
-  { metric: 'memory_usage', title: 'Peak memory', series: [{ key: 'max', label: 'max' }, { key: 'mean', label: 'mean' }] },
-  { metric: 'cpu_usage', title: 'CPU usage', series: [{ key: 'mean', label: 'mean' }, { key: 'max', label: 'max' }] },
+const TREND_METRICS: Array<{
+  metric: string;
+  title: string;
+  series: Array<{ key: 'mean' | 'p95' | 'max' | 'median'; label: string }>;
+}> = [
+  {
+    metric: 'execution_time',
+    title: 'Execution time',
+    series: [
+      { key: 'mean', label: 'mean' },
+      { key: 'p95', label: 'p95' },
+    ],
+  },
+  {
+    metric: 'memory_usage',
+    title: 'Peak memory',
+    series: [
+      { key: 'max', label: 'max' },
+      { key: 'mean', label: 'mean' },
+    ],
+  },
+  {
+    metric: 'cpu_usage',
+    title: 'CPU usage',
+    series: [
+      { key: 'mean', label: 'mean' },
+      { key: 'max', label: 'max' },
+    ],
+  },
 ];
 
 function buildTrends(input: ReportInput, idPrefix: string): TrendInfo[] {
@@ -230,10 +278,24 @@ function buildTrends(input: ReportInput, idPrefix: string): TrendInfo[] {
       }
       charts.push({
         title: tm.title,
-        spec: { id: `${idPrefix}-trend-${k}-${m}`, xType: 'category', labels, datasets, xTitle: 'run', yTitle: `${tm.title} (${unit})` },
+        spec: {
+          id: `${idPrefix}-trend-${k}-${m}`,
+          xType: 'category',
+          labels,
+          datasets,
+          xTitle: 'run',
+          yTitle: `${tm.title} (${unit})`,
+        },
       });
     });
-    out.push({ lane, workflow, total: runs.length, shown: kept.length, envs: unique(runs.map((r) => r.env?.fingerprint)).length, charts });
+    out.push({
+      lane,
+      workflow,
+      total: runs.length,
+      shown: kept.length,
+      envs: unique(runs.map((r) => r.env?.fingerprint)).length,
+      charts,
+    });
   });
   return out;
 }
@@ -266,13 +328,27 @@ function buildTimelines(input: ReportInput, idPrefix: string): TimelineInfo[] {
         iters.map((it, i) => ({
           label: `#${it.index}${it.status !== 'passed' ? ` (${it.status})` : ''}`,
           data: lttb(
-            it.timeline.filter((p) => isNum(p.t) && isNum(p[field])).map((p) => ({ x: round(p.t, 3), y: round(p[field], 2) })),
+            it.timeline
+              .filter((p) => isNum(p.t) && isNum(p[field]))
+              .map((p) => ({ x: round(p.t, 3), y: round(p[field], 2) })),
             TIMELINE_MAX_POINTS,
           ),
           color: PALETTE[i % PALETTE.length]!,
         }));
-      info.cpu = { id: `${idPrefix}-tl-${k}-cpu`, xType: 'linear', datasets: series('cpu'), xTitle: 'seconds since iteration start', yTitle: 'CPU (% of machine)' };
-      info.mem = { id: `${idPrefix}-tl-${k}-mem`, xType: 'linear', datasets: series('mem'), xTitle: 'seconds since iteration start', yTitle: 'memory (MB)' };
+      info.cpu = {
+        id: `${idPrefix}-tl-${k}-cpu`,
+        xType: 'linear',
+        datasets: series('cpu'),
+        xTitle: 'seconds since iteration start',
+        yTitle: 'CPU (% of machine)',
+      };
+      info.mem = {
+        id: `${idPrefix}-tl-${k}-mem`,
+        xType: 'linear',
+        datasets: series('mem'),
+        xTitle: 'seconds since iteration start',
+        yTitle: 'memory (MB)',
+      };
       return info;
     });
 }
@@ -287,17 +363,21 @@ function badge(ok: boolean, okText = 'COMPLIANT', badText = 'NOT COMPLIANT'): st
 function runBadge(run: Run): string {
   const o = runOutcome(run);
   if (o === 'error') return `<span class="badge bad">${h(run.status.toUpperCase())}</span>`;
-  if (o === 'sla-failed') return badge(false, undefined, failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE.toUpperCase() : undefined);
+  if (o === 'sla-failed')
+    return badge(false, undefined, failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE.toUpperCase() : undefined);
   const n = reportedViolations(run).length;
   return n ? `<span class="badge warn">COMPLIANT · ${n} WARN</span>` : badge(true);
 }
 
 function dag(run: Run, metric: string, key: 'p95' | 'p99'): string {
-  return stat(run, metric)?.unresolved?.includes(key) ? '<sup class="dag" title="fewer samples than this percentile needs">†</sup>' : '';
+  return stat(run, metric)?.unresolved?.includes(key)
+    ? '<sup class="dag" title="fewer samples than this percentile needs">†</sup>'
+    : '';
 }
 
 function chartBox(spec: ChartSpec | undefined, title: string): string {
-  if (!spec) return `<figure class="chart-box"><figcaption>${h(title)}</figcaption><p class="muted">No data recorded.</p></figure>`;
+  if (!spec)
+    return `<figure class="chart-box"><figcaption>${h(title)}</figcaption><p class="muted">No data recorded.</p></figure>`;
   return `<figure class="chart-box"><figcaption>${h(title)}</figcaption><div class="chart"><canvas id="${h(spec.id)}" role="img" aria-label="${h(title)}"></canvas></div></figure>`;
 }
 
@@ -318,7 +398,10 @@ function summarySection(input: ReportInput): string {
       const vals = lr.map((r) => stat(r, metric)?.[key]).filter(isNum);
       return vals.length ? Math.max(...vals) : undefined;
     };
-    const errs = lr.reduce((s, r) => s + reportedViolations(r).filter((v) => failingViolations(r).includes(v)).length, 0);
+    const errs = lr.reduce(
+      (s, r) => s + reportedViolations(r).filter((v) => failingViolations(r).includes(v)).length,
+      0,
+    );
     const warns = lr.reduce((s, r) => s + reportedViolations(r).length, 0) - errs;
     const failed = lr.filter(isIncomplete).length;
     const wfs = unique(lr.map((r) => r.workflow)).length;
@@ -360,7 +443,8 @@ function laneSection(input: ReportInput): string {
 function statisticsSection(input: ReportInput): string {
   const blocks = input.runs.map((r) => {
     const metrics = orderedMetrics(r);
-    if (metrics.length === 0) return `<h3>${h(r.lane)} / ${h(r.workflow)}</h3><p class="muted">No statistics: no iteration passed.</p>`;
+    if (metrics.length === 0)
+      return `<h3>${h(r.lane)} / ${h(r.workflow)}</h3><p class="muted">No statistics: no iteration passed.</p>`;
     const rows = metrics.map((m) => {
       const s = r.metrics_analysis[m]!;
       const f = (v: number) => fmtMetric(m, v, r);
@@ -400,17 +484,24 @@ function slaSection(input: ReportInput): string {
   const rows: string[] = [];
   for (const r of input.runs) {
     if (isIncomplete(r)) {
-      rows.push(`<tr class="row-bad"><td>${h(r.lane)}</td><td class="name">${h(r.workflow)}</td><td>run ${h(r.status)}</td><td colspan="3">${h(runErrorMessage(r))}</td><td><span class="badge bad">ERROR</span></td></tr>`);
+      rows.push(
+        `<tr class="row-bad"><td>${h(r.lane)}</td><td class="name">${h(r.workflow)}</td><td>run ${h(r.status)}</td><td colspan="3">${h(runErrorMessage(r))}</td><td><span class="badge bad">ERROR</span></td></tr>`,
+      );
     }
     const failing = failingViolations(r);
     for (const v of reportedViolations(r)) {
       const measured = r.metrics_analysis?.[v.metric] !== undefined;
       const isErr = failing.includes(v);
-      rows.push(`<tr class="${isErr ? 'row-bad' : 'row-warn'}"><td>${h(r.lane)}</td><td class="name">${h(r.workflow)}</td><td><code>${h(v.name)}</code></td><td class="num">${measured ? `${h(fixed(v.value, 3))} ${h(v.unit)}` : '—'}</td><td class="num">${h(v.operator)} ${h(plainNumber(v.threshold))} ${h(v.unit)}</td><td>${h(v.message || violationFigures(v, r))}</td><td><span class="badge ${isErr ? 'bad' : 'warn'}">${h(v.severity.toUpperCase())}</span></td></tr>`);
+      rows.push(
+        `<tr class="${isErr ? 'row-bad' : 'row-warn'}"><td>${h(r.lane)}</td><td class="name">${h(r.workflow)}</td><td><code>${h(v.name)}</code></td><td class="num">${measured ? `${h(fixed(v.value, 3))} ${h(v.unit)}` : '—'}</td><td class="num">${h(v.operator)} ${h(plainNumber(v.threshold))} ${h(v.unit)}</td><td>${h(v.message || violationFigures(v, r))}</td><td><span class="badge ${isErr ? 'bad' : 'warn'}">${h(v.severity.toUpperCase())}</span></td></tr>`,
+      );
     }
   }
   const compliance = [...groupByLane(input.runs)]
-    .map(([lane, lr]) => `<li>${badge(laneCompliant(lr))} <b>${h(lane)}</b> — ${lr.filter((r) => !isIncomplete(r) && r.sla?.compliant !== false).length}/${lr.length} runs compliant, ${lr.reduce((s, r) => s + (r.sla?.checked ?? 0), 0)} threshold checks</li>`)
+    .map(
+      ([lane, lr]) =>
+        `<li>${badge(laneCompliant(lr))} <b>${h(lane)}</b> — ${lr.filter((r) => !isIncomplete(r) && r.sla?.compliant !== false).length}/${lr.length} runs compliant, ${lr.reduce((s, r) => s + (r.sla?.checked ?? 0), 0)} threshold checks</li>`,
+    )
     .join('');
   return `<section id="sla"><h2>SLA compliance and violations</h2><ul class="compliance">${compliance}</ul>${
     rows.length
@@ -420,10 +511,24 @@ function slaSection(input: ReportInput): string {
 }
 
 function regressionSection(regs: ReportRegression[] | undefined): string {
-  if (!regs) return `<section id="regressions"><h2>Regressions</h2><p class="muted">Regression detection was not run.</p></section>`;
-  if (regs.length === 0) return `<section id="regressions"><h2>Regressions</h2><p class="muted">No comparisons: no earlier runs to compare with.</p></section>`;
-  const cls: Record<string, string> = { regression: 'bad', improvement: 'ok', 'no-change': 'neutral', 'insufficient-data': 'neutral', 'environment-mismatch': 'warn' };
-  const order: Record<string, number> = { regression: 0, improvement: 1, 'environment-mismatch': 2, 'no-change': 3, 'insufficient-data': 4 };
+  if (!regs)
+    return `<section id="regressions"><h2>Regressions</h2><p class="muted">Regression detection was not run.</p></section>`;
+  if (regs.length === 0)
+    return `<section id="regressions"><h2>Regressions</h2><p class="muted">No comparisons: no earlier runs to compare with.</p></section>`;
+  const cls: Record<string, string> = {
+    regression: 'bad',
+    improvement: 'ok',
+    'no-change': 'neutral',
+    'insufficient-data': 'neutral',
+    'environment-mismatch': 'warn',
+  };
+  const order: Record<string, number> = {
+    regression: 0,
+    improvement: 1,
+    'environment-mismatch': 2,
+    'no-change': 3,
+    'insufficient-data': 4,
+  };
   const rows = [...regs]
     .sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9))
     .map(
@@ -438,7 +543,8 @@ function regressionSection(regs: ReportRegression[] | undefined): string {
 function recommendationSection(input: ReportInput): string {
   const recs = input.recommendations;
   if (!recs) return '';
-  if (recs.length === 0) return `<section id="recommendations"><h2>Optimization opportunities</h2><p class="muted">No recommendation: nothing in the measured profile calls for one.</p></section>`;
+  if (recs.length === 0)
+    return `<section id="recommendations"><h2>Optimization opportunities</h2><p class="muted">No recommendation: nothing in the measured profile calls for one.</p></section>`;
   const cards: string[] = [];
   for (const lane of unique([...input.runs.map((r) => r.lane), ...recs.map((r) => r.lane)])) {
     for (const r of recommendationsFor(recs, lane)) cards.push(recCard(r));

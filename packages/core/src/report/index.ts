@@ -15,7 +15,15 @@ import type { ReportInput, ReportWriter } from './types.js';
 
 export type { ReportInput, ReportWriter, ReportRegression, ReportRecommendation } from './types.js';
 export { renderJunit, junitWriter, junitTime, junitClassname } from './junit.js';
-export { renderHtml, htmlWriter, escapeHtml, jsonForScript, loadChartJs, TREND_MAX_POINTS, TIMELINE_MAX_POINTS } from './html.js';
+export {
+  renderHtml,
+  htmlWriter,
+  escapeHtml,
+  jsonForScript,
+  loadChartJs,
+  TREND_MAX_POINTS,
+  TIMELINE_MAX_POINTS,
+} from './html.js';
 export { renderCsv, csvWriter, csvCell, neutralizeCsvText, CSV_COLUMNS } from './csv.js';
 export { renderMarkdown, markdownWriter, escapeMarkdown } from './markdown.js';
 export {
@@ -59,7 +67,9 @@ export async function writeReports(
   const valid = Object.keys(REPORT_WRITERS);
   const bad = opts.formats.filter((f) => !valid.includes(f));
   if (bad.length > 0) {
-    throw new Error(`unknown report format ${bad.map((b) => JSON.stringify(b)).join(', ')}; valid formats: ${valid.join(', ')}`);
+    throw new Error(
+      `unknown report format ${bad.map((b) => JSON.stringify(b)).join(', ')}; valid formats: ${valid.join(', ')}`,
+    );
   }
   const formats = [...new Set(opts.formats)] as ReportFormat[];
   // render everything before touching the disk, so a rendering error leaves no half-written set

@@ -55,7 +55,10 @@ function suiteProperties(runs: Run[], generatedAt: string): XmlNode {
     ['env.memory_total_mb', joined(runs.map((r) => r.env?.memory_total_mb))],
     ['env.node_version', joined(runs.map((r) => r.env?.node_version))],
     ['env.ci_provider', joined(runs.map((r) => r.env?.ci_provider))],
-    ['runner', joined(runs.map((r) => (r.runner ? `${r.runner.name}${r.runner.version ? ` ${r.runner.version}` : ''}` : null)))],
+    [
+      'runner',
+      joined(runs.map((r) => (r.runner ? `${r.runner.name}${r.runner.version ? ` ${r.runner.version}` : ''}` : null))),
+    ],
   ];
   return {
     name: 'properties',

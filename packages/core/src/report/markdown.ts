@@ -38,15 +38,17 @@ import type { ReportInput, ReportWriter } from './types.js';
  * characters become entities, Markdown punctuation is backslash-escaped, line breaks become spaces.
  */
 export function escapeMarkdown(value: unknown): string {
-  return stripAnsi(String(value ?? ''))
-    .replace(/[\r\n]+/g, ' ')
-    // other control characters have no business in a job summary (they garble tables and terminals)
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
+  return (
+    stripAnsi(String(value ?? ''))
+      .replace(/[\r\n]+/g, ' ')
+      // other control characters have no business in a job summary (they garble tables and terminals)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+  );
 }
 
 const md = escapeMarkdown;
@@ -67,7 +69,10 @@ function violationsCell(run: Run): string {
   if (all.length === 0) return '0';
   const errors = all.filter((v) => v.severity === 'error').length;
   const warnings = all.length - errors;
-  return [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '']
+  return [
+    errors ? `${errors} error${errors > 1 ? 's' : ''}` : '',
+    warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
 }
@@ -80,8 +85,14 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
 
   const shas = unique(runs.map((r) => r.git?.sha?.slice(0, 12)));
   const branches = unique(runs.map((r) => r.git?.branch));
-  const meta = [`Generated ${md(input.generated_at)}`, `${runs.length} run${runs.length === 1 ? '' : 's'} in ${lanes.size} lane${lanes.size === 1 ? '' : 's'}`];
-  if (shas.length) meta.push(`commit ${shas.map((s) => `\`${s.replace(/`/g, '')}\``).join(', ')}${branches.length ? ` on ${branches.map(md).join(', ')}` : ''}`);
+  const meta = [
+    `Generated ${md(input.generated_at)}`,
+    `${runs.length} run${runs.length === 1 ? '' : 's'} in ${lanes.size} lane${lanes.size === 1 ? '' : 's'}`,
+  ];
+  if (shas.length)
+    meta.push(
+      `commit ${shas.map((s) => `\`${s.replace(/`/g, '')}\``).join(', ')}${branches.length ? ` on ${branches.map(md).join(', ')}` : ''}`,
+    );
   out.push(meta.join(' · '), '');
 
   if (runs.length === 0) {
@@ -124,7 +135,8 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   const violations = runs.flatMap((r) => reportedViolations(r).map((v) => ({ r, v })));
   if (failedRuns.length || violations.length) {
     out.push('### SLA violations and failed runs', '');
-    for (const r of failedRuns) out.push(`- ❌ **${md(r.lane)} / ${md(r.workflow)}** ${md(r.status)}: ${md(oneLine(runErrorMessage(r)))}`);
+    for (const r of failedRuns)
+      out.push(`- ❌ **${md(r.lane)} / ${md(r.workflow)}** ${md(r.status)}: ${md(oneLine(runErrorMessage(r)))}`);
     for (const { r, v } of violations) {
       const failing = failingViolations(r).includes(v);
       out.push(`- ${failing ? '❌' : '⚠️'} **${md(r.lane)} / ${md(r.workflow)}** ${md(violationFigures(v, r))}`);
@@ -135,7 +147,10 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   const shownRegs = (input.regressions ?? []).filter((r) => r.status === 'regression' || r.status === 'improvement');
   if (shownRegs.length) {
     out.push('### Regressions and improvements', '');
-    out.push('| Lane | Workflow | Metric | Baseline mean | Candidate mean | Change | p-value | Result |', '|---|---|---|---:|---:|---:|---:|---|');
+    out.push(
+      '| Lane | Workflow | Metric | Baseline mean | Candidate mean | Change | p-value | Result |',
+      '|---|---|---|---:|---:|---:|---:|---|',
+    );
     for (const g of shownRegs) {
       out.push(
         `| ${md(g.lane)} | ${md(g.workflow)} | ${md(g.metric)} | ${fmtMetric(g.metric, g.baseline_mean)} | ${fmtMetric(g.metric, g.candidate_mean)} | ${fmtSigned(g.change_pct)} | ${g.p_value === null ? '—' : g.p_value < 0.001 ? '< 0.001' : fixed(g.p_value, 3)} | ${g.status === 'regression' ? '🔺 regression' : '🔻 improvement'} |`,
@@ -143,7 +158,9 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
     }
     out.push('');
   }
-  const other = (input.regressions ?? []).filter((r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch');
+  const other = (input.regressions ?? []).filter(
+    (r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch',
+  );
   if (other.length) {
     out.push(`<details><summary>${other.length} comparison${other.length > 1 ? 's' : ''} not made</summary>`, '');
     // the message names lane › workflow › metric itself
@@ -161,7 +178,9 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   }
   if (recLines.length) out.push('### Top recommendations', '', ...recLines, '');
 
-  const envs = unique(runs.map((r) => r.env?.fingerprint)).map((fp) => runs.find((r) => r.env?.fingerprint === fp)!.env);
+  const envs = unique(runs.map((r) => r.env?.fingerprint)).map(
+    (fp) => runs.find((r) => r.env?.fingerprint === fp)!.env,
+  );
   if (envs.length) {
     out.push('### Environment', '');
     for (const e of envs) {

@@ -43,8 +43,7 @@ export function statsTable(run: Run): string {
   if (metrics.length === 0) return 'No statistics: no iteration passed.';
   const cols = ['mean', 'median', 'stdev', 'min', 'max', 'p95', 'p99'] as const;
   const nameWidth = Math.max(6, ...metrics.map((m) => m.length + 5));
-  const header =
-    pad('metric', nameWidth) + cols.map((c) => pad(c, 16, true)).join('') + pad('samples', 9, true);
+  const header = pad('metric', nameWidth) + cols.map((c) => pad(c, 16, true)).join('') + pad('samples', 9, true);
   const lines = [header];
   for (const m of metrics) {
     const s = run.metrics_analysis[m]!;

@@ -30,7 +30,6 @@ export interface ReportInput {
   generated_at: string;
 }
 
-
 /** One export format: a pure renderer plus the file name it is written to. */
 export interface ReportWriter {
   format: ReportFormat;

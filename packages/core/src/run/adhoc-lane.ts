@@ -9,6 +9,8 @@ import { ADHOC_LANE } from './measure.js';
 export function withAdhocLane(config: ResolvedConfig): ResolvedConfig {
   if (Object.hasOwn(config.lanes, ADHOC_LANE)) return config;
   // the project's strict setting still applies to it, like to any lane without its own
-  const lane = resolveConfig({ strict: config.strict, lanes: { [ADHOC_LANE]: {} } }, { root: config.root }).lanes[ADHOC_LANE]!;
+  const lane = resolveConfig({ strict: config.strict, lanes: { [ADHOC_LANE]: {} } }, { root: config.root }).lanes[
+    ADHOC_LANE
+  ]!;
   return { ...config, lanes: { ...config.lanes, [ADHOC_LANE]: lane } };
 }

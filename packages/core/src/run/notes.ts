@@ -7,7 +7,9 @@ export function runNotes(iterations: readonly Iteration[], requested: number, in
   const passed = iterations.filter((i) => i.status === 'passed').length;
   if (passed > 0 && passed < PERCENTILE_MIN_SAMPLES.p99) {
     const p95 = passed < PERCENTILE_MIN_SAMPLES.p95 ? ` (p95 needs ≥ ${PERCENTILE_MIN_SAMPLES.p95})` : '';
-    notes.push(`p95/p99 computed from ${passed} sample${passed === 1 ? '' : 's'}${p95}; p99 needs ≥ ${PERCENTILE_MIN_SAMPLES.p99}`);
+    notes.push(
+      `p95/p99 computed from ${passed} sample${passed === 1 ? '' : 's'}${p95}; p99 needs ≥ ${PERCENTILE_MIN_SAMPLES.p99}`,
+    );
   }
   const failed = iterations.filter((i) => i.status === 'failed').length;
   const timedOut = iterations.filter((i) => i.status === 'timeout').length;
@@ -17,15 +19,21 @@ export function runNotes(iterations: readonly Iteration[], requested: number, in
     );
   }
   if (interruptedAt !== undefined) {
-    notes.push(`run interrupted during iteration ${interruptedAt} of ${requested}; kept the ${iterations.length} finished`);
+    notes.push(
+      `run interrupted during iteration ${interruptedAt} of ${requested}; kept the ${iterations.length} finished`,
+    );
   } else if (iterations.length < requested) {
     notes.push(`stopped after ${iterations.length} of ${requested} iterations (onFailure: 'abort')`);
   }
   const methods = iterations[0]?.methods;
   if (methods) {
-    if (methods.cpu.includes('pidusage')) notes.push('CPU and memory sampled with pidusage (no kernel accounting on this platform): short-lived processes may be missed');
+    if (methods.cpu.includes('pidusage'))
+      notes.push(
+        'CPU and memory sampled with pidusage (no kernel accounting on this platform): short-lived processes may be missed',
+      );
     if (methods.disk === 'unavailable') notes.push('disk I/O not available on this platform');
-    if (methods.network_scope === 'network-namespace') notes.push('network bytes cover the whole network namespace (all processes), loopback excluded');
+    if (methods.network_scope === 'network-namespace')
+      notes.push('network bytes cover the whole network namespace (all processes), loopback excluded');
   }
   return notes;
 }

@@ -32,7 +32,8 @@ export interface RunWorkflowSpec {
 }
 
 export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
-  if (typeof spec.workflow !== 'string' || spec.workflow.trim() === '') throw new TypeError('runWorkflow: workflow name must be a non-empty string');
+  if (typeof spec.workflow !== 'string' || spec.workflow.trim() === '')
+    throw new TypeError('runWorkflow: workflow name must be a non-empty string');
   const config = spec.config ?? resolveConfig(undefined);
   const opts = spec.options ?? {};
   const lane = spec.resolvedLane ?? resolveLane(config, spec.lane, opts);
@@ -53,7 +54,13 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
     const elapsed = (performance.now() - t0) / 1000;
     const eta = stepsDone > 0 ? (elapsed / stepsDone) * (totalSteps - stepsDone) : null;
     try {
-      spec.onProgress({ lane: lane.name, workflow: spec.workflow, elapsed_s: round(elapsed), eta_s: eta === null ? null : round(eta), ...e });
+      spec.onProgress({
+        lane: lane.name,
+        workflow: spec.workflow,
+        elapsed_s: round(elapsed),
+        eta_s: eta === null ? null : round(eta),
+        ...e,
+      });
     } catch {
       /* a progress printer must not break the measurement */
     }

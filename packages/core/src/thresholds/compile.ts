@@ -15,8 +15,12 @@ const ENTRY_KEYS = ['expr', 'severity'];
 export function parseThreshold(metric: string, entry: ThresholdEntry, opts: CompileOptions = {}): Threshold {
   const customMetrics = declaredCustomMetrics(opts);
   if (!isBuiltinMetric(metric) && !customMetrics.includes(metric)) {
-    const custom = customMetrics.length ? `; declared custom metrics: ${customMetrics.join(', ')}` : '; no custom metrics are declared';
-    throw new ThresholdError(`unknown metric '${metric}' in thresholds; valid metrics: ${METRIC_KEYS.join(', ')}${custom}`);
+    const custom = customMetrics.length
+      ? `; declared custom metrics: ${customMetrics.join(', ')}`
+      : '; no custom metrics are declared';
+    throw new ThresholdError(
+      `unknown metric '${metric}' in thresholds; valid metrics: ${METRIC_KEYS.join(', ')}${custom}`,
+    );
   }
   const { expr, severity } = readEntry(metric, entry, opts.defaultSeverity ?? 'error');
   let parsed;
@@ -30,7 +34,9 @@ export function parseThreshold(metric: string, entry: ThresholdEntry, opts: Comp
   const factor = conversionFactor(rule, parsed.unit);
   if (factor === undefined) {
     const valid = Object.keys(rule.accepted);
-    const choices = valid.length ? `valid units for ${metric}: ${valid.join(', ')} (or none = ${rule.stored})` : `${metric} has no declared unit, so write a plain number`;
+    const choices = valid.length
+      ? `valid units for ${metric}: ${valid.join(', ')} (or none = ${rule.stored})`
+      : `${metric} has no declared unit, so write a plain number`;
     throw new ThresholdError(`unit '${parsed.unit}' does not fit ${metric} in threshold '${expr}'; ${choices}`);
   }
   return {
@@ -47,7 +53,9 @@ export function parseThreshold(metric: string, entry: ThresholdEntry, opts: Comp
 /** Compiles a k6-style spec `{ metric: [entries] }` into thresholds, in the order written. */
 export function compileThresholds(spec: ThresholdSpec, opts: CompileOptions = {}): Threshold[] {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new ThresholdError(`thresholds must be an object { <metric>: ['<aggregation> <operator> <value>', …] }, got ${showValue(spec)}`);
+    throw new ThresholdError(
+      `thresholds must be an object { <metric>: ['<aggregation> <operator> <value>', …] }, got ${showValue(spec)}`,
+    );
   }
   const out: Threshold[] = [];
   for (const [metric, entries] of Object.entries(spec)) {
@@ -71,7 +79,14 @@ export function compileLaneSla(sla: LaneSlaInput, what = 'sla'): Threshold[] {
     }
   }
   const out: Threshold[] = [];
-  const add = (metric: string, aggregation: Threshold['aggregation'], exprAgg: string, value: number, unit: string, severity: Severity): void => {
+  const add = (
+    metric: string,
+    aggregation: Threshold['aggregation'],
+    exprAgg: string,
+    value: number,
+    unit: string,
+    severity: Severity,
+  ): void => {
     out.push({
       name: `${metric}_${aggregation}`,
       metric,
@@ -82,22 +97,33 @@ export function compileLaneSla(sla: LaneSlaInput, what = 'sla'): Threshold[] {
       expr: `${exprAgg} <= ${String(value)}${unit}`,
     });
   };
-  if (sla.target !== undefined) add('execution_time', 'mean', 'mean', parseDuration(sla.target, `${what}.target`), 's', 'warning');
+  if (sla.target !== undefined)
+    add('execution_time', 'mean', 'mean', parseDuration(sla.target, `${what}.target`), 's', 'warning');
   if (sla.p95 !== undefined) add('execution_time', 'p95', 'p(95)', parseDuration(sla.p95, `${what}.p95`), 's', 'error');
   if (sla.p99 !== undefined) add('execution_time', 'p99', 'p(99)', parseDuration(sla.p99, `${what}.p99`), 's', 'error');
-  if (sla.memory_max !== undefined) add('memory_usage', 'max', 'max', parseMegabytes(sla.memory_max, `${what}.memory_max`), 'MB', 'warning');
-  if (sla.cpu_avg !== undefined) add('cpu_usage', 'mean', 'avg', parsePercent(sla.cpu_avg, `${what}.cpu_avg`), '%', 'warning');
+  if (sla.memory_max !== undefined)
+    add('memory_usage', 'max', 'max', parseMegabytes(sla.memory_max, `${what}.memory_max`), 'MB', 'warning');
+  if (sla.cpu_avg !== undefined)
+    add('cpu_usage', 'mean', 'avg', parsePercent(sla.cpu_avg, `${what}.cpu_avg`), '%', 'warning');
   return out;
 }
 
-function readEntry(metric: string, entry: ThresholdEntry, defaultSeverity: Severity): { expr: string; severity: Severity } {
+function readEntry(
+  metric: string,
+  entry: ThresholdEntry,
+  defaultSeverity: Severity,
+): { expr: string; severity: Severity } {
   if (typeof entry === 'string') return { expr: entry, severity: defaultSeverity };
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    throw new ThresholdError(`${metric}: a threshold must be a string like 'p(95) < 20m' or { expr, severity }, got ${showValue(entry)}`);
+    throw new ThresholdError(
+      `${metric}: a threshold must be a string like 'p(95) < 20m' or { expr, severity }, got ${showValue(entry)}`,
+    );
   }
   for (const key of Object.keys(entry)) {
     if (!ENTRY_KEYS.includes(key)) {
-      throw new ThresholdError(`${metric}: unknown key '${key}' in threshold ${showValue(entry)}; valid keys: ${ENTRY_KEYS.join(', ')}`);
+      throw new ThresholdError(
+        `${metric}: unknown key '${key}' in threshold ${showValue(entry)}; valid keys: ${ENTRY_KEYS.join(', ')}`,
+      );
     }
   }
   if (typeof entry.expr !== 'string') {
@@ -105,7 +131,9 @@ function readEntry(metric: string, entry: ThresholdEntry, defaultSeverity: Sever
   }
   const severity = entry.severity ?? defaultSeverity;
   if (!SEVERITIES.includes(severity)) {
-    throw new ThresholdError(`${metric}: unknown severity ${showValue(entry.severity)} in threshold '${entry.expr}'; valid severities: ${SEVERITIES.join(', ')}`);
+    throw new ThresholdError(
+      `${metric}: unknown severity ${showValue(entry.severity)} in threshold '${entry.expr}'; valid severities: ${SEVERITIES.join(', ')}`,
+    );
   }
   return { expr: entry.expr, severity };
 }

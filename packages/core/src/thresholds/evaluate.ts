@@ -47,7 +47,10 @@ export function aggregate(stats: MetricStats, threshold: Threshold, values?: rea
     default: {
       if (!values?.length) return undefined;
       const p = Number(agg.slice(1));
-      return percentile([...values].sort((a, b) => a - b), p);
+      return percentile(
+        [...values].sort((a, b) => a - b),
+        p,
+      );
     }
   }
 }
@@ -66,7 +69,14 @@ export function evaluateThresholds(
   for (const t of thresholds) {
     const unit = unitRuleFor(t.metric, opts.customUnits).stored;
     const metricStats = stats[t.metric];
-    const base = { name: t.name, metric: t.metric, aggregation: t.aggregation, operator: t.operator, threshold: t.value, unit };
+    const base = {
+      name: t.name,
+      metric: t.metric,
+      aggregation: t.aggregation,
+      operator: t.operator,
+      threshold: t.value,
+      unit,
+    };
     if (!metricStats || metricStats.samples === 0) {
       violations.push({
         ...base,

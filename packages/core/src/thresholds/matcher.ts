@@ -23,7 +23,11 @@ export function isRun(value: unknown): value is Run {
  * The runner-agnostic body of `expect(run).toMeetSla(expected)`. Both messages are always
  * available: the adapters show the failing one for `toMeetSla` and the passing one for `.not`.
  */
-export function slaMatcher(received: unknown, expected: SlaExpectation, opts: EvaluateRunOptions = {}): SlaMatcherResult {
+export function slaMatcher(
+  received: unknown,
+  expected: SlaExpectation,
+  opts: EvaluateRunOptions = {},
+): SlaMatcherResult {
   if (!isRun(received)) {
     return {
       pass: false,
@@ -44,8 +48,13 @@ export function slaMatcher(received: unknown, expected: SlaExpectation, opts: Ev
 function failedMessage(subject: string, target: string, result: SlaResult): string {
   const errors = result.violations.filter((v) => v.severity === 'error').length;
   const warnings = result.violations.length - errors;
-  const why = result.compliant ? `strict mode: ${warnings} warning(s) fail` : `${errors} error(s), ${warnings} warning(s)`;
-  return [`expected ${subject} to meet ${target}, but it does not (${why}):`, ...result.violations.map(violationLine)].join('\n');
+  const why = result.compliant
+    ? `strict mode: ${warnings} warning(s) fail`
+    : `${errors} error(s), ${warnings} warning(s)`;
+  return [
+    `expected ${subject} to meet ${target}, but it does not (${why}):`,
+    ...result.violations.map(violationLine),
+  ].join('\n');
 }
 
 function passedMessage(subject: string, target: string, result: SlaResult): string {
@@ -56,7 +65,12 @@ function passedMessage(subject: string, target: string, result: SlaResult): stri
 
 /** One line per violation: metric, aggregation, measured value, the threshold it breached, severity. */
 function violationLine(v: Violation): string {
-  if (v.name === 'iterations_failed' || !Number.isFinite(v.value) || v.message.includes('no samples') || v.message.includes('raw samples')) {
+  if (
+    v.name === 'iterations_failed' ||
+    !Number.isFinite(v.value) ||
+    v.message.includes('no samples') ||
+    v.message.includes('raw samples')
+  ) {
     return `  - ${v.message}`;
   }
   const unit = v.unit ? ` ${v.unit}` : '';

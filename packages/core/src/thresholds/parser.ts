@@ -37,7 +37,9 @@ export interface ParsedExpression {
  */
 export function parseExpression(expr: string): ParsedExpression {
   if (typeof expr !== 'string' || expr.trim() === '') {
-    throw new ThresholdError(`empty threshold expression; expected e.g. 'p(95) < 20m' (aggregation operator value[unit])`);
+    throw new ThresholdError(
+      `empty threshold expression; expected e.g. 'p(95) < 20m' (aggregation operator value[unit])`,
+    );
   }
   const tokens = tokenize(expr);
   let i = 0;
@@ -48,7 +50,9 @@ export function parseExpression(expr: string): ParsedExpression {
   const operator = parseOperator();
   const valueToken = peek();
   if (valueToken?.kind !== 'number') {
-    throw new ThresholdError(`expected a number after '${operator}' in threshold '${expr}', found ${describe(valueToken)}`);
+    throw new ThresholdError(
+      `expected a number after '${operator}' in threshold '${expr}', found ${describe(valueToken)}`,
+    );
   }
   i++;
   const value = Number(valueToken.text);
@@ -60,14 +64,18 @@ export function parseExpression(expr: string): ParsedExpression {
   }
   const rest = peek();
   if (rest) {
-    throw new ThresholdError(`unexpected ${describe(rest)} at position ${rest.pos + 1} in threshold '${expr}'; expected the end of the expression after the value`);
+    throw new ThresholdError(
+      `unexpected ${describe(rest)} at position ${rest.pos + 1} in threshold '${expr}'; expected the end of the expression after the value`,
+    );
   }
   return { aggregation, operator, value, unit };
 
   function parseAggregation(): Aggregation {
     const t = peek();
     if (t?.kind !== 'word') {
-      throw new ThresholdError(`threshold '${expr}' must start with an aggregation, found ${describe(t)}; valid aggregations: ${AGGREGATION_CHOICES}`);
+      throw new ThresholdError(
+        `threshold '${expr}' must start with an aggregation, found ${describe(t)}; valid aggregations: ${AGGREGATION_CHOICES}`,
+      );
     }
     i++;
     const alias = AGGREGATION_ALIASES[t.text];
@@ -76,7 +84,9 @@ export function parseExpression(expr: string): ParsedExpression {
       i++;
       const n = peek();
       if (n?.kind !== 'number') {
-        throw new ThresholdError(`expected a percentile number inside p( ) in threshold '${expr}', found ${describe(n)}; valid: p(N) with 0 < N ≤ 100`);
+        throw new ThresholdError(
+          `expected a percentile number inside p( ) in threshold '${expr}', found ${describe(n)}; valid: p(N) with 0 < N ≤ 100`,
+        );
       }
       i++;
       const close = peek();
@@ -88,16 +98,22 @@ export function parseExpression(expr: string): ParsedExpression {
     }
     const shorthand = /^p(\d+)$/.exec(t.text);
     if (shorthand) return percentileAggregation(shorthand[1]!, expr);
-    throw new ThresholdError(`unknown aggregation '${t.text}' in threshold '${expr}'; valid aggregations: ${AGGREGATION_CHOICES}`);
+    throw new ThresholdError(
+      `unknown aggregation '${t.text}' in threshold '${expr}'; valid aggregations: ${AGGREGATION_CHOICES}`,
+    );
   }
 
   function parseOperator(): Operator {
     const t = peek();
     if (t?.kind !== 'operator') {
-      throw new ThresholdError(`expected an operator after the aggregation in threshold '${expr}', found ${describe(t)}; valid operators: ${OPERATOR_CHOICES}`);
+      throw new ThresholdError(
+        `expected an operator after the aggregation in threshold '${expr}', found ${describe(t)}; valid operators: ${OPERATOR_CHOICES}`,
+      );
     }
     if (!(OPERATORS as readonly string[]).includes(t.text)) {
-      throw new ThresholdError(`unknown operator '${t.text}' in threshold '${expr}'; valid operators: ${OPERATOR_CHOICES}`);
+      throw new ThresholdError(
+        `unknown operator '${t.text}' in threshold '${expr}'; valid operators: ${OPERATOR_CHOICES}`,
+      );
     }
     i++;
     return t.text as Operator;

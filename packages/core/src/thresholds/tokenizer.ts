@@ -33,7 +33,10 @@ export function tokenize(expr: string): Token[] {
       pos++;
       continue;
     }
-    const match = matchAt(WORD, 'word', expr, pos) ?? matchAt(NUMBER, 'number', expr, pos) ?? matchAt(OPERATOR_CHARS, 'operator', expr, pos);
+    const match =
+      matchAt(WORD, 'word', expr, pos) ??
+      matchAt(NUMBER, 'number', expr, pos) ??
+      matchAt(OPERATOR_CHARS, 'operator', expr, pos);
     if (!match) {
       throw new ThresholdError(`unexpected character '${ch}' at position ${pos + 1} in threshold '${expr}'`);
     }
