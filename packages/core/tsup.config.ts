@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defineConfig } from 'tsup';
 
 // ESM for Vitest and the CLI, CJS for Jest (which cannot require ESM from node_modules).
@@ -11,4 +13,23 @@ export default defineConfig({
   target: 'node20',
   noExternal: ['chalk'],
   shims: true,
+  esbuildPlugins: [
+    {
+      // `import css from './dashboard.css?raw'` (the dashboard's stylesheet and boot script live in real
+      // .css/.js files): the suffix is Vite's, so Vitest runs the sources unchanged; here it selects
+      // esbuild's 'text' loader, which inlines the file as a string.
+      name: 'raw-text',
+      setup(build) {
+        // the path keeps its suffix so tsup's own .css handling does not claim it
+        build.onResolve({ filter: /\?raw$/ }, (args) => ({
+          path: resolve(args.resolveDir, args.path),
+          namespace: 'raw-text',
+        }));
+        build.onLoad({ filter: /\?raw$/, namespace: 'raw-text' }, async (args) => ({
+          contents: await readFile(args.path.slice(0, -'?raw'.length), 'utf8'),
+          loader: 'text',
+        }));
+      },
+    },
+  ],
 });

@@ -19,7 +19,7 @@ import {
 } from '../src/config/index.js';
 import { latestPerWorkflow } from '../src/analysis/index.js';
 import { renderConsoleSummary } from '../src/report/console.js';
-import { renderHtml } from '../src/report/html.js';
+import { renderHtml } from '../src/report/html/index.js';
 import { renderJunit } from '../src/report/junit.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeHtml, jsonForScript, renderHtml, TREND_MAX_POINTS } from '../src/report/html.js';
+import { escapeHtml, jsonForScript, renderHtml, TREND_MAX_POINTS } from '../src/report/html/index.js';
 import type { ReportInput } from '../src/report/types.js';
 import { historyRuns, laneThresholds, makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
 import { toolAvailable } from '../../../test/helpers/tools.js';

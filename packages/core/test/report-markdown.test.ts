@@ -10,7 +10,7 @@ import {
   githubAnnotations,
   STEP_SUMMARY_MAX_BYTES,
 } from '../src/report/github.js';
-import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.js';
+import { escapeMarkdown, mdCode, renderMarkdown } from '../src/report/markdown.js';
 import type { ReportInput, ReportRegression } from '../src/report/types.js';
 import { makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
 
@@ -94,8 +94,7 @@ describe('markdown summary', () => {
     .split('\n')
     .filter((l) => l.startsWith('| ') && !l.startsWith('| Lane |') && !l.includes('Baseline'));
   const runRows = tableRows.slice(0, inp.runs.length);
-  const rowOf = (workflow: string) =>
-    runRows.find((r) => r.split(/(?<!\\)\|/)[2]!.trim() === escapeMarkdown(workflow))!;
+  const rowOf = (workflow: string) => runRows.find((r) => r.split(/(?<!\\)\|/)[2]!.trim() === mdCode(workflow))!;
 
   it('has one table row per run with the figures, compliance and counts', () => {
     expect(runRows).toHaveLength(inp.runs.length);
@@ -127,16 +126,19 @@ describe('markdown summary', () => {
   });
 
   it('escapes names and lists violations, regressions and the top 3 recommendations by priority', () => {
-    expect(md).not.toContain('<img');
-    expect(md).not.toContain('<script');
-    expect(md).toContain(escapeMarkdown(XSS_NAME));
+    // names are code spans (literal text on GitHub); outside them no markup is left
+    const outsideCode = md.replace(/`[^`]*`/g, '');
+    expect(outsideCode).not.toContain('<img');
+    expect(outsideCode).not.toContain('<script');
+    expect(md).toContain(mdCode(XSS_NAME));
+    expect(mdCode('a`b|c')).toBe('``a`b\\|c``');
     expect(escapeMarkdown('a|b*c_[x](y)<z>\n`')).toBe('a\\|b\\*c\\_\\[x\\]\\(y\\)&lt;z&gt; \\`');
     expect(md).toContain('### SLA violations and failed runs');
     expect(md).toContain('execution\\_time\\_p95: measured');
     expect(md).toContain('ECONNREFUSED');
     expect(md).toContain('🔺 regression');
     expect(md).toContain('+15.9 %');
-    const recs = md.split('\n').filter((l) => l.startsWith('- **standard / unit tests**'));
+    const recs = md.split('\n').filter((l) => l.startsWith('- `standard` / `unit tests` — '));
     expect(recs.map((l) => l.match(/P(\d)/)![1])).toEqual(['1', '2', '3']);
     expect(recs[0]).toContain('First \\| pipes');
   });

@@ -109,10 +109,10 @@ describe('publishRuns', () => {
     const data = JSON.parse(
       html.match(/<script type="application\/json" id="lanebench-data">([^<]*)<\/script>/)![1]!,
     ) as {
-      charts: Array<{ id: string; datasets: Array<{ label: string }> }>;
+      charts: Array<{ id: string; thresholds?: Array<{ label: string }> }>;
     };
-    // configured SLA lines (not only violated ones) are drawn on the trends
-    const labels = data.charts.flatMap((c) => c.datasets.map((d) => d.label));
+    // configured SLA thresholds (not only violated ones) are marked on the trends
+    const labels = data.charts.flatMap((c) => (c.thresholds ?? []).map((d) => d.label));
     expect(labels).toContain('SLA p95 <= 400 s (error)');
     expect(labels).toContain('SLA max <= 512 MB (warning)');
   });

@@ -2,7 +2,7 @@
  * `lanebench compare <baseline> <candidate>`: two run ids, git refs or history files side by side
  * per lane/workflow/metric, with change %, Mann-Whitney p-value and whether the environments match.
  */
-import { compareRuns, METRIC_UNITS, type Comparison, type Run } from '@lanebench/core';
+import { compareRuns, METRIC_UNITS, verdictLabel, type Comparison, type Run } from '@lanebench/core';
 import { resolveSide, type Side } from '../lib/compare-side.js';
 import { loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
@@ -34,17 +34,14 @@ function unitLabel(metric: string, runs: readonly Run[]): string {
   return unit ? `${metric} (${unit})` : metric;
 }
 
+/** The verdict in the words of every report (the dashboard's label for the same status). */
 function significance(c: Comparison): string {
-  if (c.p_value === null) return 'insufficient data';
-  const verdict =
-    c.status === 'regression'
-      ? 'regression'
-      : c.status === 'improvement'
-        ? 'improvement'
-        : c.significant
-          ? 'significant, within threshold'
-          : 'not significant';
-  return verdict;
+  if (c.p_value === null) return verdictLabel('insufficient-data');
+  const label = verdictLabel(c.status);
+  // a no-change verdict says why: the difference was significant but within the threshold, or not significant
+  if (c.status === 'no-change')
+    return `${label} (${c.significant ? 'significant, within threshold' : 'not significant'})`;
+  return label;
 }
 
 export async function compareAction(baselineArg: string, candidateArg: string, opts: CompareOptions): Promise<number> {

@@ -6,6 +6,7 @@
 import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
 import { chronological } from './select.js';
 import type { MergeSummary } from './types.js';
+import { validateUnit } from '../units.js';
 
 export function mergeHistoriesDetailed(files: readonly HistoryFile[]): { history: HistoryFile; summary: MergeSummary } {
   const byId = new Map<string, { run: Run; json: string }>();
@@ -13,6 +14,9 @@ export function mergeHistoriesDetailed(files: readonly HistoryFile[]): { history
   const conflicts = new Set<string>();
   for (const file of files) {
     for (const run of file.runs ?? []) {
+      // units from another machine's file reach every report: refuse hostile ones here, naming the run
+      for (const [metric, unit] of Object.entries(run.custom_units ?? {}))
+        validateUnit(unit, `run ${run.id}: custom_units.${metric}`, (m) => new Error(m));
       const json = JSON.stringify(run);
       const seen = byId.get(run.id);
       if (!seen) {

@@ -32,6 +32,7 @@ import type {
   ResolvedSla,
   WorkflowOverrides,
 } from './types.js';
+import { validateUnit } from '../units.js';
 
 /** Identity, so a config file gets types: `export default defineConfig({ … })`. */
 export function defineConfig(config: LanebenchConfig): LanebenchConfig {
@@ -238,6 +239,7 @@ function resolveCustomMetrics(value: unknown, what: string): Record<string, stri
       throw new ConfigError(
         `${what}.${name}: unit ${showValue(unit)} is not valid; expected a string such as 'ms', 'MB' or 'files'`,
       );
+    validateUnit(unit, `${what}.${name}`, (m) => new ConfigError(m));
   }
   return { ...(obj as Record<string, string>) };
 }

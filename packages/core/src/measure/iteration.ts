@@ -31,6 +31,7 @@ import { PidusageTreeSampler } from './pidusage-sampler.js';
 import { ProcTreeSampler } from './proc-sampler.js';
 import { clkTck, hasProcfs, readHwmBytes, readIo, readNetDev, readStat, resetSelfHwm } from './procfs.js';
 import { downsampleTimeline } from './timeline.js';
+import { validateUnit } from '../units.js';
 
 export interface MeasureIterationOptions {
   timeout_s: number;
@@ -132,6 +133,7 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new TypeError(`ctx.metric: value of '${name}' must be a finite number, got ${String(value)}`);
       }
+      if (unit !== undefined) validateUnit(unit, `ctx.metric('${name}')`, (m) => new TypeError(m));
       if (closed) return;
       custom[name] = value;
       opts.onMetric?.(name, value, unit);

@@ -8,16 +8,11 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Run } from '../types.js';
 import {
-  failedOnStrictWarnings,
   failingViolations,
   fmtMB,
   fmtPct,
   fmtSeconds,
-  groupByLane,
-  hasUnresolved,
   isIncomplete,
-  laneCompliant,
-  passedIterations,
   oneLine,
   reportedViolations,
   runErrorMessage,
@@ -26,6 +21,7 @@ import {
   STRICT_WARNINGS_FAILURE,
 } from './format.js';
 import { violationFigures } from './stats-text.js';
+import { buildReportView, type RunSummary } from './view-model.js';
 
 export interface ConsoleSummaryOptions {
   /** force colors on/off; default: from FORCE_COLOR / NO_COLOR / TTY */
@@ -59,16 +55,23 @@ export function colorLevel(
   return shouldColor(env, isTTY) ? forcedLevel(env) : 0;
 }
 
-function runLine(c: ChalkInstance, run: Run): string[] {
+/** The shared label with its negation in capitals, as terminals have no bold red to rely on. */
+function emphasize(label: string): string {
+  return label.replace(/^not /, 'NOT ');
+}
+
+function runLine(c: ChalkInstance, s: RunSummary): string[] {
+  const run = s.run;
   const et = stat(run, 'execution_time');
   const mark = (key: 'p95' | 'p99') => (et?.unresolved?.includes(key) ? '†' : '');
   const name = oneLine(`${run.lane} / ${run.workflow}`);
   const out: string[] = [];
   if (isIncomplete(run)) {
-    out.push(`  ${c.red('✗')} ${c.bold(name)}  ${c.red(run.status.toUpperCase())}: ${oneLine(runErrorMessage(run))}`);
+    out.push(
+      `  ${c.red('✗')} ${c.bold(name)}  ${c.red(s.verdict.label.toUpperCase())}: ${oneLine(runErrorMessage(run))}`,
+    );
   } else {
-    const failing = failingViolations(run);
-    const ok = failing.length === 0;
+    const ok = s.verdict.tone !== 'bad';
     const figures = [
       `mean ${fmtSeconds(et?.mean)}`,
       `median ${fmtSeconds(et?.median)}`,
@@ -77,14 +80,10 @@ function runLine(c: ChalkInstance, run: Run): string[] {
       `mem max ${fmtMB(stat(run, 'memory_usage')?.max)}`,
       `cpu avg ${fmtPct(stat(run, 'cpu_usage')?.mean)}`,
     ].join('  ');
-    const violations = reportedViolations(run).length;
-    const status = ok
-      ? c.green(run.sla?.compliant === false ? 'passed' : 'compliant')
-      : c.red(failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE : 'NOT compliant');
-    const iters =
-      run.status === 'partial'
-        ? c.yellow(` (${passedIterations(run)}/${run.iterations.length} iterations passed)`)
-        : '';
+    const violations = s.errors + s.warnings;
+    // the same verdict words as the dashboard and Markdown (labels.ts); warnings are counted separately
+    const status = ok ? c.green('compliant') : c.red(emphasize(s.verdict.label));
+    const iters = s.iterations.partial ? c.yellow(` (${s.iterations.marked} passed)`) : '';
     out.push(
       `  ${ok ? c.green('✓') : c.red('✗')} ${c.bold(name)}  ${figures}  ${status}${violations ? `, ${violations} violation${violations > 1 ? 's' : ''}` : ''}${iters}`,
     );
@@ -101,28 +100,27 @@ export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = 
   const color = opts.color ?? shouldColor(env, opts.isTTY ?? Boolean(process.stdout?.isTTY));
   const c = new Chalk({ level: color ? forcedLevel(env) : 0 });
   if (runs.length === 0) return `${c.bold('lanebench')}: no runs recorded.\n`;
+  const view = buildReportView({ runs, history: [], generated_at: '' });
+  const o = view.overall;
   const lines: string[] = [];
-  const lanes = groupByLane(runs);
-  const bad = [...lanes.values()].filter((r) => !laneCompliant(r)).length;
+  const bad = o.nonCompliantLanes.length;
   // compliance counts errors only; runs that strict mode failed on warnings are named separately
-  const strictFailed = runs.filter(failedOnStrictWarnings).length;
   lines.push(
-    `${c.bold('lanebench')} ${runs.length} run${runs.length > 1 ? 's' : ''} in ${lanes.size} lane${lanes.size > 1 ? 's' : ''}: ` +
+    `${c.bold('lanebench')} ${o.runs} run${o.runs > 1 ? 's' : ''} in ${o.laneCount} lane${o.laneCount > 1 ? 's' : ''}: ` +
       (bad === 0 ? c.green('all lanes compliant') : c.red(`${bad} lane${bad > 1 ? 's' : ''} not compliant`)) +
-      (strictFailed > 0
-        ? c.red(`; ${strictFailed} run${strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`)
+      (o.strictFailed > 0
+        ? c.red(`; ${o.strictFailed} run${o.strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`)
         : ''),
   );
-  for (const [lane, laneRuns] of lanes) {
-    const ok = laneCompliant(laneRuns);
-    const head = !ok
-      ? c.red('[NOT compliant]')
-      : laneRuns.some(failedOnStrictWarnings)
+  for (const lane of view.lanes) {
+    const head = !lane.compliant
+      ? c.red(`[${emphasize(lane.verdictLabel)}]`)
+      : lane.runs.some((s) => s.verdict.kind === 'strict-failed')
         ? c.red(`[${STRICT_WARNINGS_FAILURE}]`)
-        : c.green('[compliant]');
-    lines.push(`${c.bold(oneLine(lane))} ${head}`);
-    for (const r of laneRuns) lines.push(...runLine(c, r));
+        : c.green(`[${lane.verdictLabel}]`);
+    lines.push(`${c.bold(oneLine(lane.name))} ${head}`);
+    for (const s of lane.runs) lines.push(...runLine(c, s));
   }
-  if (runs.some(hasUnresolved)) lines.push(c.dim(`† ${SMALL_SAMPLE_NOTE}`));
+  if (view.hasUnresolved) lines.push(c.dim(`† ${SMALL_SAMPLE_NOTE}`));
   return lines.join('\n') + '\n';
 }

@@ -68,7 +68,8 @@ export function fmtMetric(metric: string, v: number | null | undefined, run?: Ru
     case 'B':
       return fmtBytes(v);
     default:
-      return isNum(v) ? `${fixed(v, 2)}${unit ? ` ${unit}` : ''}` : PLACEHOLDER;
+      // counts (pages, files, requests) stay integers: "300 pages", not "300.00 pages"
+      return isNum(v) ? `${Number.isInteger(v) ? String(v) : fixed(v, 2)}${unit ? ` ${unit}` : ''}` : PLACEHOLDER;
   }
 }
 
@@ -178,10 +179,12 @@ export function stripAnsi(s: string): string {
 
 /** Text for display: ANSI sequences removed, other control characters (except tab and newline) dropped. */
 export function cleanText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return stripAnsi(String(s))
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+  return (
+    stripAnsi(String(s))
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+  );
 }
 
 /** One line: cleaned, line breaks and runs of whitespace collapsed. */
@@ -212,4 +215,41 @@ export function unique<T>(values: Array<T | null | undefined>): T[] {
   const out: T[] = [];
   for (const v of values) if (v !== null && v !== undefined && v !== '' && !out.includes(v)) out.push(v);
   return out;
+}
+
+/** A standard deviation for display: "—" when it rests on a single sample (n − 1 = 0 says nothing). */
+export function fmtStdev(metric: string, s: MetricStats, run?: Run): string {
+  return s.samples < 2 ? PLACEHOLDER : fmtMetric(metric, s.stdev, run);
+}
+
+/** Metrics that were 0 in every passed iteration (typically disk and network of a cached, offline lane). */
+export function allZeroMetrics(run: Run, metrics: readonly string[]): string[] {
+  return metrics.filter((m) => {
+    const st = run.metrics_analysis?.[m];
+    return st !== undefined && st.samples > 0 && st.min === 0 && st.max === 0;
+  });
+}
+
+/**
+ * Splits advice text into prose and `code` segments. Recommendation texts mark commands and config
+ * keys with backticks; each writer renders those in its own syntax (HTML <code>, Markdown code spans,
+ * plain text on the console) instead of showing the backticks.
+ */
+export function textSegments(s: string): Array<{ code: boolean; text: string }> {
+  const out: Array<{ code: boolean; text: string }> = [];
+  const parts = String(s).split('`');
+  // an odd number of backticks leaves the last one unmatched: keep it as text
+  const balanced = parts.length % 2 === 1;
+  parts.forEach((text, i) => {
+    const code = balanced && i % 2 === 1;
+    if (text !== '' || code) out.push({ code, text: !balanced && i > 0 ? `\`${text}` : text });
+  });
+  return out;
+}
+
+/** Advice text without its code markers, for plain-text output. */
+export function plainText(s: string): string {
+  return textSegments(s)
+    .map((p) => p.text)
+    .join('');
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ReportFormat } from '../config/types.js';
 import { writeFileAtomic } from '../history/atomic-write.js';
 import { csvWriter } from './csv.js';
-import { htmlWriter } from './html.js';
+import { htmlWriter } from './html/index.js';
 import { junitWriter } from './junit.js';
 import { markdownWriter } from './markdown.js';
 import type { ReportInput, ReportWriter } from './types.js';
@@ -23,7 +23,7 @@ export {
   loadChartJs,
   TREND_MAX_POINTS,
   TIMELINE_MAX_POINTS,
-} from './html.js';
+} from './html/index.js';
 export { renderCsv, csvWriter, csvCell, neutralizeCsvText, CSV_COLUMNS } from './csv.js';
 export { renderMarkdown, markdownWriter, escapeMarkdown } from './markdown.js';
 export {
@@ -91,3 +91,18 @@ export async function writeReports(
   }
   return out;
 }
+export {
+  runVerdict,
+  verdictLabel,
+  verdictTone,
+  pValueLabel,
+  iterationCount,
+  laneVerdictLabel,
+  VERDICT_LABELS,
+  PARTIAL_MARK,
+  type RunVerdict,
+  type RunVerdictKind,
+  type IterationCount,
+} from './labels.js';
+export { buildReportView, environmentsOf, MIN_ADVICE_SAMPLES, type ReportView } from './view-model.js';
+export { mdCode } from './markdown.js';

@@ -1,77 +1,98 @@
 /**
  * summary.md — the Markdown job summary (GitHub `$GITHUB_STEP_SUMMARY`, GitLab/PR comments):
  * per-lane table of this session's runs, SLA violations, regressions, top recommendations, environment.
+ * Counts, verdict labels, the environment list and the recommendation list come from the shared view
+ * model (view-model.ts), the same one the dashboard renders.
+ *
+ * Names (lanes, workflows, metrics) are printed as code spans: nothing inside one becomes a link, an
+ * emphasis or HTML. Free text (messages, advice) is escaped and its autolink triggers are broken.
  */
-import type { Run } from '../types.js';
 import {
-  failedOnStrictWarnings,
-  failingViolations,
-  fixed,
   fmtMB,
   fmtMetric,
   fmtPct,
   fmtSeconds,
   fmtSigned,
-  groupByLane,
-  hasUnresolved,
-  isIncomplete,
-  isRegression,
-  laneCompliant,
-  passedIterations,
-  recommendationsFor,
-  regressionsFor,
   oneLine,
-  reportedViolations,
   runErrorMessage,
-  runOutcome,
   SMALL_SAMPLE_NOTE,
   stat,
   stripAnsi,
-  unique,
-  STRICT_WARNINGS_FAILURE,
+  textSegments,
+  failingViolations,
+  reportedViolations,
+  isIncomplete,
 } from './format.js';
+import { pValueLabel, verdictLabel } from './labels.js';
 import { violationFigures } from './stats-text.js';
 import type { ReportInput, ReportWriter } from './types.js';
+import { buildReportView, type RunSummary } from './view-model.js';
 
-/**
- * Escapes text for Markdown (GitHub-flavoured) inline content and table cells: HTML-significant
- * characters become entities, Markdown punctuation is backslash-escaped, line breaks become spaces.
- */
-export function escapeMarkdown(value: unknown): string {
+function clean(value: string | number | null | undefined): string {
   return (
     stripAnsi(String(value ?? ''))
       .replace(/[\r\n]+/g, ' ')
       // other control characters have no business in a job summary (they garble tables and terminals)
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
   );
+}
+
+/**
+ * Escapes text for Markdown (GitHub-flavoured) inline content and table cells: HTML-significant
+ * characters become entities, Markdown punctuation is backslash-escaped, line breaks become spaces,
+ * and the triggers of GitHub's bare-URL autolinks (`://`, `www.`, `@`) are escaped so a URL in a name
+ * or message stays text.
+ */
+export function escapeMarkdown(value: string | number | null | undefined): string {
+  return clean(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    .replace(/:\/\//g, ':\\/\\/')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/@/g, '\\@');
+}
+
+/**
+ * A name as a code span: literal text, no links, emphasis or HTML. The fence is longer than any run of
+ * backticks inside; `|` is escaped because GitHub splits table cells on it even inside code.
+ */
+export function mdCode(value: string | number | null | undefined): string {
+  const text = clean(value).replace(/\|/g, '\\|');
+  if (text.trim() === '') return text === '' ? '` `' : `\`${text}\``;
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 const md = escapeMarkdown;
 
-function dagger(run: Run, metric: string, key: 'p95' | 'p99'): string {
-  return stat(run, metric)?.unresolved?.includes(key) ? '†' : '';
+/** Advice text: its `code` parts as code spans, the rest escaped. */
+function mdAdvice(s: string): string {
+  return textSegments(s)
+    .map((p) => (p.code ? mdCode(p.text) : md(p.text)))
+    .join('');
 }
 
-function slaCell(run: Run): string {
-  const outcome = runOutcome(run);
-  if (outcome === 'error') return `❌ ${run.status}`;
-  if (failedOnStrictWarnings(run)) return `❌ ${STRICT_WARNINGS_FAILURE}`;
-  return run.sla?.compliant === false || outcome === 'sla-failed' ? '❌' : '✅';
+function dagger(s: RunSummary, metric: string, key: 'p95' | 'p99'): string {
+  return stat(s.run, metric)?.unresolved?.includes(key) ? '†' : '';
 }
 
-function violationsCell(run: Run): string {
-  const all = reportedViolations(run);
-  if (all.length === 0) return '0';
-  const errors = all.filter((v) => v.severity === 'error').length;
-  const warnings = all.length - errors;
+function slaCell(s: RunSummary): string {
+  const mark = s.verdict.tone === 'bad' ? '❌' : '✅';
+  return s.verdict.kind === 'compliant' || s.verdict.kind === 'compliant-warnings' || s.verdict.kind === 'not-compliant'
+    ? mark
+    : `${mark} ${s.verdict.label}`;
+}
+
+function violationsCell(s: RunSummary): string {
+  if (s.errors + s.warnings === 0) return '0';
   return [
-    errors ? `${errors} error${errors > 1 ? 's' : ''}` : '',
-    warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '',
+    s.errors ? `${s.errors} error${s.errors > 1 ? 's' : ''}` : '',
+    s.warnings ? `${s.warnings} warning${s.warnings > 1 ? 's' : ''}` : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -79,72 +100,71 @@ function violationsCell(run: Run): string {
 
 export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPerLane?: number } = {}): string {
   const maxRecs = opts.maxRecommendationsPerLane ?? 3;
-  const runs = input.runs;
-  const lanes = groupByLane(runs);
+  const view = buildReportView(input);
+  const o = view.overall;
   const out: string[] = ['## lanebench performance summary', ''];
 
-  const shas = unique(runs.map((r) => r.git?.sha?.slice(0, 12)));
-  const branches = unique(runs.map((r) => r.git?.branch));
+  const shas = [...new Set(view.commits.map((c) => c.sha?.slice(0, 12)).filter((s): s is string => !!s))];
+  const branches = [...new Set(view.commits.map((c) => c.branch).filter((b): b is string => !!b))];
   const meta = [
     `Generated ${md(input.generated_at)}`,
-    `${runs.length} run${runs.length === 1 ? '' : 's'} in ${lanes.size} lane${lanes.size === 1 ? '' : 's'}`,
+    `${o.runs} run${o.runs === 1 ? '' : 's'} in ${o.laneCount} lane${o.laneCount === 1 ? '' : 's'}`,
   ];
   if (shas.length)
     meta.push(
-      `commit ${shas.map((s) => `\`${s.replace(/`/g, '')}\``).join(', ')}${branches.length ? ` on ${branches.map(md).join(', ')}` : ''}`,
+      `commit ${shas.map(mdCode).join(', ')}${branches.length ? ` on ${branches.map(mdCode).join(', ')}` : ''}`,
     );
   out.push(meta.join(' · '), '');
 
-  if (runs.length === 0) {
+  if (o.runs === 0) {
     out.push('No benchmark runs were recorded in this session.', '');
     return out.join('\n');
   }
 
-  const nonCompliant = [...lanes].filter(([, rs]) => !laneCompliant(rs)).map(([l]) => l);
-  const incomplete = runs.filter(isIncomplete).length;
-  const regressions = (input.regressions ?? []).filter(isRegression);
   const headline = [
-    nonCompliant.length === 0
-      ? `**✅ All ${lanes.size} lane${lanes.size === 1 ? '' : 's'} compliant**`
-      : `**❌ ${nonCompliant.length} of ${lanes.size} lane${lanes.size === 1 ? '' : 's'} not compliant** (${nonCompliant.map(md).join(', ')})`,
+    o.compliant
+      ? `**✅ All ${o.laneCount} lane${o.laneCount === 1 ? '' : 's'} compliant**`
+      : `**❌ ${o.nonCompliantLanes.length} of ${o.laneCount} lane${o.laneCount === 1 ? '' : 's'} not compliant** (${o.nonCompliantLanes.map(mdCode).join(', ')})`,
   ];
-  if (incomplete) headline.push(`${incomplete} run${incomplete > 1 ? 's' : ''} failed or timed out`);
+  if (o.incomplete) headline.push(`${o.incomplete} run${o.incomplete > 1 ? 's' : ''} failed or timed out`);
   // compliance counts errors only; runs failed on warnings by strict mode are named separately
-  const strictFailed = runs.filter(failedOnStrictWarnings).length;
-  if (strictFailed) headline.push(`${strictFailed} run${strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`);
-  headline.push(`${regressions.length} regression${regressions.length === 1 ? '' : 's'}`);
+  if (o.strictFailed)
+    headline.push(`${o.strictFailed} run${o.strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`);
+  headline.push(`${o.regressions} regression${o.regressions === 1 ? '' : 's'}`);
   out.push(headline.join(' · '), '');
 
   out.push(
     '| Lane | Workflow | Status | Mean | Median | P95 | P99 | Memory max | CPU avg | SLA | Violations | Regressions |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|:---:|---|---:|',
   );
-  for (const [lane, laneRuns] of lanes) {
-    for (const r of laneRuns) {
+  for (const lane of view.lanes) {
+    for (const s of lane.runs) {
+      const r = s.run;
       const et = stat(r, 'execution_time');
-      const regs = regressionsFor(input.regressions, lane, r.workflow).filter(isRegression).length;
+      const iters = s.iterations.partial ? s.iterations.marked : `${s.iterations.passed}/${s.iterations.requested}`;
       out.push(
-        `| ${md(lane)} | ${md(r.workflow)} | ${md(r.status)} ${passedIterations(r)}/${r.iterations.length} | ${fmtSeconds(et?.mean)} | ${fmtSeconds(et?.median)} | ${fmtSeconds(et?.p95)}${dagger(r, 'execution_time', 'p95')} | ${fmtSeconds(et?.p99)}${dagger(r, 'execution_time', 'p99')} | ${fmtMB(stat(r, 'memory_usage')?.max)} | ${fmtPct(stat(r, 'cpu_usage')?.mean)} | ${slaCell(r)} | ${violationsCell(r)} | ${regs} |`,
+        `| ${mdCode(lane.name)} | ${mdCode(r.workflow)} | ${md(r.status)} ${iters} | ${fmtSeconds(et?.mean)} | ${fmtSeconds(et?.median)} | ${fmtSeconds(et?.p95)}${dagger(s, 'execution_time', 'p95')} | ${fmtSeconds(et?.p99)}${dagger(s, 'execution_time', 'p99')} | ${fmtMB(stat(r, 'memory_usage')?.max)} | ${fmtPct(stat(r, 'cpu_usage')?.mean)} | ${slaCell(s)} | ${violationsCell(s)} | ${s.regressions} |`,
       );
     }
   }
   out.push('');
-  if (runs.some(hasUnresolved)) out.push(`† ${SMALL_SAMPLE_NOTE}`, '');
+  if (view.hasUnresolved) out.push(`† ${SMALL_SAMPLE_NOTE}`, '');
 
-  const failedRuns = runs.filter(isIncomplete);
-  const violations = runs.flatMap((r) => reportedViolations(r).map((v) => ({ r, v })));
+  const failedRuns = view.runs.filter((s) => isIncomplete(s.run));
+  const violations = view.runs.flatMap((s) => reportedViolations(s.run).map((v) => ({ r: s.run, v })));
   if (failedRuns.length || violations.length) {
     out.push('### SLA violations and failed runs', '');
-    for (const r of failedRuns)
-      out.push(`- ❌ **${md(r.lane)} / ${md(r.workflow)}** ${md(r.status)}: ${md(oneLine(runErrorMessage(r)))}`);
+    for (const { run: r } of failedRuns)
+      out.push(`- ❌ ${mdCode(r.lane)} / ${mdCode(r.workflow)} ${md(r.status)}: ${md(oneLine(runErrorMessage(r)))}`);
     for (const { r, v } of violations) {
       const failing = failingViolations(r).includes(v);
-      out.push(`- ${failing ? '❌' : '⚠️'} **${md(r.lane)} / ${md(r.workflow)}** ${md(violationFigures(v, r))}`);
+      out.push(`- ${failing ? '❌' : '⚠️'} ${mdCode(r.lane)} / ${mdCode(r.workflow)} ${md(violationFigures(v, r))}`);
     }
     out.push('');
   }
 
-  const shownRegs = (input.regressions ?? []).filter((r) => r.status === 'regression' || r.status === 'improvement');
+  const c = view.comparisons;
+  const shownRegs = (c?.made ?? []).filter((r) => r.status === 'regression' || r.status === 'improvement');
   if (shownRegs.length) {
     out.push('### Regressions and improvements', '');
     out.push(
@@ -153,39 +173,37 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
     );
     for (const g of shownRegs) {
       out.push(
-        `| ${md(g.lane)} | ${md(g.workflow)} | ${md(g.metric)} | ${fmtMetric(g.metric, g.baseline_mean)} | ${fmtMetric(g.metric, g.candidate_mean)} | ${fmtSigned(g.change_pct)} | ${g.p_value === null ? '—' : g.p_value < 0.001 ? '< 0.001' : fixed(g.p_value, 3)} | ${g.status === 'regression' ? '🔺 regression' : '🔻 improvement'} |`,
+        `| ${mdCode(g.lane)} | ${mdCode(g.workflow)} | ${mdCode(g.metric)} | ${fmtMetric(g.metric, g.baseline_mean)} | ${fmtMetric(g.metric, g.candidate_mean)} | ${fmtSigned(g.change_pct)} | ${pValueLabel(g.p_value)} | ${g.status === 'regression' ? '🔺' : '🔻'} ${verdictLabel(g.status)} |`,
       );
     }
     out.push('');
   }
-  const other = (input.regressions ?? []).filter(
-    (r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch',
-  );
-  if (other.length) {
-    out.push(`<details><summary>${other.length} comparison${other.length > 1 ? 's' : ''} not made</summary>`, '');
+  if (c && c.notMade.length) {
+    out.push(
+      `<details><summary>${c.notMade.length} comparison${c.notMade.length > 1 ? 's' : ''} not made</summary>`,
+      '',
+    );
     // the message names lane › workflow › metric itself
-    for (const g of other) out.push(`- ${md(g.message)}`);
+    for (const g of c.notMade) out.push(`- ${verdictLabel(g.status)}: ${md(g.message)}`);
     out.push('', '</details>', '');
   }
 
   const recLines: string[] = [];
-  for (const lane of lanes.keys()) {
-    for (const rec of recommendationsFor(input.recommendations, lane).slice(0, maxRecs)) {
+  for (const lane of view.lanes) {
+    for (const v of view.recommendations.filter((x) => x.rec.lane === lane.name).slice(0, maxRecs)) {
+      const rec = v.rec;
       recLines.push(
-        `- **${md(lane)}${rec.workflow ? ` / ${md(rec.workflow)}` : ''}** — P${rec.priority} ${md(rec.title)} (est. improvement ${fixed(rec.estimated_improvement_pct, 0)} %, effort ${md(rec.effort)}): ${md(rec.description)}`,
+        `- ${mdCode(lane.name)}${rec.workflow ? ` / ${mdCode(rec.workflow)}` : ''} — **P${rec.priority} ${md(rec.title)}** (est. improvement ${v.improvement}, effort ${md(rec.effort)}${v.sampleNote ? `, ${v.sampleNote}` : ''}): ${mdAdvice(rec.description)}`,
       );
     }
   }
   if (recLines.length) out.push('### Top recommendations', '', ...recLines, '');
 
-  const envs = unique(runs.map((r) => r.env?.fingerprint)).map(
-    (fp) => runs.find((r) => r.env?.fingerprint === fp)!.env,
-  );
-  if (envs.length) {
+  if (view.environments.length) {
     out.push('### Environment', '');
-    for (const e of envs) {
+    for (const e of view.environments) {
       out.push(
-        `- ${md(e.os)} ${md(e.arch)} · ${md(e.cpu_model)} × ${e.logical_cores} · ${fixed(e.memory_total_mb / 1024, 1)} GB · Node ${md(e.node_version)}${e.runner ? ` · ${md(e.runner)} ${md(e.runner_version ?? '')}` : ''}${e.ci_provider ? ` · ${md(e.ci_provider)}` : ''} · fingerprint \`${String(e.fingerprint).replace(/`/g, '')}\``,
+        `- ${md(e.os)} ${md(e.arch)} · ${md(e.cpu)} × ${e.cores} · ${e.memoryGb} GB · Node ${md(e.node)}${e.runners.length ? ` · ${e.runners.map(md).join(', ')}` : ''}${e.ci !== 'local' ? ` · ${md(e.ci)}` : ''} · fingerprint ${mdCode(e.fingerprint)}`,
       );
     }
     out.push('');

@@ -4,16 +4,15 @@
  */
 import type { Run, Violation } from '../types.js';
 import { METRIC_KEYS } from '../types.js';
+import { runVerdict } from './labels.js';
 import {
   cleanText,
-  failedOnStrictWarnings,
   fixed,
   hasUnresolved,
   metricUnit,
   passedIterations,
   plainNumber,
   SMALL_SAMPLE_NOTE,
-  STRICT_WARNINGS_FAILURE,
 } from './format.js';
 
 /** Metric keys of a run's analysis: built-ins in canonical order, then custom metrics alphabetically. */
@@ -70,9 +69,12 @@ export function runSummaryText(run: Run): string {
   const sla = run.sla;
   if (sla) {
     // the strict-mode wording already says strict
-    const state = failedOnStrictWarnings(run)
-      ? STRICT_WARNINGS_FAILURE
-      : `${sla.compliant ? 'compliant' : 'NOT compliant'}${sla.strict ? ' (strict)' : ''}`;
+    // the verdict words every report uses (labels.ts); a run that did not complete has no SLA verdict of its own
+    const verdict = runVerdict(run);
+    const state =
+      verdict.kind === 'failed' || verdict.kind === 'timeout'
+        ? `${sla.compliant ? 'compliant' : 'not compliant'} (run ${run.status})`
+        : `${verdict.label}${sla.strict && verdict.kind !== 'strict-failed' ? ' (strict)' : ''}`;
     lines.push(`SLA: ${state}, ${sla.checked} thresholds checked, ${sla.violations.length} violations`);
     for (const v of sla.violations) lines.push(`  - ${violationFigures(v, run)}`);
   }

@@ -26,6 +26,8 @@ export interface ReportInput {
    * Optional: without it only thresholds that were violated (and so carried by the runs) are drawn.
    */
   thresholds?: Record<string, Threshold[]>;
+  /** change points over the history series (session analysis `changePoints`); drawn on the trend charts */
+  changePoints?: ReportChangePoint[];
   /** ISO 8601 time the reports were generated */
   generated_at: string;
 }
@@ -36,4 +38,27 @@ export interface ReportWriter {
   /** file name inside the output directory, or null when the format writes no extra file */
   fileName: string | null;
   render(input: ReportInput): string;
+}
+
+/**
+ * A change point in a history series (produced by analysis/, see `ChangePoint` there): the report only
+ * reads these fields, so it is declared structurally here and any analysis result with them fits.
+ */
+export interface ReportChangePoint {
+  lane: string;
+  workflow: string;
+  metric: string;
+  run_id: string;
+  started_at: string;
+  git_sha?: string;
+  before: number;
+  after: number;
+  p_value: number;
+}
+
+/** The A/B session a run belongs to (`Run.ab`, written by `lanebench ab`), read structurally. */
+export interface ReportAbInfo {
+  session: string;
+  side: 'base' | 'head';
+  pair_count: number;
 }
