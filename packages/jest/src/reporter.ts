@@ -27,7 +27,7 @@ export class LanebenchReporter {
   private lastError: Error | undefined;
   private readonly cleanup = (): void => removeSidecarDir(this.dir);
 
-  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null, _context?: unknown) {
+  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null) {
     this.rootDir = globalConfig.rootDir;
     this.options = options ?? {};
     // Workers are spawned after reporters are constructed and inherit this variable.

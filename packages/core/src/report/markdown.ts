@@ -37,12 +37,11 @@ import type { ReportInput, ReportWriter } from './types.js';
  * Escapes text for Markdown (GitHub-flavoured) inline content and table cells: HTML-significant
  * characters become entities, Markdown punctuation is backslash-escaped, line breaks become spaces.
  */
-export function escapeMarkdown(value: unknown): string {
+export function escapeMarkdown(value: string | number | boolean | null | undefined): string {
   return (
     stripAnsi(String(value ?? ''))
       .replace(/[\r\n]+/g, ' ')
       // other control characters have no business in a job summary (they garble tables and terminals)
-      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
