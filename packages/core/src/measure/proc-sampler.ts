@@ -164,6 +164,7 @@ export class ProcTreeSampler {
   private sampleCostMs = 0;
   private unresolved = false;
   private scanWanted = false;
+  private lastLive = 0;
   private pssUsed = false;
   private stopped = false;
 
@@ -336,11 +337,12 @@ export class ProcTreeSampler {
   }
 
   /** PSS of p for the tree sum, read only when it can differ from what we know (see the file comment). */
-  private pssOf(p: TrackedProcess, shared: boolean): number {
+  private pssOf(p: TrackedProcess, shared: boolean, membershipChanged: boolean): number {
     if (p.rssBytes === 0) return 0;
     if (!shared) return p.rssBytes; // a lone process: nothing of the tree shares its pages, RSS is its charge
     const moved = Math.abs(p.rssBytes - p.rssAtPss) > Math.max(2 * 1048576, p.rssAtPss * PSS_RSS_CHANGE);
-    if (p.pssBytes < 0 || moved || this.samples - p.pssSample >= PSS_REFRESH_EVERY) {
+    // A fork or an exit changes every sharer's PSS without changing its RSS: a cached value would then overcount.
+    if (p.pssBytes < 0 || moved || membershipChanged || this.samples - p.pssSample >= PSS_REFRESH_EVERY) {
       const pss = readPssBytes(p.pid);
       if (pss === null) return p.pssBytes >= 0 ? p.pssBytes : p.rssBytes;
       this.pssUsed = true;
@@ -448,9 +450,11 @@ export class ProcTreeSampler {
       cpuTicks += p.utime + p.stime + p.cutime + p.cstime;
     }
     const shared = live + (this.opts.includeSelf ? 1 : 0) > 1;
+    const membershipChanged = live !== this.lastLive;
+    this.lastLive = live;
     for (const k of seen) {
       const p = this.procs.get(k);
-      if (p) rssSum += this.pssOf(p, shared);
+      if (p) rssSum += this.pssOf(p, shared, membershipChanged);
     }
     if (this.opts.includeSelf && self) {
       // Our own growth since the iteration started: the runner's resident size is not the function's memory.
