@@ -209,7 +209,13 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   const leftovers = await sampler.workloadEnded();
   closed = true;
   if (!controller.signal.aborted) controller.abort(new Error('iteration ended'));
-  if (leftovers.length > 0) await killKnown(leftovers, spawns, graceMs);
+  // Kill, then look again: a TERM-ignoring process may fork (setsid) children during the grace period, and those
+  // carry the cookie too. Later rounds use a short grace: whatever appears now is forked by a dying tree.
+  let left = leftovers;
+  for (let round = 0; left.length > 0 && round < 10; round++) {
+    await killKnown(left, spawns, round === 0 ? graceMs : Math.min(graceMs, 200));
+    left = await sampler.sweep();
+  }
   const tKilled = performance.now();
   opts.signal?.removeEventListener('abort', onExternal);
 

@@ -129,6 +129,13 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   }
   out.push('');
   if (runs.some(hasUnresolved)) out.push(`† ${SMALL_SAMPLE_NOTE}`, '');
+  // Figures below resolution and escaped processes (run/notes.ts): say so next to the table.
+  const qualified = runs.flatMap((r) =>
+    (r.notes ?? [])
+      .filter((n) => n.startsWith('measurement: '))
+      .map((n) => `‡ ${md(r.lane)} / ${md(r.workflow)}: ${md(n.slice('measurement: '.length))}`),
+  );
+  if (qualified.length) out.push(...qualified, '');
 
   const failedRuns = runs.filter(isIncomplete);
   const violations = runs.flatMap((r) => reportedViolations(r).map((v) => ({ r, v })));
