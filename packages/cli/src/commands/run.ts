@@ -6,7 +6,14 @@
  * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
  * the runs, and we summarise the runs it added to the history.
  */
-import { readHistory, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import {
+  preflightHistory,
+  readHistory,
+  resolveLane,
+  type Run,
+  type RunnerInfo,
+  type WorkflowOverrides,
+} from '@lanebench/core';
 import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
@@ -154,7 +161,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  // a corrupt or newer history stops the run before anything is measured (exit 2)
-  await readHistory(ctx.historyFile);
+  // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
+  await preflightHistory(ctx.historyFile);
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }
