@@ -5,7 +5,8 @@
  * handed to the workers.
  */
 import type { Plugin } from 'vitest/config';
-import type { ResolvedConfig } from '@lanebench/core';
+import { join } from 'node:path';
+import { HISTORY_FILE_NAME, preflightHistory, type ResolvedConfig } from '@lanebench/core';
 import { resolvePluginConfig } from './config.js';
 import type { LanebenchPluginOptions } from './options.js';
 import { PROVIDER_PATH, RUNNER_PATH, SETUP_PATH } from './paths.js';
@@ -72,6 +73,8 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
         resolved.set(root, pending);
       }
       const { config, workflowOverrides } = await pending;
+      // a history that cannot take the runs stops Vitest before the first iteration is measured
+      await preflightHistory(join(config.outputDir, HISTORY_FILE_NAME));
       const payload: WorkerPayload = {
         config,
         vitestVersion: vitest.version,

@@ -8,6 +8,7 @@
  */
 import {
   detectRegressions,
+  preflightHistory,
   publishRuns,
   readHistory,
   resolveLane,
@@ -160,7 +161,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  // a corrupt or newer history stops the run before anything is measured (exit 2)
-  await readHistory(ctx.historyFile);
+  // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
+  await preflightHistory(ctx.historyFile);
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }
