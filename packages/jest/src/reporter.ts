@@ -5,7 +5,15 @@
  * options ← the settings of `lanebench run`, through core), and at the end publishes every Run
  * the workers wrote through core's publishRuns: history, reports, per-lane summary.
  */
-import { publishRuns, readCliOverrides, resolveLayeredConfig, type ResolvedConfig } from '@lanebench/core';
+import { join } from 'node:path';
+import {
+  HISTORY_FILE_NAME,
+  preflightHistory,
+  publishRuns,
+  readCliOverrides,
+  resolveLayeredConfig,
+  type ResolvedConfig,
+} from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';
 import type { LanebenchJestOptions } from './options.js';
 import { createSidecarDir, readRunFiles, removeSidecarDir, SIDECAR_ENV, writeSession } from './sidecar.js';
@@ -27,7 +35,7 @@ export class LanebenchReporter {
   private lastError: Error | undefined;
   private readonly cleanup = (): void => removeSidecarDir(this.dir);
 
-  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null, _context?: unknown) {
+  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null) {
     this.rootDir = globalConfig.rootDir;
     this.options = options ?? {};
     // Workers are spawned after reporters are constructed and inherit this variable.
@@ -50,6 +58,8 @@ export class LanebenchReporter {
         ...(overrides.config ? { overrides: overrides.config } : {}),
         source: '@lanebench/jest reporter options',
       });
+      // a history that cannot take the runs fails every workflow before anything is measured
+      await preflightHistory(join(this.config.outputDir, HISTORY_FILE_NAME));
       writeSession(this.dir, {
         config: this.config,
         runner,

@@ -6,12 +6,24 @@
  * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
  * the runs, and we summarise the runs it added to the history.
  */
-import { readHistory, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import {
+  detectRegressions,
+  preflightHistory,
+  publishRuns,
+  readHistory,
+  resolveLane,
+  runWorkflow,
+  type Run,
+  type RunnerInfo,
+  type WorkflowOverrides,
+} from '@lanebench/core';
 import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, isCI, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
+import { runJestLane } from '../runners/jest.js';
+import { runVitest } from '../runners/vitest.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -53,7 +65,6 @@ function regressionLines(regressions: ReadonlyArray<{ status: string; message: s
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
-  const { runWorkflow, publishRuns } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
@@ -101,7 +112,6 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
-  const { detectRegressions } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
@@ -115,10 +125,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
-  const runnerCode =
-    runnerName === 'jest'
-      ? await (await import('../runners/jest.js')).runJestLane(launch)
-      : await (await import('../runners/vitest.js')).runVitest(launch);
+  const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
 
   const history = (await readHistory(ctx.historyFile)).runs;
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
@@ -154,7 +161,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  // a corrupt or newer history stops the run before anything is measured (exit 2)
-  await readHistory(ctx.historyFile);
+  // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
+  await preflightHistory(ctx.historyFile);
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }

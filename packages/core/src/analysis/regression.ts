@@ -124,7 +124,7 @@ export function detectRegressions(
     const p = mannWhitneyU(base, cand).p_value;
     const significant = p < alpha;
     const large = change !== null && Math.abs(change) > thresholdPct;
-    const status = significant && large ? (change! > 0 ? 'regression' : 'improvement') : 'no-change';
+    const status = significant && large ? (change > 0 ? 'regression' : 'improvement') : 'no-change';
     const changeText = change === null ? 'from a zero baseline' : `${change >= 0 ? '+' : ''}${change.toFixed(1)}%`;
     const verdict =
       status === 'regression'

@@ -33,7 +33,6 @@ function clean(value: string | number | null | undefined): string {
     stripAnsi(String(value ?? ''))
       .replace(/[\r\n]+/g, ' ')
       // other control characters have no business in a job summary (they garble tables and terminals)
-      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
   );
 }
@@ -149,6 +148,13 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   }
   out.push('');
   if (view.hasUnresolved) out.push(`† ${SMALL_SAMPLE_NOTE}`, '');
+  // Figures below resolution and escaped processes (run/notes.ts): say so next to the table.
+  const qualified = view.runs.flatMap(({ run: r }) =>
+    (r.notes ?? [])
+      .filter((n) => n.startsWith('measurement: '))
+      .map((n) => `‡ ${mdCode(r.lane)} / ${mdCode(r.workflow)}: ${md(n.slice('measurement: '.length))}`),
+  );
+  if (qualified.length) out.push(...qualified, '');
 
   const failedRuns = view.runs.filter((s) => isIncomplete(s.run));
   const violations = view.runs.flatMap((s) => reportedViolations(s.run).map((v) => ({ r: s.run, v })));

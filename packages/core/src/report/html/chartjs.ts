@@ -2,27 +2,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 let chartJsCache: string | undefined;
 
+/** chart.js is a dependency of this package, so it resolves from here (dist/ or src/). */
 function chartJsCandidates(): string[] {
-  const out: string[] = [];
   try {
     const req = createRequire(import.meta.url);
-    out.push(join(dirname(req.resolve('chart.js')), 'chart.umd.min.js'));
+    return [join(dirname(req.resolve('chart.js')), 'chart.umd.min.js')];
   } catch {
-    // not resolvable from here; try the copy shipped in assets/
+    return [];
   }
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    // dist/ (bundled) and src/report/html/ (tests) sit at different depths below packages/core
-    for (const up of [['..'], ['..', '..'], ['..', '..', '..']])
-      out.push(join(here, ...up, 'assets', 'chart.umd.min.js'));
-  } catch {
-    // import.meta.url unavailable
-  }
-  return out;
 }
 
 /**
