@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     fileParallelism: false,
+    // Vitest blanks CSS imports by default; the dashboard inlines its real stylesheet (`?raw`)
+    css: { include: [/report\/html\/assets\/.*\.css/] },
     projects: [
       {
         extends: true,

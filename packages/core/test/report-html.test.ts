@@ -100,6 +100,9 @@ describe('html dashboard (static checks)', () => {
     // only our three script elements
     expect(html.match(/<script\b/g)).toHaveLength(3);
     expect(html).toContain('Content-Security-Policy');
+    // the stylesheet (assets/dashboard.css, imported as text) is inlined, not blanked by the build or test runner
+    expect(html).toMatch(/<style>[^<]{5000,}<\/style>/);
+    expect(html).toContain('scroll-padding-top');
     for (const s of [
       'Executive summary',
       'Lane-by-lane breakdown',

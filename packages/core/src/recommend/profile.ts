@@ -24,6 +24,11 @@ export function buildProfile(run: Run, lane?: ResolvedLane, history: readonly Ru
   const cpuUsage = metricValues(run, 'cpu_usage');
   const memory = metricValues(run, 'memory_usage');
   const disk = metricValues(run, 'disk_io');
+  const network = metricValues(run, 'network_io');
+  // a figure the platform could not measure is not evidence of "no network"
+  const networkMeasured = (run.iterations ?? []).some(
+    (it) => it.status === 'passed' && it.methods?.network !== undefined && it.methods.network !== 'unavailable',
+  );
   const cpuSecondsMean = cpuSeconds.length ? mean(cpuSeconds) : 0;
   const diskMean = disk.length ? mean(disk) : 0;
   const settings = laneSettings(run, lane);
@@ -62,5 +67,8 @@ export function buildProfile(run: Run, lane?: ResolvedLane, history: readonly Ru
     memory_limit: settings?.sla?.memory_max,
     cpu_limit: settings?.sla?.cpu_avg,
     history_means: historyMeans,
+    requested: run.iterations_requested ?? exec.length,
+    warmup: run.warmup ?? 0,
+    ...(networkMeasured && network.length ? { network_io_mean: mean(network) } : {}),
   };
 }

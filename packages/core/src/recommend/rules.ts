@@ -99,11 +99,28 @@ const parallelize: Rule = (p) => {
   };
 };
 
-/** High coefficient of variation: the SLA verdict is noisy. */
+/** Fewer samples than this and a spread is not evidence of variance (the view model notes thin advice too). */
+export const MIN_VARIANCE_SAMPLES = 5;
+
+/** High coefficient of variation: the SLA verdict is noisy. Steps already applied are left out. */
 const variance: Rule = (p) => {
-  if (p.samples < 3 || p.exec_cv < 0.1) return null;
+  if (p.samples < MIN_VARIANCE_SAMPLES || p.exec_cv < 0.1) return null;
   // iterations for a ±5 % confidence interval of the mean at 95 %
   const needed = Math.min(100, Math.ceil(((1.96 * p.exec_cv) / 0.05) ** 2));
+  const steps = ['Run the lane on an isolated or dedicated runner (no other jobs on the machine while it runs)'];
+  if (p.warmup === 0)
+    steps.push(
+      'Add a warm-up iteration (`warmup: 1` in the lane config) so cold caches do not land in the measured set',
+    );
+  // network advice only when the run used the network (a measured 0 means it did not)
+  if (p.network_io_mean !== undefined && p.network_io_mean > 0)
+    steps.push(
+      'Remove network access from the timed part: install dependencies and download fixtures before the workflow',
+    );
+  if (p.requested < needed)
+    steps.push(
+      `Raise iterations to about ${needed} for a ±5% confidence interval of the mean: \`lanebench run --lane ${p.lane} --iterations ${needed}\``,
+    );
   return {
     id: 'reduce-variance',
     title: 'Reduce run-to-run variance',
@@ -111,12 +128,7 @@ const variance: Rule = (p) => {
     description: `Execution time varies by ${round1(p.exec_cv * 100)}% (coefficient of variation) across ${p.samples} iterations, so p95 (${round1(p.exec_p95)} s) sits well above the median (${round1(p.exec_median)} s) and SLA results are unstable.`,
     estimated_improvement_pct: clampPct(p.exec_p95 > 0 ? ((p.exec_p95 - p.exec_median) / p.exec_p95) * 100 : 0),
     effort: 'low',
-    steps: [
-      'Run the lane on an isolated or dedicated runner (no other jobs on the machine while it runs)',
-      'Add warm-up iterations (`warmup: 1`) so cold caches do not land in the measured set',
-      'Remove network access from the timed part: install dependencies and download fixtures before the workflow',
-      `Raise iterations to about ${needed} for a ±5% confidence interval of the mean (lanebench run --iterations ${needed})`,
-    ],
+    steps,
     evidence: {
       metric: 'execution_time',
       cv_pct: round1(p.exec_cv * 100),
@@ -124,7 +136,10 @@ const variance: Rule = (p) => {
       execution_time_median_s: round1(p.exec_median),
       execution_time_p95_s: round1(p.exec_p95),
       samples: p.samples,
+      warmup: p.warmup,
+      iterations_requested: p.requested,
       recommended_iterations: needed,
+      ...(p.network_io_mean !== undefined ? { network_io_mean_bytes: Math.round(p.network_io_mean) } : {}),
     },
   };
 };
@@ -324,20 +339,23 @@ const trendUp: Rule = (p) => {
   };
 };
 
-/** Too few samples to resolve p95: measurement advice, lowest priority. */
+/** Too few samples to resolve p95: measurement advice, lowest priority; silent once iterations are already high. */
 const moreIterations: Rule = (p) => {
-  if (p.samples >= 20 || p.exec_cv >= 0.1) return null; // the variance rule already advises more iterations
+  if (p.samples >= 20 || p.requested >= 20) return null;
+  // the variance rule already advises more iterations (and how many) when it fires
+  if (p.samples >= MIN_VARIANCE_SAMPLES && p.exec_cv >= 0.1) return null;
   return {
     id: 'more-iterations',
     title: 'Record more iterations to resolve p95',
     priority: 5,
     description: `p95 needs at least 20 samples to be resolved; this run has ${p.samples}. Reports mark the value as interpolated.`,
+    // improves the measurement, not the workflow: reports print "not estimated"
     estimated_improvement_pct: 0,
     effort: 'low',
     steps: [
-      `Run with more iterations (lanebench run --lane ${p.lane} --iterations 20), or judge p95 over the history window`,
+      `Run with more iterations: \`lanebench run --lane ${p.lane} --iterations 20\`, or judge p95 over the history window`,
     ],
-    evidence: { metric: 'samples', samples: p.samples, needed: 20 },
+    evidence: { metric: 'samples', samples: p.samples, iterations_requested: p.requested, needed: 20 },
   };
 };
 

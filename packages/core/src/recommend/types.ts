@@ -12,6 +12,7 @@ export interface Recommendation {
   /**
    * Expected reduction, in percent, of the metric named by `evidence.metric` (execution_time
    * unless stated) if the steps are applied. A rough, documented estimate, never a promise.
+   * 0 means "not estimated" (the advice improves the measurement, not the workflow); reports say so.
    */
   estimated_improvement_pct: number;
   effort: RecommendationEffort;
@@ -47,4 +48,9 @@ export interface Profile {
   cpu_limit?: number;
   /** run means of execution_time of earlier comparable runs plus this one, oldest first */
   history_means: number[];
+  /** measured iterations asked for, and warm-up iterations run before them (advice already applied is not repeated) */
+  requested: number;
+  warmup: number;
+  /** mean network bytes per iteration; undefined when the platform could not measure it */
+  network_io_mean?: number;
 }
