@@ -28,12 +28,12 @@ describe('csv report', () => {
     expect(rows).toHaveLength(runs.length);
     for (const c of [
       'Workflow',
-      'Exec Time Median',
-      'Exec Time P99',
-      'Exec Time Stdev',
-      'CPU Seconds Mean',
-      'Disk IO Mean',
-      'Network IO Mean',
+      'Exec Time Median (s)',
+      'Exec Time P99 (s)',
+      'Exec Time Stdev (s)',
+      'CPU Seconds Mean (s)',
+      'Disk IO Mean (B)',
+      'Network IO Mean (B)',
       'Compliant',
       'Violations',
       'Git SHA',
@@ -56,13 +56,13 @@ describe('csv report', () => {
       if (et) {
         expect(Number(row['Exec Time Mean'])).toBeCloseTo(et.mean, 5);
         expect(Number(row['Exec Time P95'])).toBeCloseTo(et.p95, 5);
-        expect(Number(row['Exec Time Median'])).toBeCloseTo(et.median, 5);
-        expect(Number(row['Exec Time P99'])).toBeCloseTo(et.p99, 5);
-        expect(Number(row['Exec Time Stdev'])).toBeCloseTo(et.stdev, 5);
+        expect(Number(row['Exec Time Median (s)'])).toBeCloseTo(et.median, 5);
+        expect(Number(row['Exec Time P99 (s)'])).toBeCloseTo(et.p99, 5);
+        expect(Number(row['Exec Time Stdev (s)'])).toBeCloseTo(et.stdev, 5);
         expect(Number(row['Memory Max'])).toBeCloseTo(run.metrics_analysis.memory_usage!.max, 5);
         expect(Number(row['CPU Mean'])).toBeCloseTo(run.metrics_analysis.cpu_usage!.mean, 5);
-        expect(Number(row['CPU Seconds Mean'])).toBeCloseTo(run.metrics_analysis.cpu_seconds!.mean, 5);
-        expect(Number(row['Disk IO Mean'])).toBeCloseTo(run.metrics_analysis.disk_io!.mean, 5);
+        expect(Number(row['CPU Seconds Mean (s)'])).toBeCloseTo(run.metrics_analysis.cpu_seconds!.mean, 5);
+        expect(Number(row['Disk IO Mean (B)'])).toBeCloseTo(run.metrics_analysis.disk_io!.mean, 5);
       } else {
         expect(row['Exec Time Mean']).toBe('');
       }
@@ -105,5 +105,30 @@ describe('csv report', () => {
     });
     expect(back[0]!.Lane).toBe("'@lane");
     expect(back[0]!.Workflow).toBe(`'-cmd|" /C calc"!A0, \r\nline2`);
+  });
+
+  it('quotes cells with ; or , and neutralizes a formula start after either', () => {
+    // `x;=1+1` split on `;` by a European-locale spreadsheet would start a cell with =1+1
+    expect(csvCell('x;=1+1')).toBe(`"x;'=1+1"`);
+    expect(csvCell('a, =SUM(A1)')).toBe(`"a, '=SUM(A1)"`);
+    expect(csvCell('a;b')).toBe('"a;b"');
+    expect(csvCell('@x;+y')).toBe(`"'@x;'+y"`);
+    expect(csvCell('\uFF1D1+1')).toBe("'\uFF1D1+1");
+    const run = makeRun({ lane: 'docs', workflow: 'x;=1+1', exec: 5, memory: 5, cpu: 5, thresholds: [] });
+    const back = parse<Record<string, string>>(renderCsv({ runs: [run], history: [], generated_at: 'now' }), {
+      columns: true,
+    });
+    expect(back[0]!.Workflow).toBe("x;'=1+1");
+    // the same file split on ';' (ignoring quotes, the worst case) has no cell starting a formula
+    const naive = renderCsv({ runs: [run], history: [], generated_at: 'now' }).split(/[;,\r\n]/);
+    expect(naive.filter((c) => /^[=+@]/.test(c.replace(/^"/, '')))).toEqual([]);
+  });
+
+  it("names the unit of every extra column after the guide's ten", () => {
+    const header = renderCsv({ runs: [], history: [], generated_at: 'now' }).split('\r\n')[0]!.split(',');
+    expect(header.slice(0, 10)).toEqual(FIRST);
+    const numeric = header.slice(10).filter((h) => /Mean|Median|P99|Stdev|Min|Max/.test(h));
+    expect(numeric.length).toBeGreaterThan(8);
+    for (const h of numeric) expect(h, h).toMatch(/ \((s|MB|%|B)\)$/);
   });
 });
