@@ -13,6 +13,7 @@ import { evaluateRun, evaluateThresholds } from '../thresholds/index.js';
 import type { Iteration, Run, RunnerInfo, SlaResult } from '../types.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
+import { busyNote, machineState, mergeMachineStates } from './machine.js';
 import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
 
 export interface RunWorkflowSpec {
@@ -42,6 +43,7 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
   if (!(sampleIntervalMs > 0)) throw new RangeError(`sampleIntervalMs must be > 0, got ${sampleIntervalMs}`);
 
   const startedAt = new Date();
+  const machineAtStart = machineState();
   const t0 = performance.now();
   const iterations: Iteration[] = [];
   const customUnits: Record<string, string> = {};
@@ -112,6 +114,8 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
   }
 
   const metrics_analysis = analyzeIterations(iterations);
+  const machine = mergeMachineStates(machineAtStart, machineState());
+  const busy = busyNote(machine);
   const run: Run = {
     id: newRunId(lane.name, spec.workflow, startedAt),
     lane: lane.name,
@@ -129,7 +133,8 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
     env: collectEnv(runner),
     git: collectGit(opts.cwd ?? config.root),
     runner,
-    notes: runNotes(iterations, lane.iterations, interruptedAt),
+    notes: [...runNotes(iterations, lane.iterations, interruptedAt), ...(busy ? [busy] : [])],
+    machine,
   };
   if (spec.file !== undefined) run.file = spec.file;
   run.sla = laneSla(run, lane, customUnits);
