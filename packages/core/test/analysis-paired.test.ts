@@ -88,3 +88,52 @@ describe('verdictOf at its boundaries (τ = 0.1)', () => {
     expect(samplesToDecide(10, 0.2, 0.2, 0.2, tau)).toBeNull();
   });
 });
+
+describe('analyzePairs (one metric of an A/B session)', () => {
+  it('ratio, interval and p on the log-ratios (pinned on the vector above)', async () => {
+    const { analyzePairs } = await import('../src/analysis/paired.js');
+    const d = [0.12, -0.03, 0.08, 0.21, 0.05, 0.15, -0.07, 0.11, 0.09, 0.18];
+    const base = d.map(() => 2);
+    const head = d.map((x) => 2 * Math.exp(x));
+    const r = analyzePairs('w', 'execution_time', base, head, { threshold: 0.05 });
+    expect(r.ratio).toBeCloseTo(Math.exp(0.095), 10);
+    expect(r.ci_low).toBeCloseTo(Math.exp(0.025), 10);
+    expect(r.ci_high).toBeCloseTo(Math.exp(0.15), 10);
+    expect(r.p_value).toBeCloseTo(0.013671875, 10);
+    expect(r.pairs).toBe(10);
+    // estimate 0.095 > ln 1.05 and the interval is above 0
+    expect(r.verdict).toBe('regression');
+    // at a 15 % threshold the same data cannot tell: estimate below τ, interval reaching past it;
+    // half-width 0.0625 over the gap ln 1.15 − 0.095 → 20 pairs
+    const at15 = analyzePairs('w', 'execution_time', base, head, { threshold: 0.15 });
+    expect(at15.verdict).toBe('inconclusive');
+    expect(at15.pairs_to_decide).toBe(20);
+    expect(at15.gated).toBe(true);
+    // at 10 % the estimate sits on the threshold (0.095 vs 0.0953): no number of pairs is predictable
+    expect(analyzePairs('w', 'execution_time', base, head, { threshold: 0.1 }).pairs_to_decide).toBeNull();
+    // at 20 % the whole interval is inside ±ln 1.2: no change
+    expect(analyzePairs('w', 'execution_time', base, head, { threshold: 0.2 }).verdict).toBe('no-change');
+    expect(analyzePairs('w', 'cpu_usage', base, head).gated).toBe(false);
+  });
+
+  it('drops pairs with a missing side; CPU below one tick on both sides is no change, not 0/0', async () => {
+    const { analyzePairs } = await import('../src/analysis/paired.js');
+    const r = analyzePairs('w', 'execution_time', [1, null, 1, 1, 1, 1, 1], [1.01, 2, null, 0.99, 1, 1.02, 0.98]);
+    expect(r.pairs).toBe(5);
+    const cpu = analyzePairs('w', 'cpu_seconds', [0, 0, 0.01, 0, 0, 0, 0, 0], [0, 0.01, 0, 0, 0, 0, 0, 0]);
+    expect(cpu.pairs).toBe(8);
+    expect(cpu.verdict).toBe('no-change');
+    expect(cpu.note).toMatch(/below the measurement resolution/);
+    // one tick more is not below the resolution any more: the data decides (here: it cannot)
+    const cpu2 = analyzePairs(
+      'w',
+      'cpu_seconds',
+      [0.03, 0.03, 0.04, 0.03, 0.03, 0.03],
+      [0.03, 0.05, 0.03, 0.04, 0.03, 0.03],
+    );
+    expect(cpu2.note).toBeUndefined();
+    // without a resolution a 0 on one side has no log-ratio
+    expect(analyzePairs('w', 'memory_usage', [0, 1, 1], [1, 1, 1]).pairs).toBe(2);
+    expect(analyzePairs('w', 'memory_usage', [], []).note).toMatch(/no pair/);
+  });
+});

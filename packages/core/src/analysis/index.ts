@@ -21,6 +21,7 @@ export {
   analyzeAbRuns,
   minPairs,
   AB_GATED_METRICS,
+  METRIC_RESOLUTION,
   DEFAULT_AB_ALPHA,
   DEFAULT_AB_PAIRS,
   type AbRow,

@@ -17,6 +17,19 @@ export const AB_GATED_METRICS = ['execution_time', 'cpu_seconds', 'memory_usage'
 export const DEFAULT_AB_ALPHA = 0.05;
 export const DEFAULT_AB_PAIRS = 10;
 
+/**
+ * Resolution of metrics that are counted in coarse units: CPU time comes in clock ticks (10 ms at CLK_TCK 100), disk
+ * I/O in 4 KiB pages. The log-ratio of a pair is taken of (value + resolution), so a command that uses less than one
+ * unit on both sides compares as equal instead of dividing 0 by 1 tick; for values far above the resolution the
+ * offset changes nothing.
+ */
+export const METRIC_RESOLUTION: Readonly<Record<string, number>> = {
+  cpu_seconds: 0.01,
+  disk_read_bytes: 4096,
+  disk_write_bytes: 4096,
+  disk_io: 4096,
+};
+
 /** One row of `lanebench ab` (SPEC §9: `--json` prints these). */
 export interface AbRow {
   workflow: string;
@@ -27,7 +40,7 @@ export interface AbRow {
   ci_low: number | null;
   ci_high: number | null;
   p_value: number | null;
-  /** pairs that entered the statistics (both sides passed with a positive value, or both 0) */
+  /** pairs that entered the statistics (both sides passed; see METRIC_RESOLUTION for values near 0) */
   pairs: number;
   /** smallest increase flagged with 90 % power at this noise and this many pairs, percent */
   mde_pct: number | null;
@@ -57,7 +70,7 @@ function median(v: readonly number[]): number | null {
 
 /**
  * Paired analysis of one metric. `base[i]` and `head[i]` are pair i (null when that side's iteration failed);
- * pairs with a missing side, or one side 0 and the other not, are left out (a log-ratio is undefined there).
+ * pairs with a missing side, or (for metrics without a resolution) one side 0 and the other not, are left out.
  */
 export function analyzePairs(
   workflow: string,
@@ -69,6 +82,7 @@ export function analyzePairs(
   const threshold = opts.threshold ?? 0.1;
   const tau = Math.log1p(threshold);
   const alpha = opts.alpha ?? DEFAULT_AB_ALPHA;
+  const eps = METRIC_RESOLUTION[metric] ?? 0;
   const gated = (opts.gated ?? AB_GATED_METRICS).includes(metric);
   const d: number[] = [];
   const b: number[] = [];
@@ -77,8 +91,8 @@ export function analyzePairs(
     const x = base[i];
     const y = head[i];
     if (x == null || y == null || !Number.isFinite(x) || !Number.isFinite(y) || x < 0 || y < 0) continue;
-    if (x === 0 && y === 0) d.push(0);
-    else if (x > 0 && y > 0) d.push(Math.log(y / x));
+    if (x + eps === 0 && y + eps === 0) d.push(0);
+    else if (x + eps > 0 && y + eps > 0) d.push(Math.log((y + eps) / (x + eps)));
     else continue;
     b.push(x);
     h.push(y);
@@ -99,6 +113,10 @@ export function analyzePairs(
     gated,
   };
   if (n === 0) return { ...row, note: 'no pair with a value on both sides' };
+  if (eps > 0 && Math.max(...b, ...h) <= 2 * eps) {
+    // every value within two counting units: whatever differs is the counter's granularity, not the workload
+    return { ...row, verdict: 'no-change', ratio: 1, note: `below the measurement resolution (${eps}) on both sides` };
+  }
   const hl = hodgesLehmann(d, alpha);
   const p = wilcoxonSignedRank(d).p_value;
   row.ratio = Math.exp(hl.estimate);
