@@ -74,6 +74,11 @@ export async function runAbSession(spec: AbSessionSpec): Promise<AbSession> {
   const session = randomUUID();
   const warmup = spec.warmup ?? Math.max(1, lane.warmup);
   const startedAt = new Date();
+  // known before the first iteration: part of each iteration's environment cookie
+  const runIds = {
+    base: newRunId(lane.name, `${spec.workflow} [ab base]`, startedAt),
+    head: newRunId(lane.name, `${spec.workflow} [ab head]`, startedAt),
+  };
   const machineAtStart = machineState();
   const t0 = performance.now();
   const iterations: Record<'base' | 'head', Iteration[]> = { base: [], head: [] };
@@ -97,7 +102,13 @@ export async function runAbSession(spec: AbSessionSpec): Promise<AbSession> {
     for (const s of ['base', 'head'] as const) {
       if (spec.signal?.aborted) break;
       emit({ pair: w, pairs: warmup, side: s, warmup: true });
-      await measureIteration(sideOf(s).target, { ...common, cwd: sideOf(s).cwd, iteration: w, warmup: true });
+      await measureIteration(sideOf(s).target, {
+        ...common,
+        cwd: sideOf(s).cwd,
+        runId: runIds[s],
+        iteration: w,
+        warmup: true,
+      });
     }
   }
 
@@ -107,7 +118,12 @@ export async function runAbSession(spec: AbSessionSpec): Promise<AbSession> {
     for (const s of abOrder(i)) {
       if (spec.signal?.aborted) break;
       emit({ pair: i + 1, pairs: spec.pairs, side: s, warmup: false });
-      const it = await measureIteration(sideOf(s).target, { ...common, cwd: sideOf(s).cwd, iteration: i + 1 });
+      const it = await measureIteration(sideOf(s).target, {
+        ...common,
+        cwd: sideOf(s).cwd,
+        runId: runIds[s],
+        iteration: i + 1,
+      });
       if (spec.signal?.aborted) break;
       got[s] = it;
       emit({
@@ -134,7 +150,7 @@ export async function runAbSession(spec: AbSessionSpec): Promise<AbSession> {
   const mk = (s: 'base' | 'head'): Run => {
     const its = iterations[s];
     const run: Run = {
-      id: newRunId(lane.name, `${spec.workflow} [ab ${s}]`, startedAt),
+      id: runIds[s],
       lane: lane.name,
       workflow: spec.workflow,
       started_at: startedAt.toISOString(),
