@@ -511,6 +511,7 @@ function regressionSection(regs: ReportRegression[] | undefined): string {
     regression: 'bad',
     improvement: 'ok',
     'no-change': 'neutral',
+    inconclusive: 'warn',
     'insufficient-data': 'neutral',
     'environment-mismatch': 'warn',
   };
@@ -518,6 +519,7 @@ function regressionSection(regs: ReportRegression[] | undefined): string {
     regression: 0,
     improvement: 1,
     'environment-mismatch': 2,
+    inconclusive: 2,
     'no-change': 3,
     'insufficient-data': 4,
   };

@@ -165,7 +165,7 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
     out.push('');
   }
   const other = (input.regressions ?? []).filter(
-    (r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch',
+    (r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch' || r.status === 'inconclusive',
   );
   if (other.length) {
     out.push(`<details><summary>${other.length} comparison${other.length > 1 ? 's' : ''} not made</summary>`, '');
