@@ -5,7 +5,7 @@
  * handed to the workers.
  */
 import type { Plugin } from 'vitest/config';
-import type { ResolvedConfig } from '@lanebench/core';
+import { checkSelectedLanes, type ResolvedConfig } from '@lanebench/core';
 import { resolvePluginConfig } from './config.js';
 import type { LanebenchPluginOptions } from './options.js';
 import { PROVIDER_PATH, RUNNER_PATH, SETUP_PATH } from './paths.js';
@@ -67,6 +67,8 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
         resolved.set(root, pending);
       }
       const { config, workflowOverrides } = await pending;
+      // a typo in LANEBENCH_LANE fails the run here, before every workflow is skipped as "not selected"
+      checkSelectedLanes(config);
       const payload: WorkerPayload = {
         config,
         vitestVersion: vitest.version,
