@@ -6,7 +6,7 @@
  */
 import type { Plugin } from 'vitest/config';
 import { join } from 'node:path';
-import { HISTORY_FILE_NAME, preflightHistory, type ResolvedConfig } from '@lanebench/core';
+import { checkSelectedLanes, HISTORY_FILE_NAME, preflightHistory, type ResolvedConfig } from '@lanebench/core';
 import { resolvePluginConfig } from './config.js';
 import type { LanebenchPluginOptions } from './options.js';
 import { PROVIDER_PATH, RUNNER_PATH, SETUP_PATH } from './paths.js';
@@ -73,6 +73,8 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
         resolved.set(root, pending);
       }
       const { config, workflowOverrides } = await pending;
+      // a typo in LANEBENCH_LANE fails the run here, before every workflow is skipped as "not selected"
+      checkSelectedLanes(config);
       // a history that cannot take the runs stops Vitest before the first iteration is measured
       await preflightHistory(join(config.outputDir, HISTORY_FILE_NAME));
       const payload: WorkerPayload = {

@@ -94,6 +94,7 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
         ? DEFAULT_HISTORY_WINDOW
         : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
     strict,
+    failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
   };
 }
 

@@ -39,6 +39,8 @@ import {
   reportedViolations,
   runErrorMessage,
   runOutcome,
+  partialText,
+  iterationsKept,
   SMALL_SAMPLE_NOTE,
   STRICT_WARNINGS_FAILURE,
   stat,
@@ -357,6 +359,7 @@ function runBadge(run: Run): string {
   if (o === 'error') return `<span class="badge bad">${h(run.status.toUpperCase())}</span>`;
   if (o === 'sla-failed')
     return badge(false, undefined, failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE.toUpperCase() : undefined);
+  if (o === 'partial') return `<span class="badge warn">⚠ ${h(partialText(run).toUpperCase())}</span>`;
   const n = reportedViolations(run).length;
   return n ? `<span class="badge warn">COMPLIANT · ${n} WARN</span>` : badge(true);
 }
@@ -373,6 +376,12 @@ function chartBox(spec: ChartSpec | undefined, title: string): string {
   return `<figure class="chart-box"><figcaption>${h(title)}</figcaption><div class="chart"><canvas id="${h(spec.id)}" role="img" aria-label="${h(title)}"></canvas></div></figure>`;
 }
 
+/** A partial run is never a plain pass: the headline says so, with the iterations kept. */
+function partialHeadline(runs: Run[]): string {
+  const partial = runs.filter((r) => runOutcome(r) === 'partial');
+  return partial.length ? h(` on partial data (${partial.map(iterationsKept).join(', ')})`) : '';
+}
+
 function summarySection(input: ReportInput): string {
   const runs = input.runs;
   const lanes = groupByLane(runs);
@@ -382,7 +391,7 @@ function summarySection(input: ReportInput): string {
   const viol = runs.reduce((s, r) => s + reportedViolations(r).length, 0);
   const overallOk = bad === 0;
   const overall = `<div class="card overall ${overallOk ? 'ok' : 'bad'}">
-  <div class="big">${overallOk ? `✓ All ${lanes.size} lane${lanes.size === 1 ? '' : 's'} compliant` : `✗ ${bad} of ${lanes.size} lane${lanes.size === 1 ? '' : 's'} not compliant`}</div>
+  <div class="big">${overallOk ? `${partialHeadline(runs) ? '⚠' : '✓'} All ${lanes.size} lane${lanes.size === 1 ? '' : 's'} compliant${partialHeadline(runs)}` : `✗ ${bad} of ${lanes.size} lane${lanes.size === 1 ? '' : 's'} not compliant`}</div>
   <div class="kpis"><span><b>${runs.length}</b> runs</span><span><b>${incomplete}</b> failed / timed out</span><span><b>${viol}</b> SLA violations</span><span><b>${regs}</b> regressions</span></div>
 </div>`;
   const cards = [...lanes].map(([lane, lr]) => {
