@@ -5,7 +5,14 @@
  * options ← the settings of `lanebench run`, through core), and at the end publishes every Run
  * the workers wrote through core's publishRuns: history, reports, per-lane summary.
  */
-import { publishRuns, readCliOverrides, resolveLayeredConfig, type ResolvedConfig } from '@lanebench/core';
+import {
+  publishRuns,
+  safeOutput,
+  shouldColor,
+  readCliOverrides,
+  resolveLayeredConfig,
+  type ResolvedConfig,
+} from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';
 import type { LanebenchJestOptions } from './options.js';
 import { createSidecarDir, readRunFiles, removeSidecarDir, SIDECAR_ENV, writeSession } from './sidecar.js';
@@ -15,8 +22,9 @@ export interface ReporterGlobalConfig {
   rootDir: string;
 }
 
+/** Every line this reporter prints passes core's sanitizer; color codes survive only when the summary is colored. */
 const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${safeOutput(line, { keepSgr: shouldColor(process.env, Boolean(process.stdout.isTTY)) })}\n`);
 };
 
 export class LanebenchReporter {

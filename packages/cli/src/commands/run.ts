@@ -6,7 +6,7 @@
  * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
  * the runs, and we summarise the runs it added to the history.
  */
-import { readHistory, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import { readHistory, resolveLane, visible, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
 import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
@@ -49,10 +49,18 @@ function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean 
 function regressionLines(regressions: ReadonlyArray<{ status: string; message: string }>): string[] {
   return regressions
     .filter((r) => r.status === 'regression' || r.status === 'improvement')
-    .map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${r.message}`);
+    .map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${visible(r.message)}`);
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
+  if (opts.name !== undefined && opts.name.trim() === '') {
+    throw new UsageError(`--name: '${opts.name}' is empty; expected a workflow name (default: the command line)`);
+  }
+  if (command[0]!.trim() === '') {
+    throw new UsageError(
+      `the command after -- is empty ('${command[0]}'); expected a command line, e.g. -- 'npm run docs:build'`,
+    );
+  }
   const { runWorkflow, publishRuns } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
@@ -139,7 +147,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
       (bad.length === 0
         ? c.green('all passed')
-        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => r.workflow).join(', ')})`)),
+        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => visible(r.workflow)).join(', ')})`)),
   );
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),

@@ -18,6 +18,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderConsoleSummary, shouldColor } from '../report/console.js';
 import type { ReportInput } from '../report/types.js';
 import type { Run, Threshold } from '../types.js';
+import { workflowCommandLine } from '../output/sanitize.js';
 
 export interface PublishOptions {
   config: ResolvedConfig;
@@ -101,7 +102,8 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
   }
   if (env.GITHUB_ACTIONS === 'true') {
     result.annotations = githubAnnotations(input);
-    for (const line of result.annotations) log(line);
+    // the only lines lanebench prints that may start with `::` (every other print path defuses them)
+    for (const line of result.annotations) log(workflowCommandLine(line));
   }
   return result;
 }
