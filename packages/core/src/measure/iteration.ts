@@ -175,12 +175,12 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   try {
     if (abortInfo) throw new Error(abortInfo.text); // aborted before it started: run nothing
     if (isFn) {
-      const work = Promise.resolve().then(() => (target as (c: WorkflowContext) => unknown)(ctx));
+      const work = Promise.resolve().then(() => target(ctx));
       // An abandoned (timed-out) function may reject later: that must not become an unhandled rejection.
       work.catch(() => undefined);
       await raceAbort(work, controller.signal);
     } else {
-      await ctx.exec(target as string | string[]);
+      await ctx.exec(target);
     }
   } catch (e) {
     if (abortInfo) {
@@ -281,16 +281,18 @@ async function killKnown(known: KnownProcess[], spawns: SpawnRecord[], graceMs: 
 
 /** Resolves/rejects with `work`, or rejects as soon as `signal` aborts. */
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  // The abort reason and the work's rejection pass through unchanged, whatever they are.
+  const reason = (): unknown => signal.reason;
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (v) => {
         signal.removeEventListener('abort', onAbort);
         resolve(v);
       },
-      (e) => {
+      (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
         reject(e);
       },

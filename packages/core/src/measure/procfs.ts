@@ -456,11 +456,3 @@ export function listPids(): number[] {
   }
   return out;
 }
-
-/** True when (pid, starttime) still names a live, non-zombie process. */
-export function isAlive(pid: number, starttime?: number): boolean {
-  const s = readStat(pid);
-  if (!s) return false;
-  if (s.state === 'Z' || s.state === 'X') return false;
-  return starttime === undefined || s.starttime === starttime;
-}
