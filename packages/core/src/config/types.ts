@@ -66,6 +66,11 @@ export interface LanebenchConfig {
   historyWindow?: number;
   /** strict mode for every lane that does not set its own */
   strict?: boolean;
+  /**
+   * where the history lives: a file path (default `<outputDir>/metrics.json`) or a
+   * `postgres://…` URL. LANEBENCH_HISTORY in the environment wins.
+   */
+  history?: string;
 }
 
 export interface ResolvedLane {
@@ -102,6 +107,8 @@ export interface ResolvedConfig {
   regressionThreshold: number;
   historyWindow: number;
   strict: boolean;
+  /** `history` from the config, when set (see LanebenchConfig.history) */
+  history?: string;
   /** the file the configuration came from, when it came from one */
   configFile?: string;
 }
