@@ -200,6 +200,44 @@ describe('PostgreSQL history store', () => {
   }, 180_000);
 });
 
+describe('lanebench history export | import | prune', () => {
+  it('round-trips file → PostgreSQL → file losslessly, imports idempotently, prunes both stores', async (ctx) => {
+    if (!pg) return ctx.skip();
+    const cwd = tempDir();
+    const source = join(cwd, 'source.json');
+    const runs = Array.from({ length: 24 }, (_, i) => makeRun(i, { timeline: i % 3 === 0 ? 6 : 0, lane: 'roundtrip' }));
+    await new FileHistoryStore(source).append(runs);
+    // a database of its own: the other tests' runs are not part of this round trip
+    const url = await pg.newDatabase();
+    const env = { LANEBENCH_HISTORY: url };
+    for (let i = 0; i < 2; i++) {
+      const imp = lanebench(cwd, ['history', 'import', source], env);
+      expect(imp.code, imp.stderr).toBe(0);
+      expect(imp.stdout).toContain(`24 run(s), ${i === 0 ? 24 : 0} new`);
+      expect(imp.stdout + imp.stderr).not.toContain(pg.password);
+    }
+    const exp = lanebench(cwd, ['history', 'export', '--to', 'exported.json'], env);
+    expect(exp.code, exp.stderr).toBe(0);
+    const normalize = (text: string) => {
+      const h = JSON.parse(text) as { schema_version: number; runs: Run[] };
+      return canonical({ ...h, runs: byId(h.runs) });
+    };
+    expect(normalize(readFileSync(join(cwd, 'exported.json'), 'utf8'))).toBe(normalize(readFileSync(source, 'utf8')));
+
+    const prunePg = lanebench(cwd, ['history', 'prune', '--keep-runs', '5'], env);
+    expect(prunePg.code, prunePg.stderr).toBe(0);
+    expect(prunePg.stdout).toContain('Pruned 19 run(s)');
+    const pruneFile = lanebench(cwd, ['history', 'prune', '--keep-runs', '5'], { LANEBENCH_HISTORY: source });
+    expect(pruneFile.code, pruneFile.stderr).toBe(0);
+    expect(pruneFile.stdout).toContain('Pruned 19 run(s)');
+    const left = (JSON.parse(readFileSync(source, 'utf8')) as { runs: Run[] }).runs.map((r) => r.id);
+    expect(left).toEqual(runs.slice(-5).map((r) => r.id));
+    const bad = lanebench(cwd, ['history', 'prune', '--older-than', '90 days'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--older-than: expected an age like 90d, 12h or 30m; got '90 days'");
+  }, 120_000);
+});
+
 describe('PostgreSQL server stopped mid-run', () => {
   it('rescues the run to a file, exits 2 without the password, and merge brings it back', async (ctx) => {
     const own = await startPostgres('stopping a PostgreSQL server mid-run', { own: true });

@@ -24,6 +24,8 @@ export interface PgServer {
   /** argv that stops the server at once (for a workflow to run mid-measurement) */
   stopCommand?: string[];
   startServer?: () => void;
+  /** a URL of another fresh, empty database on the same server */
+  newDatabase(): Promise<string>;
   /** drop the database / remove the cluster */
   stop(): Promise<void>;
 }
@@ -77,10 +79,20 @@ export async function startPostgres(why: string, opts: { own?: boolean } = {}): 
       await q(`CREATE DATABASE ${db} OWNER lanebench`);
     });
     const u = new URL(shared);
+    const extra: string[] = [];
     return {
       url: urlFor(u.hostname, Number(u.port || 5432), db, password),
       password,
-      stop: () => withAdmin(shared, (q) => q(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)).then(() => undefined),
+      newDatabase: async () => {
+        const name = `${db}_${extra.length + 1}`;
+        extra.push(name);
+        await withAdmin(shared, (q) => q(`CREATE DATABASE ${name} OWNER lanebench`));
+        return urlFor(u.hostname, Number(u.port || 5432), name, password);
+      },
+      stop: () =>
+        withAdmin(shared, async (q) => {
+          for (const name of [db, ...extra]) await q(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        }),
     };
   }
   if (!existsSync(join(PG_BIN, 'initdb'))) return unavailable(why, `${PG_BIN}/initdb not found`);
@@ -120,6 +132,11 @@ export async function startPostgres(why: string, opts: { own?: boolean } = {}): 
   return {
     url: urlFor('127.0.0.1', port, db, password),
     password,
+    newDatabase: async () => {
+      const name = `${db}_${randomBytes(3).toString('hex')}`;
+      await withAdmin(admin, (q) => q(`CREATE DATABASE ${name} OWNER lanebench`));
+      return urlFor('127.0.0.1', port, name, password);
+    },
     stopServer,
     startServer,
     stopCommand: [
