@@ -53,8 +53,8 @@ export interface TimelinePoint {
  * Which method produced each figure, so a reader can tell kernel accounting from sampling.
  * Values are short identifiers documented in docs/metrics.md, e.g.
  * cpu: 'proc-stat-reaped' | 'process-cpuusage+proc-stat-reaped' | 'pidusage-sampled';
- * memory: 'proc-vmhwm+rss-sum-sampled' | 'pidusage-sampled';
- * disk: 'proc-io' | 'unavailable'; network: 'proc-net-dev' | 'unavailable'.
+ * memory: 'proc-pss-sum+vmhwm' | 'self-growth+proc-pss-children' | 'pidusage-sampled';
+ * disk: 'proc-io-minus-cancelled' | 'unavailable'; network: 'proc-net-dev' | 'unavailable'.
  */
 export interface MeasurementMethods {
   execution_time: string;
@@ -226,6 +226,12 @@ export interface Run {
   runner: RunnerInfo;
   /** human-readable notes (small-sample percentiles, aborted iterations, measurement fallbacks) */
   notes: string[];
+  /** set on the two runs a `lanebench ab` session records: its id, which side this is, how many pairs */
+  ab?: { session: string; side: 'base' | 'head'; pair_count: number };
+  /** machine state while the run was measured: load average, CPU frequency governor, busy flag */
+  machine?: { load_avg?: [number, number, number]; governor?: string; busy?: boolean };
+  /** set on a confirmation re-run (`--confirm N`): the run it re-checks and why */
+  confirm?: { of: string; attempt: number; of_attempts: number; reason: string };
 }
 
 export const HISTORY_SCHEMA_VERSION = 1 as const;

@@ -6,12 +6,24 @@
  * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
  * the runs, and we summarise the runs it added to the history.
  */
-import { resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import {
+  detectRegressions,
+  publishRuns,
+  resolveLane,
+  runPassed,
+  runWorkflow,
+  type ResolvedConfig,
+  type Run,
+  type RunnerInfo,
+  type WorkflowOverrides,
+} from '@lanebench/core';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, isCI, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
+import { runJestLane } from '../runners/jest.js';
+import { runVitest } from '../runners/vitest.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -46,14 +58,12 @@ function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean 
   return regressions.some((r) => r.status === 'regression');
 }
 
-function regressionLines(regressions: ReadonlyArray<{ status: string; message: string }>): string[] {
-  return regressions
-    .filter((r) => r.status === 'regression' || r.status === 'improvement')
-    .map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${r.message}`);
+/** `--fail-on-regression` beats the config's failOnRegression (it can only turn it on). */
+function withFailOnRegression(config: ResolvedConfig, opts: RunOptions): ResolvedConfig {
+  return opts.failOnRegression ? { ...config, failOnRegression: true } : config;
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
-  const { runWorkflow, publishRuns } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
@@ -86,22 +96,18 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
     progress.done();
     process.off('SIGINT', onSigint);
   }
-  // publishRuns colors the summary by the same rule as colors() (core's shouldColor)
-  const result = await publishRuns([run], { config: ctx.config });
+  // publishRuns colors the summary by the same rule as colors() (core's shouldColor); the summary ends
+  // with the regression verdicts, and its exit code counts them when failOnRegression is on
+  const result = await publishRuns([run], { config: withFailOnRegression(ctx.config, opts) });
   out(result.summary);
-  const lines = regressionLines(result.regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
-  if (run.status === 'failed' || run.status === 'timeout') code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(result.regressions)) code = EXIT_FAILURE;
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   return code;
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
-  const { detectRegressions } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
@@ -110,15 +116,13 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     cwd: ctx.cwd,
     lane: opts.lane,
     ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
-    config: { outputDir: ctx.config.outputDir },
+    // the runner's reporter publishes, so it must know to fail on a regression too
+    config: { outputDir: ctx.config.outputDir, ...(opts.failOnRegression ? { failOnRegression: true } : {}) },
     overrides,
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
-  const runnerCode =
-    runnerName === 'jest'
-      ? await (await import('../runners/jest.js')).runJestLane(launch)
-      : await (await import('../runners/vitest.js')).runVitest(launch);
+  const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
 
   const history = await loadRuns(ctx);
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
@@ -133,7 +137,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     );
   }
   // the runner's lanebench reporter already printed the full summary (publishRuns); close with the verdict
-  const bad = added.filter((r) => !r.sla.passed || r.status === 'failed' || r.status === 'timeout');
+  const bad = added.filter((r) => !runPassed(r));
   const c = colors();
   out(
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
@@ -144,11 +148,10 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
   );
-  const lines = regressionLines(regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
+  // the runner's reporter already printed the regression verdicts with its summary
   let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
   if (bad.length > 0) code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(regressions)) code = EXIT_FAILURE;
+  if ((opts.failOnRegression || ctx.config.failOnRegression) && hasRegression(regressions)) code = EXIT_FAILURE;
   return code;
 }
 

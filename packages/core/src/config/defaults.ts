@@ -57,4 +57,5 @@ export const CONFIG_KEYS = [
   'historyWindow',
   'strict',
   'history',
+  'failOnRegression',
 ] as const;

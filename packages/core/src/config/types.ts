@@ -71,6 +71,8 @@ export interface LanebenchConfig {
    * `postgres://…` URL. LANEBENCH_HISTORY in the environment wins.
    */
   history?: string;
+  /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
+  failOnRegression?: boolean;
 }
 
 export interface ResolvedLane {
@@ -109,6 +111,7 @@ export interface ResolvedConfig {
   strict: boolean;
   /** `history` from the config, when set (see LanebenchConfig.history) */
   history?: string;
+  failOnRegression: boolean;
   /** the file the configuration came from, when it came from one */
   configFile?: string;
 }

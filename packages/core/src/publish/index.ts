@@ -16,7 +16,8 @@ import { appendStepSummary, githubAnnotations } from '../report/github.js';
 import { HISTORY_FILE_NAME, removeReports, writeReports } from '../report/index.js';
 import { HistoryError } from '../history/errors.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { renderConsoleSummary, shouldColor } from '../report/console.js';
+import { renderConsoleSummary, renderRegressionSummary, shouldColor } from '../report/console.js';
+import { runPassed } from '../report/format.js';
 import type { ReportInput } from '../report/types.js';
 import type { Run, Threshold } from '../types.js';
 
@@ -47,7 +48,7 @@ export interface PublishResult {
   annotations: string[];
   /** set when the Markdown summary was appended to $GITHUB_STEP_SUMMARY */
   stepSummary?: { file: string; bytes: number; truncated: boolean };
-  /** 1 when a run failed, timed out or did not pass its SLA (errors, or warnings in strict mode) */
+  /** 1 when a run did not pass (see exitCodeFor), or a regression was detected with failOnRegression */
   exitCode: 0 | 1;
 }
 
@@ -55,8 +56,17 @@ function laneThresholds(config: ResolvedConfig): Record<string, Threshold[]> {
   return Object.fromEntries(Object.entries(config.lanes).map(([name, lane]) => [name, lane.thresholds]));
 }
 
-export function exitCodeFor(runs: readonly Run[]): 0 | 1 {
-  return runs.some((r) => r.status === 'failed' || r.status === 'timeout' || r.sla?.passed === false) ? 1 : 0;
+/**
+ * 1 when a run did not pass (failed, timed out, partial, SLA errors or strict warnings) or, with
+ * `failOnRegression`, when a regression was detected. The same verdict every report shows (runPassed).
+ */
+export function exitCodeFor(
+  runs: readonly Run[],
+  regressions: readonly Pick<RegressionResult, 'status'>[] = [],
+  failOnRegression = false,
+): 0 | 1 {
+  if (runs.some((r) => !runPassed(r))) return 1;
+  return failOnRegression && regressions.some((g) => g.status === 'regression') ? 1 : 0;
 }
 
 export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<PublishResult> {
@@ -107,9 +117,11 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     reports,
     regressions,
     recommendations,
-    summary: renderConsoleSummary(runs, { color, env }),
+    summary:
+      renderConsoleSummary(runs, { color, env }) +
+      renderRegressionSummary(regressions, { color, env, failOnRegression: config.failOnRegression }),
     annotations: [],
-    exitCode: exitCodeFor(runs),
+    exitCode: exitCodeFor(runs, regressions, config.failOnRegression),
   };
 
   if (runs.length > 0 && env.GITHUB_STEP_SUMMARY) {

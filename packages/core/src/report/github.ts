@@ -7,7 +7,7 @@
  */
 import { appendFile, stat } from 'node:fs/promises';
 import type { Run } from '../types.js';
-import { failingViolations, isIncomplete, runErrorMessage, stripAnsi } from './format.js';
+import { failingViolations, isIncomplete, isPartial, partialText, runErrorMessage, stripAnsi } from './format.js';
 import { violationFigures } from './stats-text.js';
 import type { ReportInput } from './types.js';
 
@@ -17,14 +17,11 @@ export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 
 /** Escapes the message part of a workflow command (after `::`). */
 export function escapeGithubData(s: string): string {
-  return (
-    stripAnsi(s)
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-      .replace(/%/g, '%25')
-      .replace(/\r/g, '%0D')
-      .replace(/\n/g, '%0A')
-  );
+  return stripAnsi(s)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A');
 }
 
 /** Escapes a property value of a workflow command (`title=`, `file=`). */
@@ -64,6 +61,15 @@ export function collectAnnotations(input: ReportInput): Annotation[] {
         ...(file ? { file } : {}),
       });
       continue;
+    }
+    if (isPartial(run)) {
+      // fewer iterations than requested fails the run (exitCodeFor): say so where the job shows errors
+      errors.push({
+        kind: 'error',
+        title: `lanebench: ${where(run)} partial`,
+        message: `${partialText(run)} (${runErrorMessage(run)})`,
+        ...(file ? { file } : {}),
+      });
     }
     const failing = failingViolations(run);
     for (const v of run.sla?.violations ?? []) {
