@@ -122,6 +122,33 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .argument('<inputs...>', 'history files or directories containing metrics.json'),
   ).action(action(async () => (await import('./commands/merge.js')).mergeAction));
 
+  const history = program
+    .command('history')
+    .description('move runs between history stores (file, PostgreSQL) and prune them');
+  common(
+    history
+      .command('export')
+      .description('write the configured history as a schema-v1 file (stdout without --to)')
+      .option('--to <file>', 'file to write'),
+  ).action(action(async () => (await import('./commands/history.js')).historyExportAction));
+  common(
+    history
+      .command('import')
+      .description('add the runs of history files to the configured store (idempotent on run ids)')
+      .argument('<files...>', 'schema-v1 history files'),
+  ).action(action(async () => (await import('./commands/history.js')).historyImportAction));
+  common(
+    history
+      .command('prune')
+      .description('remove old runs from the configured store')
+      .option(
+        '--keep-runs <n>',
+        'keep the newest N runs of each lane/workflow',
+        intInRange('--keep-runs', 0, 10_000_000),
+      )
+      .option('--older-than <age>', 'remove runs started longer ago than this (90d, 12h, 30m)')
+      .option('--lane <lane>', 'only this lane'),
+  ).action(action(async () => (await import('./commands/history.js')).historyPruneAction));
   common(
     program
       .command('ab')

@@ -5,11 +5,9 @@
  * options ← the settings of `lanebench run`, through core), and at the end publishes every Run
  * the workers wrote through core's publishRuns: history, reports, per-lane summary.
  */
-import { join } from 'node:path';
 import {
   checkSelectedLanes,
-  HISTORY_FILE_NAME,
-  preflightHistory,
+  openHistoryStore,
   publishRuns,
   readCliOverrides,
   resolveLayeredConfig,
@@ -66,7 +64,12 @@ export class LanebenchReporter {
       // a typo in LANEBENCH_LANE fails the run instead of skipping every workflow as "not selected"
       checkSelectedLanes(this.config);
       // a history that cannot take the runs fails every workflow before anything is measured
-      await preflightHistory(join(this.config.outputDir, HISTORY_FILE_NAME));
+      const store = openHistoryStore(this.config);
+      try {
+        await store.check();
+      } finally {
+        await store.close();
+      }
       writeSession(this.dir, {
         config: this.config,
         runner,

@@ -8,9 +8,7 @@
  */
 import {
   detectRegressions,
-  preflightHistory,
   publishRuns,
-  readHistory,
   resolveLane,
   runPassed,
   runWorkflow,
@@ -20,7 +18,7 @@ import {
   type RunnerInfo,
   type WorkflowOverrides,
 } from '@lanebench/core';
-import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
+import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, isCI, out } from '../lib/output.js';
@@ -122,7 +120,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
-  const before = new Set((await readHistory(ctx.historyFile)).runs.map((r) => r.id));
+  const before = new Set((await loadRuns(ctx)).map((r) => r.id));
   const launch = {
     cwd: ctx.cwd,
     lane: opts.lane,
@@ -135,7 +133,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
   const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
 
-  const history = (await readHistory(ctx.historyFile)).runs;
+  const history = await loadRuns(ctx);
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
   if (added.length === 0) {
     if (runnerCode !== 0) return EXIT_FAILURE;
@@ -169,6 +167,11 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
   // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
-  await preflightHistory(ctx.historyFile);
+  const store = ctx.openStore();
+  try {
+    await store.check();
+  } finally {
+    await store.close();
+  }
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }

@@ -3,12 +3,12 @@
  * directory (--output-dir beats the config), the history file and the lanes known.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
-  HISTORY_FILE_NAME,
   loadConfig,
-  readHistory,
+  openHistoryStore,
   resolveConfig,
+  type HistoryStore,
   type ResolvedConfig,
   type Run,
 } from '@lanebench/core';
@@ -23,7 +23,10 @@ export interface CommonOptions {
 export interface Context {
   cwd: string;
   config: ResolvedConfig;
+  /** the history's location as printed (a PostgreSQL URL with its password masked) */
   historyFile: string;
+  /** opens the configured history store (file or PostgreSQL); close it when done */
+  openStore(): HistoryStore;
 }
 
 export async function loadContext(opts: CommonOptions, cwd = process.cwd()): Promise<Context> {
@@ -40,7 +43,8 @@ export async function loadContext(opts: CommonOptions, cwd = process.cwd()): Pro
   const loaded = await loadProjectConfig(cwd, opts.config);
   const config: ResolvedConfig =
     opts.outputDir !== undefined ? { ...loaded, outputDir: resolve(cwd, opts.outputDir) } : loaded;
-  return { cwd, config, historyFile: join(config.outputDir, HISTORY_FILE_NAME) };
+  const probe = openHistoryStore(config);
+  return { cwd, config, historyFile: probe.display, openStore: () => openHistoryStore(config) };
 }
 
 /** core loadConfig, with a fallback for lanebench.config.ts on runtimes that cannot import TypeScript. */
@@ -58,7 +62,12 @@ async function loadProjectConfig(cwd: string, explicit?: string): Promise<Resolv
 }
 
 export async function loadRuns(ctx: Context): Promise<Run[]> {
-  return (await readHistory(ctx.historyFile)).runs;
+  const store = ctx.openStore();
+  try {
+    return (await store.readAll()).runs;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Lanes from the configuration first, then any other lane found in the history. */

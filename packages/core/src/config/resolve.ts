@@ -108,6 +108,7 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
         ? DEFAULT_HISTORY_WINDOW
         : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
     strict,
+    ...(c.history !== undefined ? { history: historyLocationOf(c.history) } : {}),
     failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
   };
 }
@@ -284,4 +285,11 @@ function resolveReports(value: unknown): ReportFormat[] {
     if (!out.includes(format)) out.push(format);
   }
   return out;
+}
+
+function historyLocationOf(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`config.history: expected a file path or a postgres:// URL, got ${showValue(value)}`);
+  }
+  return value;
 }

@@ -66,6 +66,11 @@ export interface LanebenchConfig {
   historyWindow?: number;
   /** strict mode for every lane that does not set its own */
   strict?: boolean;
+  /**
+   * where the history lives: a file path (default `<outputDir>/metrics.json`) or a
+   * `postgres://…` URL. LANEBENCH_HISTORY in the environment wins.
+   */
+  history?: string;
   /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
   failOnRegression?: boolean;
 }
@@ -104,6 +109,8 @@ export interface ResolvedConfig {
   regressionThreshold: number;
   historyWindow: number;
   strict: boolean;
+  /** `history` from the config, when set (see LanebenchConfig.history) */
+  history?: string;
   failOnRegression: boolean;
   /** the file the configuration came from, when it came from one */
   configFile?: string;

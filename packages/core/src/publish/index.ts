@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { detectRegressions } from '../analysis/index.js';
 import type { RegressionResult } from '../analysis/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { appendRuns, readHistory, rescueRuns } from '../history/index.js';
+import { openHistoryStore, rescueRuns, type HistoryStore } from '../history/index.js';
 import { recommend } from '../recommend/index.js';
 import type { Recommendation } from '../recommend/index.js';
 import { appendStepSummary, githubAnnotations } from '../report/github.js';
@@ -32,10 +32,12 @@ export interface PublishOptions {
   color?: boolean;
   /** timestamp of the reports (default now) */
   generatedAt?: string;
+  /** the history to write to (default: openHistoryStore(config, env), closed afterwards) */
+  store?: HistoryStore;
 }
 
 export interface PublishResult {
-  /** absolute path of metrics.json */
+  /** absolute path of metrics.json, or the PostgreSQL URL with its password masked */
   historyFile: string;
   /** format → absolute path of each report written */
   reports: Record<string, string>;
@@ -72,21 +74,25 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
   const { config } = opts;
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const historyFile = join(config.outputDir, HISTORY_FILE_NAME);
+  const store = opts.store ?? openHistoryStore(config, env);
+  const historyFile = store.display;
   const color = opts.color ?? shouldColor(env, Boolean(process.stdout?.isTTY));
 
   let history;
-  if (runs.length === 0) {
-    history = await readHistory(historyFile);
-  } else {
-    try {
-      await mkdir(config.outputDir, { recursive: true });
-      // validates the existing file first and throws HistoryError on a corrupt/newer one
-      history = await appendRuns(historyFile, runs);
-    } catch (err) {
-      // a measured run is never thrown away: it goes to a rescue file and the error says how to merge it
-      throw await rescueRuns(historyFile, runs, err);
+  try {
+    if (runs.length > 0) {
+      try {
+        await mkdir(config.outputDir, { recursive: true });
+        // validates the existing history first and throws HistoryError on a corrupt/newer one
+        await store.append(runs);
+      } catch (err) {
+        // a measured run is never thrown away: it goes to a rescue file and the error says how to merge it
+        throw await rescueRuns(store.rescueFile, runs, err, { display: store.display });
+      }
     }
+    history = await store.readAll();
+  } finally {
+    if (!opts.store) await store.close();
   }
 
   const regressions = runs.flatMap((run) =>
@@ -102,8 +108,10 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     thresholds: laneThresholds(config),
     generated_at: opts.generatedAt ?? new Date().toISOString(),
   };
-  const reports = runs.length > 0 ? await writeReportsOrClean(input, config) : {};
-  if (runs.length > 0 && !reports.json && config.reports.includes('json')) reports.json = historyFile;
+  const reports = runs.length > 0 ? await writeReportsOrClean(input, config, historyFile) : {};
+  if (runs.length > 0 && !reports.json && config.reports.includes('json') && store.kind === 'file') {
+    reports.json = historyFile;
+  }
 
   const result: PublishResult = {
     historyFile,
@@ -134,7 +142,11 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
  * Writes the reports; when one cannot be written (disk full), removes the reports left from an earlier
  * run, so no report describes an older run than the history, and says so in the error.
  */
-async function writeReportsOrClean(input: ReportInput, config: ResolvedConfig): Promise<Record<string, string>> {
+async function writeReportsOrClean(
+  input: ReportInput,
+  config: ResolvedConfig,
+  historyDisplay: string,
+): Promise<Record<string, string>> {
   try {
     return await writeReports(input, { outputDir: config.outputDir, formats: config.reports });
   } catch (err) {
@@ -142,7 +154,7 @@ async function writeReportsOrClean(input: ReportInput, config: ResolvedConfig): 
     const reason = err instanceof Error ? err.message : String(err);
     const e = new HistoryError(
       join(config.outputDir, HISTORY_FILE_NAME),
-      `the run was saved to ${join(config.outputDir, HISTORY_FILE_NAME)}, but the reports could not be written: ${reason}` +
+      `the run was saved to ${historyDisplay}, but the reports could not be written: ${reason}` +
         (removed.length ? `; removed the older reports so none describes an earlier run: ${removed.join(', ')}` : '') +
         `. Regenerate them with: lanebench report --output-dir ${config.outputDir}`,
       { cause: err },
