@@ -5,8 +5,11 @@
  * options ← the settings of `lanebench run`, through core), and at the end publishes every Run
  * the workers wrote through core's publishRuns: history, reports, per-lane summary.
  */
+import { join } from 'node:path';
 import {
   checkSelectedLanes,
+  HISTORY_FILE_NAME,
+  preflightHistory,
   publishRuns,
   readCliOverrides,
   resolveLayeredConfig,
@@ -34,7 +37,7 @@ export class LanebenchReporter {
   private lastError: Error | undefined;
   private readonly cleanup = (): void => removeSidecarDir(this.dir);
 
-  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null, _context?: unknown) {
+  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null) {
     this.rootDir = globalConfig.rootDir;
     this.options = options ?? {};
     // Workers are spawned after reporters are constructed and inherit this variable.
@@ -59,6 +62,8 @@ export class LanebenchReporter {
       });
       // a typo in LANEBENCH_LANE fails the run instead of skipping every workflow as "not selected"
       checkSelectedLanes(this.config);
+      // a history that cannot take the runs fails every workflow before anything is measured
+      await preflightHistory(join(this.config.outputDir, HISTORY_FILE_NAME));
       writeSession(this.dir, {
         config: this.config,
         runner,

@@ -40,10 +40,8 @@ jestGlobals().expect.extend({
 export type ToMeetSlaOptions = Pick<EvaluateRunOptions, 'strict'>;
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     // Same type parameters as @types/jest's Matchers, so the declarations merge.
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     interface Matchers<R, T = {}> {
       /** The Run from measure() meets a lane's SLA, a k6-style threshold spec or a lane config. */
       toMeetSla(expected: SlaExpectation, options?: ToMeetSlaOptions): R;
@@ -53,7 +51,6 @@ declare global {
 
 // `expect` from @jest/globals (@jest/expect) takes its matcher types from the `expect` package.
 declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Matchers<R extends void | Promise<void>, T = unknown> {
     /** The Run from measure() meets a lane's SLA, a k6-style threshold spec or a lane config. */
     toMeetSla(expected: SlaExpectation, options?: ToMeetSlaOptions): R;

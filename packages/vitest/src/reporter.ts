@@ -65,7 +65,8 @@ export class LanebenchReporter {
         // A corrupt history or an unwritable output directory must fail the run, with its own message.
         const message = error instanceof Error ? error.message : String(error);
         process.stderr.write(`[lanebench] could not publish results to ${outputDir}: ${message}\n`);
-        process.exitCode = 1;
+        // 2 when the history could not take the run (it is in a rescue file), as the CLI does
+        process.exitCode = error instanceof Error && 'rescueFile' in error ? 2 : 1;
       }
     }
   }

@@ -7,9 +7,13 @@
  * the runs, and we summarise the runs it added to the history.
  */
 import {
+  detectRegressions,
+  preflightHistory,
+  publishRuns,
   readHistory,
   resolveLane,
   runPassed,
+  runWorkflow,
   type ResolvedConfig,
   type Run,
   type RunnerInfo,
@@ -20,6 +24,8 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, isCI, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
+import { runJestLane } from '../runners/jest.js';
+import { runVitest } from '../runners/vitest.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -60,7 +66,6 @@ function withFailOnRegression(config: ResolvedConfig, opts: RunOptions): Resolve
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
-  const { runWorkflow, publishRuns } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
@@ -105,7 +110,6 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
-  const { detectRegressions } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
@@ -120,10 +124,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
-  const runnerCode =
-    runnerName === 'jest'
-      ? await (await import('../runners/jest.js')).runJestLane(launch)
-      : await (await import('../runners/vitest.js')).runVitest(launch);
+  const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
 
   const history = (await readHistory(ctx.historyFile)).runs;
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
@@ -158,7 +159,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  // a corrupt or newer history stops the run before anything is measured (exit 2)
-  await readHistory(ctx.historyFile);
+  // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
+  await preflightHistory(ctx.historyFile);
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }

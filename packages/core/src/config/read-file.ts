@@ -123,10 +123,9 @@ async function readConfigFileNow(file: string, opts: ReadConfigFileOptions): Pro
 
 async function configFromModule(mod: unknown, file: string): Promise<LanebenchConfig> {
   // `export default`, module.exports (arrives as default), or a module of named exports
-  let config: unknown =
-    mod !== null && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+  let config: unknown = mod !== null && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
   if (config && typeof config === 'object' && 'default' in config && Object.keys(config).length === 1) {
-    config = (config as { default: unknown }).default; // CJS transpiled from `export default`
+    config = config.default; // CJS transpiled from `export default`
   }
   if (typeof config === 'function') {
     try {

@@ -117,7 +117,7 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
   let sla = resolved.sla;
   if (o.sla !== undefined) {
     const overrideSla = resolveSla(
-      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
+      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'),
       `${what}.sla`,
     );
     sla = { ...resolved.sla, ...overrideSla };
@@ -168,10 +168,7 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
   const sla =
     lane.sla === undefined
       ? {}
-      : resolveSla(
-          plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
-          `${what}.sla`,
-        );
+      : resolveSla(plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'), `${what}.sla`);
   const thresholds: Threshold[] = [...compileLaneSla(sla, `${what}.sla`)];
   if (lane.thresholds !== undefined)
     thresholds.push(...compileExtraThresholds(lane.thresholds, `${what}.thresholds`, customMetrics));

@@ -98,10 +98,6 @@ export function failingViolations(run: Run): Violation[] {
   return (run.sla?.violations ?? []).filter((v) => v.severity === 'error' || strict);
 }
 
-export function warningViolations(run: Run): Violation[] {
-  return (run.sla?.violations ?? []).filter((v) => v.severity === 'warning');
-}
-
 /**
  * A run that kept fewer iterations than requested (failures, Ctrl-C, abort) but has statistics. It is
  * never a pass: its figures describe fewer iterations than the verdict was asked to rest on.
@@ -201,13 +197,11 @@ export function laneCompliant(runs: Run[]): boolean {
 
 /** Removes ANSI escape sequences (colored command output ends up in error messages). */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '');
 }
 
 /** Text for display: ANSI sequences removed, other control characters (except tab and newline) dropped. */
 export function cleanText(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return stripAnsi(String(s))
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');

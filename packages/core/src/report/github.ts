@@ -17,14 +17,11 @@ export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 
 /** Escapes the message part of a workflow command (after `::`). */
 export function escapeGithubData(s: string): string {
-  return (
-    stripAnsi(s)
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-      .replace(/%/g, '%25')
-      .replace(/\r/g, '%0D')
-      .replace(/\n/g, '%0A')
-  );
+  return stripAnsi(s)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A');
 }
 
 /** Escapes a property value of a workflow command (`title=`, `file=`). */

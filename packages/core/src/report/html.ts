@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { latestPerWorkflow } from '../analysis/select.js';
 import type { Run, Threshold } from '../types.js';
 import { lttb, lttbIndices } from './downsample.js';
@@ -62,7 +61,7 @@ export const TIMELINE_MAX_RUNS = 24;
 // Escaping
 
 /** Escapes text for HTML element content and (quoted) attribute values. */
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
   return sanitizeXmlChars(stripAnsi(String(value ?? '')))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -88,21 +87,14 @@ export function jsonForScript(value: unknown): string {
 
 let chartJsCache: string | undefined;
 
+/** chart.js is a dependency of this package, so it resolves from here (dist/ or src/). */
 function chartJsCandidates(): string[] {
-  const out: string[] = [];
   try {
     const req = createRequire(import.meta.url);
-    out.push(join(dirname(req.resolve('chart.js')), 'chart.umd.min.js'));
+    return [join(dirname(req.resolve('chart.js')), 'chart.umd.min.js')];
   } catch {
-    // not resolvable from here; try the copy shipped in assets/
+    return [];
   }
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    out.push(join(here, '..', 'assets', 'chart.umd.min.js'), join(here, '..', '..', 'assets', 'chart.umd.min.js'));
-  } catch {
-    // import.meta.url unavailable
-  }
-  return out;
 }
 
 /**
@@ -529,6 +521,7 @@ function regressionSection(regs: ReportRegression[] | undefined): string {
     regression: 'bad',
     improvement: 'ok',
     'no-change': 'neutral',
+    inconclusive: 'warn',
     'insufficient-data': 'neutral',
     'environment-mismatch': 'warn',
   };
@@ -536,6 +529,7 @@ function regressionSection(regs: ReportRegression[] | undefined): string {
     regression: 0,
     improvement: 1,
     'environment-mismatch': 2,
+    inconclusive: 2,
     'no-change': 3,
     'insufficient-data': 4,
   };

@@ -40,12 +40,11 @@ import type { ReportInput, ReportWriter } from './types.js';
  * Escapes text for Markdown (GitHub-flavoured) inline content and table cells: HTML-significant
  * characters become entities, Markdown punctuation is backslash-escaped, line breaks become spaces.
  */
-export function escapeMarkdown(value: unknown): string {
+export function escapeMarkdown(value: string | number | boolean | null | undefined): string {
   return (
     stripAnsi(String(value ?? ''))
       .replace(/[\r\n]+/g, ' ')
       // other control characters have no business in a job summary (they garble tables and terminals)
-      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
@@ -139,6 +138,13 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   }
   out.push('');
   if (runs.some(hasUnresolved)) out.push(`† ${SMALL_SAMPLE_NOTE}`, '');
+  // Figures below resolution and escaped processes (run/notes.ts): say so next to the table.
+  const qualified = runs.flatMap((r) =>
+    (r.notes ?? [])
+      .filter((n) => n.startsWith('measurement: '))
+      .map((n) => `‡ ${md(r.lane)} / ${md(r.workflow)}: ${md(n.slice('measurement: '.length))}`),
+  );
+  if (qualified.length) out.push(...qualified, '');
 
   const failedRuns = runs.filter(isIncomplete);
   const partialRuns = runs.filter(isPartial);
@@ -171,7 +177,7 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
     out.push('');
   }
   const other = (input.regressions ?? []).filter(
-    (r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch',
+    (r) => r.status === 'insufficient-data' || r.status === 'environment-mismatch' || r.status === 'inconclusive',
   );
   if (other.length) {
     out.push(`<details><summary>${other.length} comparison${other.length > 1 ? 's' : ''} not made</summary>`, '');

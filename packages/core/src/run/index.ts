@@ -16,3 +16,5 @@ export type {
   WorkflowFn,
   WorkflowOptions,
 } from './types.js';
+export { runAbSession, abOrder, type AbSessionSpec, type AbSession, type AbSide, type AbProgress } from './ab.js';
+export { machineState, busyNote, type MachineState } from './machine.js';
