@@ -4,7 +4,6 @@
  * Giving both spellings of one key is an error: which one wins would be a guess.
  */
 import { ConfigError, showValue } from './errors.js';
-import type { LaneSlaInput } from './types.js';
 
 export const SLA_KEY_ALIASES = { target_time: 'target', p95_time: 'p95', p99_time: 'p99' } as const;
 
