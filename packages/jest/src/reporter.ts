@@ -14,6 +14,8 @@ import {
   readCliOverrides,
   resolveLayeredConfig,
   unmatchedSelection,
+  safeOutput,
+  shouldColor,
   type ResolvedConfig,
 } from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';
@@ -25,8 +27,9 @@ export interface ReporterGlobalConfig {
   rootDir: string;
 }
 
+/** Every line this reporter prints passes core's sanitizer; color codes survive only when the summary is colored. */
 const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${safeOutput(line, { keepSgr: shouldColor(process.env, Boolean(process.stdout.isTTY)) })}\n`);
 };
 
 export class LanebenchReporter {

@@ -3,7 +3,14 @@
  * publishRuns: history, every report, and the per-lane console summary. The same hooks fire on
  * Vitest 4 (bench mode included) and Vitest 5.
  */
-import { publishRuns, unmatchedSelection, type ResolvedConfig, type Run } from '@lanebench/core';
+import {
+  publishRuns,
+  safeOutput,
+  shouldColor,
+  unmatchedSelection,
+  type ResolvedConfig,
+  type Run,
+} from '@lanebench/core';
 import { resolve } from 'node:path';
 import { readMeta } from './meta.js';
 
@@ -15,8 +22,9 @@ interface TestModuleLike {
   children: { allTests(): Iterable<TestCaseLike> };
 }
 
+/** Every line this reporter prints passes core's sanitizer; color codes survive only when the summary is colored. */
 const log = (line: string): void => {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${safeOutput(line, { keepSgr: shouldColor(process.env, Boolean(process.stdout.isTTY)) })}\n`);
 };
 
 export class LanebenchReporter {
@@ -55,7 +63,8 @@ export class LanebenchReporter {
     this.outputDirs.clear();
     for (const [outputDir, runs] of groups) {
       try {
-        const result = await publishRuns(runs, { config: { ...this.config, outputDir }, log });
+        // annotations go out through publishRuns' own writer (they are the one kind of line allowed to start with `::`)
+        const result = await publishRuns(runs, { config: { ...this.config, outputDir } });
         log('');
         log(result.summary);
         for (const [format, file] of Object.entries(result.reports)) log(`[lanebench] ${format}: ${file}`);
@@ -64,7 +73,7 @@ export class LanebenchReporter {
       } catch (error) {
         // A corrupt history or an unwritable output directory must fail the run, with its own message.
         const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`[lanebench] could not publish results to ${outputDir}: ${message}\n`);
+        process.stderr.write(`${safeOutput(`[lanebench] could not publish results to ${outputDir}: ${message}`)}\n`);
         // 2 when the history could not take the run (it is in a rescue file), as the CLI does
         process.exitCode = error instanceof Error && 'rescueFile' in error ? 2 : 1;
       }

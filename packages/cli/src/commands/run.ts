@@ -14,6 +14,7 @@ import {
   resolveLane,
   runPassed,
   runWorkflow,
+  visible,
   type ResolvedConfig,
   type Run,
   type RunnerInfo,
@@ -66,6 +67,14 @@ function withFailOnRegression(config: ResolvedConfig, opts: RunOptions): Resolve
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
+  if (opts.name !== undefined && opts.name.trim() === '') {
+    throw new UsageError(`--name: '${opts.name}' is empty; expected a workflow name (default: the command line)`);
+  }
+  if (command[0]!.trim() === '') {
+    throw new UsageError(
+      `the command after -- is empty ('${command[0]}'); expected a command line, e.g. -- 'npm run docs:build'`,
+    );
+  }
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
@@ -145,7 +154,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
       (bad.length === 0
         ? c.green('all passed')
-        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => r.workflow).join(', ')})`)),
+        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => visible(r.workflow)).join(', ')})`)),
   );
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),

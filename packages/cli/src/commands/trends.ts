@@ -2,7 +2,15 @@
  * `lanebench trends --lane L [--metric M (default execution_time)] [--window N] [--fail-on-regression]`: the last N values
  * (run means) of a metric per workflow, and the latest run's regression verdict.
  */
-import { detectRegressions, getTrends, METRIC_KEYS, METRIC_UNITS, type BuiltinMetric, type Run } from '@lanebench/core';
+import {
+  detectRegressions,
+  getTrends,
+  METRIC_KEYS,
+  METRIC_UNITS,
+  type BuiltinMetric,
+  type Run,
+  visible,
+} from '@lanebench/core';
 import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
@@ -66,7 +74,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
     const c = colors();
     const blocks = report.map(({ workflow, points, regression }) => {
       const head = c.bold(
-        `Trend: ${opts.lane} › ${workflow} › ${opts.metric}${unit ? ` (${unit})` : ''}, last ${points.length} run(s)`,
+        `Trend: ${visible(opts.lane)} › ${visible(workflow)} › ${visible(opts.metric)}${unit ? ` (${visible(unit)})` : ''}, last ${points.length} run(s)`,
       );
       if (points.length === 0) return `${head}\n  no values recorded`;
       const first = points[0]!.value;
@@ -74,7 +82,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
         ['started', 'run', 'mean', 'median', 'p95', 'samples', 'vs first', 'git'],
         ...points.map((p) => [
           p.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-          p.run_id,
+          visible(p.run_id),
           num(p.value),
           num(p.median),
           num(p.p95),
@@ -83,7 +91,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
           p.git_sha ? p.git_sha.slice(0, 7) : '—',
         ]),
       ];
-      const status = regression ? `  Latest vs baseline: ${regression.message}` : '';
+      const status = regression ? `  Latest vs baseline: ${visible(regression.message)}` : '';
       return [head, table(rows, '  '), status].filter(Boolean).join('\n');
     });
     out(blocks.join('\n\n'));

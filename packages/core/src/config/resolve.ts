@@ -60,6 +60,20 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
 
   const lanesInput =
     c.lanes === undefined ? {} : plainObject(c.lanes, 'config.lanes', '{ <lane>: { iterations, timeout, sla, … } }');
+  // a lane named __proto__ (or one that replaced the object's prototype) would vanish on assignment: refuse it
+  const proto: unknown = Object.getPrototypeOf(lanesInput);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ConfigError(
+      "config.lanes: a lane named '__proto__' is not allowed (it replaces the object's prototype); choose another lane name",
+    );
+  }
+  for (const name of Object.keys(lanesInput)) {
+    if (RESERVED_LANE_NAMES.includes(name)) {
+      throw new ConfigError(
+        `config.lanes: the lane name '${name}' is reserved; lane names are any other non-empty text, e.g. 'docs' or 'e2e'`,
+      );
+    }
+  }
   const lanes: Record<string, ResolvedLane> = {};
   const names = [...new Set([...Object.keys(DEFAULT_LANES), ...Object.keys(lanesInput)])];
   for (const name of names) {
@@ -152,6 +166,9 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
 }
 
 /** User values win; SLAs merge value by value; thresholds and custom metrics add up. */
+/** Names that would collide with Object's own properties when used as keys. */
+const RESERVED_LANE_NAMES = ['__proto__', 'constructor', 'prototype'];
+
 function mergeLaneConfig(base: LaneConfig | undefined, user: LaneConfig | undefined, what = 'sla'): LaneConfig {
   if (!base) return user ?? {};
   if (!user) return base;

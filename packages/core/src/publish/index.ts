@@ -20,6 +20,7 @@ import { renderConsoleSummary, renderRegressionSummary, shouldColor } from '../r
 import { runPassed } from '../report/format.js';
 import type { ReportInput } from '../report/types.js';
 import type { Run, Threshold } from '../types.js';
+import { workflowCommandLine } from '../output/sanitize.js';
 
 export interface PublishOptions {
   config: ResolvedConfig;
@@ -123,7 +124,8 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
   }
   if (env.GITHUB_ACTIONS === 'true') {
     result.annotations = githubAnnotations(input);
-    for (const line of result.annotations) log(line);
+    // the only lines lanebench prints that may start with `::` (every other print path defuses them)
+    for (const line of result.annotations) log(workflowCommandLine(line));
   }
   return result;
 }

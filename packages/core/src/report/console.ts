@@ -20,7 +20,6 @@ import {
   isPartial,
   laneCompliant,
   partialText,
-  oneLine,
   reportedViolations,
   runErrorMessage,
   SMALL_SAMPLE_NOTE,
@@ -28,6 +27,10 @@ import {
   STRICT_WARNINGS_FAILURE,
 } from './format.js';
 import { violationFigures } from './stats-text.js';
+import { forcedLevel, shouldColor } from '../output/color.js';
+import { visible } from '../output/sanitize.js';
+
+export { colorLevel, shouldColor } from '../output/color.js';
 
 export interface ConsoleSummaryOptions {
   /** force colors on/off; default: from FORCE_COLOR / NO_COLOR / TTY */
@@ -36,29 +39,14 @@ export interface ConsoleSummaryOptions {
   isTTY?: boolean;
 }
 
-/** Whether to color output, following FORCE_COLOR / NO_COLOR conventions. */
-export function shouldColor(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout?.isTTY)): boolean {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.TERM === 'dumb') return false;
-  return isTTY;
-}
-
-/** The level a colored terminal gets: FORCE_COLOR=2/3 ask for 256 colors / truecolor, else basic. */
-function forcedLevel(env: NodeJS.ProcessEnv): 1 | 2 | 3 {
-  const f = env.FORCE_COLOR;
-  if (f === '2') return 2;
-  if (f === '3') return 3;
-  return 1;
-}
-
-/** A chalk color level (0 = none) following shouldColor, for the CLI's own output. */
-export function colorLevel(
-  env: NodeJS.ProcessEnv = process.env,
-  isTTY = Boolean(process.stdout?.isTTY),
-): 0 | 1 | 2 | 3 {
-  return shouldColor(env, isTTY) ? forcedLevel(env) : 0;
+/** Names and messages on one line, with everything that could act on the terminal shown as escapes. */
+function oneLine(s: string): string {
+  return visible(
+    String(s)
+      .replace(/\s*(?:\r\n|\r|\n)\s*/g, ' — ')
+      .replace(/[\t ]+/g, ' ')
+      .trim(),
+  );
 }
 
 function runLine(c: ChalkInstance, run: Run): string[] {
