@@ -179,6 +179,10 @@ describe('lanebench trends', () => {
     expect(r.stdout).toMatch(/regression: /);
     expect(r.code).toBe(1);
     expect(lanebench(d, ['trends', '--lane', 'docs', '--metric', 'execution_time']).code).toBe(0);
+    // --metric defaults to execution_time
+    const byDefault = lanebench(d, ['trends', '--lane', 'docs']);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(byDefault.stdout).toContain('› execution_time (s)');
   });
 });
 

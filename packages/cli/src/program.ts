@@ -97,7 +97,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .command('trends')
       .description('the last N values of a metric for a lane, per workflow')
       .requiredOption('--lane <lane>', 'lane')
-      .requiredOption('--metric <metric>', 'metric, e.g. execution_time, memory_usage, cpu_usage or a custom metric')
+      .option(
+        '--metric <metric>',
+        'metric, e.g. execution_time, memory_usage, cpu_usage or a custom metric',
+        // as `analyze` needs no metric, trends answers the usual question without one
+        'execution_time',
+      )
       .option('--window <n>', 'number of runs (default: config historyWindow)', WINDOW)
       .option('--workflow <name>', 'only this workflow')
       .option('--fail-on-regression', 'exit 1 when the latest run regressed against its baseline')

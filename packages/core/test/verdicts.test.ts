@@ -151,3 +151,28 @@ describe('loading a config file', () => {
     );
   });
 });
+
+describe("the guide's SLA keys", () => {
+  it('target_time, p95_time and p99_time are aliases of target, p95 and p99', () => {
+    const lane = resolveConfig({
+      lanes: { docs: { sla: { target_time: 60, p95_time: '90s', p99_time: '2m', memory_max: 256, cpu_avg: 40 } } },
+    }).lanes.docs!;
+    expect(lane.sla).toEqual({ target: 60, p95: 90, p99: 120, memory_max: 256, cpu_avg: 40 });
+    expect(lane.thresholds.map((t) => `${t.name} ${t.operator} ${t.value}`)).toEqual([
+      'execution_time_mean <= 60',
+      'execution_time_p95 <= 90',
+      'execution_time_p99 <= 120',
+      'memory_usage_max <= 256',
+      'cpu_usage_mean <= 40',
+    ]);
+  });
+  it('giving both spellings of one key is an error naming both', () => {
+    expect(() => resolveConfig({ lanes: { docs: { sla: { target: 60, target_time: 70 } } } })).toThrow(
+      "lanes.docs.sla: both 'target' (60) and its alias 'target_time' (70) are given; keep one",
+    );
+  });
+  it('an alias in a later layer replaces the default of the same key', () => {
+    // the default docs lane has target 300 s; the user's target_time must win, not clash with it
+    expect(resolveConfig({ lanes: { docs: { sla: { target_time: 42 } } } }).lanes.docs!.sla.target).toBe(42);
+  });
+});

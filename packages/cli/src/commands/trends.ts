@@ -1,5 +1,5 @@
 /**
- * `lanebench trends --lane L --metric M [--window N] [--fail-on-regression]`: the last N values
+ * `lanebench trends --lane L [--metric M (default execution_time)] [--window N] [--fail-on-regression]`: the last N values
  * (run means) of a metric per workflow, and the latest run's regression verdict.
  */
 import {

@@ -3,7 +3,7 @@
  * Per workflow of the lane, the latest N runs (default 1) are evaluated against the lane's
  * configured SLA (core validateLane). ✓ when the lane passes, ✗ with the violations otherwise.
  */
-import { validateLane, visible } from '@lanebench/core';
+import { formatViolation, validateLane, visible } from '@lanebench/core';
 import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
@@ -32,7 +32,7 @@ export async function validateSlaAction(opts: ValidateOptions): Promise<number> 
   const c = colors();
   const several = result.workflows.length > 1;
   const line = (v: (typeof result.violations)[number]) =>
-    `  - ${visible(v.message)}${several ? ` [${visible(v.workflow)}]` : ''}`;
+    `  - ${visible(formatViolation(v))}${several ? ` [${visible(v.workflow)}]` : ''}`;
   const lines: string[] = [];
   if (result.passed) {
     lines.push(`${c.green('✓')} SLA Status: ${visible(opts.lane)}`, '  Compliant: True');

@@ -19,6 +19,7 @@ import {
   RUNNERS,
   WARMUP_RANGE,
 } from './defaults.js';
+import { canonicalSla } from './sla-aliases.js';
 import { ConfigError, showValue } from './errors.js';
 import { parseDuration, parseMegabytes, parsePercent } from './units.js';
 import { boolean, integerInRange, knownKeys, oneOf, plainObject, positiveNumber } from './validate.js';
@@ -86,7 +87,7 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
             `lanes.${name}`,
             '{ iterations, timeout, warmup, strict, onFailure, sla, thresholds }',
           ) as LaneConfig);
-    lanes[name] = resolveLaneConfig(name, mergeLaneConfig(base, userLane), strict);
+    lanes[name] = resolveLaneConfig(name, mergeLaneConfig(base, userLane, `lanes.${name}.sla`), strict);
   }
 
   return {
@@ -169,13 +170,14 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
 /** Names that would collide with Object's own properties when used as keys. */
 const RESERVED_LANE_NAMES = ['__proto__', 'constructor', 'prototype'];
 
-function mergeLaneConfig(base: LaneConfig | undefined, user: LaneConfig | undefined): LaneConfig {
+function mergeLaneConfig(base: LaneConfig | undefined, user: LaneConfig | undefined, what = 'sla'): LaneConfig {
   if (!base) return user ?? {};
   if (!user) return base;
   return {
     ...base,
     ...user,
-    sla: base.sla || user.sla ? { ...base.sla, ...user.sla } : undefined,
+    // aliases renamed first, so a later `target_time` replaces an earlier `target`
+    sla: base.sla || user.sla ? { ...canonicalSla(base.sla, what), ...canonicalSla(user.sla, what) } : undefined,
   };
 }
 
@@ -211,7 +213,8 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
 }
 
 /** An SLA in stored units (s, MB, %), validated; undefined values are dropped. */
-function resolveSla(sla: LaneSlaInput, what: string): ResolvedSla {
+function resolveSla(input: LaneSlaInput, what: string): ResolvedSla {
+  const sla = canonicalSla(input, what);
   // compileLaneSla checks the keys; converting first gives ResolvedSla plain numbers
   compileLaneSla(sla, what);
   const out: ResolvedSla = {};

@@ -19,6 +19,12 @@ export interface LaneSlaInput {
   memory_max?: number | string;
   /** limit of mean CPU share of the machine (warning) */
   cpu_avg?: number | string;
+  /** the Python guide's name for `target` (giving both is an error) */
+  target_time?: DurationInput;
+  /** the Python guide's name for `p95` */
+  p95_time?: DurationInput;
+  /** the Python guide's name for `p99` */
+  p99_time?: DurationInput;
 }
 
 /** What a lane accepts in a config file and in workflow options. */

@@ -48,6 +48,7 @@ import {
   unique,
 } from './format.js';
 import { orderedMetrics, violationFigures } from './stats-text.js';
+import { formatMeasured } from '../thresholds/violation-text.js';
 import type { ReportInput, ReportRecommendation, ReportRegression, ReportWriter } from './types.js';
 import { sanitizeXmlChars } from './xml.js';
 
@@ -494,7 +495,7 @@ function slaSection(input: ReportInput): string {
       const measured = r.metrics_analysis?.[v.metric] !== undefined;
       const isErr = failing.includes(v);
       rows.push(
-        `<tr class="${isErr ? 'row-bad' : 'row-warn'}"><td>${h(r.lane)}</td><td class="name">${h(r.workflow)}</td><td><code>${h(v.name)}</code></td><td class="num">${measured ? `${h(fixed(v.value, 3))} ${h(v.unit)}` : '—'}</td><td class="num">${h(v.operator)} ${h(plainNumber(v.threshold))} ${h(v.unit)}</td><td>${h(v.message || violationFigures(v, r))}</td><td><span class="badge ${isErr ? 'bad' : 'warn'}">${h(v.severity.toUpperCase())}</span></td></tr>`,
+        `<tr class="${isErr ? 'row-bad' : 'row-warn'}"><td>${h(r.lane)}</td><td class="name">${h(r.workflow)}</td><td><code>${h(v.name)}</code></td><td class="num">${measured ? `${h(formatMeasured(v.value, v.operator, v.threshold))} ${h(v.unit)}` : '—'}</td><td class="num">${h(v.operator)} ${h(plainNumber(v.threshold))} ${h(v.unit)}</td><td>${h(violationFigures(v, r))}</td><td><span class="badge ${isErr ? 'bad' : 'warn'}">${h(v.severity.toUpperCase())}</span></td></tr>`,
       );
     }
   }

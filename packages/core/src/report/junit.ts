@@ -82,7 +82,7 @@ function testcase(run: Run): XmlNode {
   } else {
     const failing = failingViolations(run);
     if (failing.length > 0) {
-      const message = failing.map((v) => v.message || violationFigures(v, run)).join('; ');
+      const message = failing.map((v) => violationFigures(v, run)).join('; ');
       const body = [
         failedOnStrictWarnings(run)
           ? `SLA of ${run.lane} / ${run.workflow}: ${STRICT_WARNINGS_FAILURE}:`

@@ -3,6 +3,7 @@ import { showValue } from '../config/errors.js';
 import { parseDuration, parseMegabytes, parsePercent } from '../config/units.js';
 import type { LaneSlaInput } from '../config/types.js';
 import { SLA_KEYS } from '../config/defaults.js';
+import { canonicalSla } from '../config/sla-aliases.js';
 import { ThresholdError } from './errors.js';
 import { parseExpression } from './parser.js';
 import { conversionFactor, isBuiltinMetric, unitRuleFor } from './metric-units.js';
@@ -74,13 +75,16 @@ export function compileThresholds(spec: ThresholdSpec, opts: CompileOptions = {}
  * A lane SLA as thresholds, with SPEC §3 severities: mean over target = warning, p95/p99 over limit = error,
  * memory max over limit = warning, cpu avg over limit = warning. Values at the limit comply (`<=`).
  */
-export function compileLaneSla(sla: LaneSlaInput, what = 'sla'): Threshold[] {
+export function compileLaneSla(input: LaneSlaInput, what = 'sla'): Threshold[] {
+  const sla = canonicalSla(input, what);
   if (sla === null || typeof sla !== 'object' || Array.isArray(sla)) {
     throw new ThresholdError(`${what} must be an object with keys ${SLA_KEYS.join(', ')}, got ${showValue(sla)}`);
   }
   for (const key of Object.keys(sla)) {
     if (!(SLA_KEYS as readonly string[]).includes(key)) {
-      throw new ThresholdError(`unknown key '${key}' in ${what}; valid keys: ${SLA_KEYS.join(', ')}`);
+      throw new ThresholdError(
+        `unknown key '${key}' in ${what}; valid keys: ${SLA_KEYS.join(', ')} (aliases: target_time, p95_time, p99_time)`,
+      );
     }
   }
   const out: Threshold[] = [];
