@@ -171,8 +171,10 @@ describe('lanebench trends', () => {
 
   it('--fail-on-regression exits 1 when the latest run regressed', () => {
     const d = tempDir('trend-regression');
-    recordRuns(d, 2, ['--lane', 'docs', '--name', 'w', '--iterations', '5'], busyCommand(60));
-    recordRuns(d, 1, ['--lane', 'docs', '--name', 'w', '--iterations', '5'], busyCommand(250));
+    // the gate needs 5 earlier runs (run-level medians); fewer is "insufficient data"
+    recordRuns(d, 5, ['--lane', 'docs', '--name', 'w', '--iterations', '5'], busyCommand(60));
+    // a large slowdown: on a loaded 2-core machine 5 short runs differ by 10-15 % on their own
+    recordRuns(d, 1, ['--lane', 'docs', '--name', 'w', '--iterations', '5'], busyCommand(1500));
     const r = lanebench(d, ['trends', '--lane', 'docs', '--metric', 'execution_time', '--fail-on-regression']);
     expect(r.stdout).toMatch(/regression: /);
     expect(r.code).toBe(1);

@@ -28,14 +28,14 @@ function expectInert(text: string, opts: { colors?: boolean; annotations?: numbe
   }
   if (opts.annotations !== undefined) expect(commands).toHaveLength(opts.annotations);
   expect(text).not.toContain('##[');
-  // eslint-disable-next-line no-control-regex
+
   const controls = text.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g) ?? [];
   if (!opts.colors) expect(controls, 'no control characters').toEqual([]);
   else {
     // with colors on, only SGR color sequences of lanebench's own styling, never conceal (8)
-    // eslint-disable-next-line no-control-regex
+
     const rest = text.replace(/\u001b\[(?:(?:[0-79]|[1-9][0-9]|10[0-7])(?:;(?:[0-79]|[1-9][0-9]|10[0-7]))*)?m/g, '');
-    // eslint-disable-next-line no-control-regex
+
     expect(rest.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g) ?? [], 'only color sequences').toEqual([]);
   }
   expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);

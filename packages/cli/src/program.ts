@@ -122,6 +122,51 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .argument('<inputs...>', 'history files or directories containing metrics.json'),
   ).action(action(async () => (await import('./commands/merge.js')).mergeAction));
 
+  common(
+    program
+      .command('ab')
+      .description(
+        'paired, interleaved A/B of two versions of a workflow (ABBA pairs); exit 1 on a regression verdict of execution_time, cpu_seconds or memory_usage',
+      )
+      .argument('[command...]', 'with --base: the command to measure in both checkouts (after --)')
+      .requiredOption('--lane <lane>', 'lane whose timeout, warm-up and sampling apply')
+      .option('--base-cmd <cmd>', 'command form: the base command (shell command line)')
+      .option('--head-cmd <cmd>', 'command form: the head command (shell command line)')
+      .option('--base <ref>', 'git form: base ref, checked out into a temporary git worktree')
+      .option('--head <ref>', 'git form: head ref (default: the working tree as it is)')
+      .option(
+        '--prepare <cmd>',
+        'git form: run once per side before measuring, unmeasured (e.g. "npm ci && npm run build")',
+      )
+      .option(
+        '--pairs <n>',
+        `interleaved pairs, 1-1000 (default ${10}; at least 6 for a 95% interval)`,
+        intInRange('--pairs', 1, 1000),
+      )
+      .option('--name <name>', 'workflow name in the history (default: the head command)')
+      .option('--fail-on-inconclusive', 'exit 1 when a gated metric is inconclusive, too')
+      .option('--verbose', 'print every measured iteration')
+      .option(
+        '--json',
+        'print one row per metric: { workflow, metric, verdict, ratio, ci_low, ci_high, p_value, pairs, mde_pct }',
+      )
+      .addHelpText(
+        'after',
+        `
+Statistics (docs/ANALYSIS.md): per metric, the log-ratios head/base of the pairs; ratio = exp(Hodges-Lehmann
+estimate), interval = its 95% distribution-free interval, p = Wilcoxon signed-rank. Threshold: config
+regressionThreshold (default 10%). Verdicts:
+  regression    interval above 0 and ratio above +threshold
+  improvement   interval below 0 and ratio below -threshold
+  no-change     the whole interval inside ±threshold
+  inconclusive  otherwise; the output says about how many pairs would decide it
+MDE: the smallest slowdown flagged with 90% power at this noise and pair count.
+Both sides are recorded in the history as two runs tagged ab: { session, side, pair_count }.
+Git form: temporary worktrees are removed afterwards, also on Ctrl-C/SIGTERM; a bad ref or a failing --prepare
+exits 2.`,
+      ),
+  ).action(action(async () => (await import('./commands/ab.js')).abAction));
+
   return program;
 }
 

@@ -16,6 +16,7 @@ export const METRIC_KEYS = [
   'network_rx_bytes',
   'network_tx_bytes',
   'network_io',
+  'network_loopback_bytes',
 ] as const;
 export type BuiltinMetric = (typeof METRIC_KEYS)[number];
 
@@ -31,6 +32,7 @@ export const METRIC_UNITS: Record<BuiltinMetric, 's' | '%' | 'MB' | 'B'> = {
   network_rx_bytes: 'B',
   network_tx_bytes: 'B',
   network_io: 'B',
+  network_loopback_bytes: 'B',
 };
 
 export type IterationStatus = 'passed' | 'failed' | 'timeout';
@@ -51,8 +53,8 @@ export interface TimelinePoint {
  * Which method produced each figure, so a reader can tell kernel accounting from sampling.
  * Values are short identifiers documented in docs/metrics.md, e.g.
  * cpu: 'proc-stat-reaped' | 'process-cpuusage+proc-stat-reaped' | 'pidusage-sampled';
- * memory: 'proc-vmhwm+rss-sum-sampled' | 'pidusage-sampled';
- * disk: 'proc-io' | 'unavailable'; network: 'proc-net-dev' | 'unavailable'.
+ * memory: 'proc-pss-sum+vmhwm' | 'self-growth+proc-pss-children' | 'pidusage-sampled';
+ * disk: 'proc-io-minus-cancelled' | 'unavailable'; network: 'proc-net-dev' | 'unavailable'.
  */
 export interface MeasurementMethods {
   execution_time: string;
@@ -85,10 +87,32 @@ export interface Iteration {
   network_rx_bytes: number;
   network_tx_bytes: number;
   network_io: number;
+  /**
+   * bytes sent over the loopback interface during the iteration (namespace-wide; not part of network_io, which is
+   * traffic that left the machine). Optional: absent in records written before it existed and off Linux.
+   */
+  network_loopback_bytes?: number;
   /** custom metrics recorded with ctx.metric(name, value, unit) */
   custom: Record<string, number>;
   methods: MeasurementMethods;
+  /** how trustworthy the figures are (optional; written by lanebench ≥ 0.2, documented in docs/metrics.md) */
+  measurement?: IterationMeasurement;
   timeline: TimelinePoint[];
+}
+
+/** Qualifiers of an iteration's figures. */
+export interface IterationMeasurement {
+  /**
+   * processes that carried the iteration's environment cookie but had left the tree (setsid daemons, double forks
+   * re-parented to init): `found` were measured, `killed` of them were still running at the end and were killed
+   */
+  escaped_processes?: { found: number; killed: number };
+  /** a process of the tree lived shorter than the sampling interval, so its memory could not be resolved */
+  memory_below_resolution?: boolean;
+  /** cpu_seconds is below the kernel's accounting resolution (one clock tick, usually 10 ms, per process) */
+  cpu_below_resolution?: boolean;
+  /** how memory_usage was obtained, e.g. 'pss-sum-sampled+vmhwm-lower-bound' (docs/metrics.md) */
+  memory_method?: string;
 }
 
 /** Statistics of one metric over a set of samples (SPEC §5). */
@@ -202,6 +226,12 @@ export interface Run {
   runner: RunnerInfo;
   /** human-readable notes (small-sample percentiles, aborted iterations, measurement fallbacks) */
   notes: string[];
+  /** set on the two runs a `lanebench ab` session records: its id, which side this is, how many pairs */
+  ab?: { session: string; side: 'base' | 'head'; pair_count: number };
+  /** machine state while the run was measured: load average, CPU frequency governor, busy flag */
+  machine?: { load_avg?: [number, number, number]; governor?: string; busy?: boolean };
+  /** set on a confirmation re-run (`--confirm N`): the run it re-checks and why */
+  confirm?: { of: string; attempt: number; of_attempts: number; reason: string };
 }
 
 export const HISTORY_SCHEMA_VERSION = 1 as const;

@@ -1,7 +1,9 @@
 // runWorkflow / measure(): iterations, warm-up, statuses, onFailure, custom metrics, progress, Ctrl-C.
+// Tests of the logic run on the fake sampler/executor (measure/fake.ts): no process, no /proc; the tests that are
+// about real processes (kill at the timeout, Ctrl-C, ctx.exec itself) keep real ones.
 import { afterAll, describe, expect, test } from 'vitest';
 import { resolveConfig } from '../src/config/index.js';
-import { ExecError } from '../src/measure/index.js';
+import { ExecError, FakeExecutor, fakeSamplers, ITERATION_COOKIE } from '../src/measure/index.js';
 import { measure, runWorkflow, type ProgressEvent, type WorkflowContext } from '../src/run/index.js';
 import { alive, fixture, isLinux, NODE, readJson, scratch } from './measure-helpers.js';
 
@@ -21,6 +23,7 @@ describe('runWorkflow', () => {
     const run = await runWorkflow({
       lane: 'quick',
       workflow: 'count',
+      sampler: fakeSamplers().factory,
       config,
       options: { warmup: 2 },
       target: (ctx: WorkflowContext) => {
@@ -50,6 +53,7 @@ describe('runWorkflow', () => {
     const run = await runWorkflow({
       lane: 'quick',
       workflow: 'metrics',
+      sampler: fakeSamplers().factory,
       config,
       target: (ctx: WorkflowContext) => {
         ctx.metric('files_built', 10 * ctx.iteration, 'files');
@@ -66,6 +70,7 @@ describe('runWorkflow', () => {
     await runWorkflow({
       lane: 'quick',
       workflow: 'bad metrics',
+      sampler: fakeSamplers().factory,
       config,
       options: { iterations: 1 },
       target: (ctx: WorkflowContext) => {
@@ -113,6 +118,7 @@ describe('runWorkflow', () => {
     const run = await runWorkflow({
       lane: 'fragile',
       workflow: 'second fails',
+      sampler: fakeSamplers().factory,
       config,
       target: (ctx: WorkflowContext) => {
         seen.push(ctx.iteration);
@@ -130,6 +136,7 @@ describe('runWorkflow', () => {
     const run = await runWorkflow({
       lane: 'quick',
       workflow: 'second fails',
+      sampler: fakeSamplers().factory,
       config,
       target: (ctx: WorkflowContext) => {
         if (ctx.iteration === 2) throw new Error('flaky step');
@@ -195,6 +202,7 @@ describe('runWorkflow', () => {
     await runWorkflow({
       lane: 'quick',
       workflow: 'progress',
+      sampler: fakeSamplers().factory,
       config,
       options: { warmup: 1 },
       target: () => new Promise((r) => setTimeout(r, 20)),
@@ -241,6 +249,116 @@ describe('runWorkflow', () => {
     const pids = readJson<{ parent: number; grandchild: number }>(out);
     expect(alive(pids.parent)).toBe(false);
     expect(alive(pids.grandchild)).toBe(false);
+  });
+
+  test('the sampler of each iteration gets its figures; methods and flags reach the record', async () => {
+    const { factory, made } = fakeSamplers((n) => ({
+      cpu_seconds: 0.5 * n,
+      memory_bytes: n * 1048576,
+      measurement: { memory_below_resolution: n === 2 },
+    }));
+    const exec = new FakeExecutor(() => ({ durationMs: 5 }));
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'fake',
+      config,
+      sampler: factory,
+      executor: exec.run,
+      options: { warmup: 1 },
+      target: 'make all',
+    });
+    expect(made).toHaveLength(4); // one per iteration, warm-up included
+    expect(made.every((s) => s.started && s.stopped && s.roots.length === 1)).toBe(true);
+    expect(made.every((s) => !s.opts.includeSelf)).toBe(true);
+    // warm-up took figures(1): the measured iterations are figures(2..4)
+    expect(run.iterations.map((i) => i.cpu_seconds)).toEqual([1, 1.5, 2]);
+    expect(run.iterations.map((i) => i.memory_usage)).toEqual([2, 3, 4]);
+    expect(run.iterations[0]?.measurement?.memory_below_resolution).toBe(true);
+    expect(run.iterations[1]?.measurement?.memory_below_resolution).toBe(false);
+    expect(exec.commands).toEqual(['make all', 'make all', 'make all', 'make all']);
+  });
+
+  test('below-resolution figures and escaped processes become notes of the run (shown by every report)', async () => {
+    const { factory } = fakeSamplers((n) => ({
+      measurement: {
+        memory_below_resolution: n !== 2,
+        cpu_below_resolution: n === 3,
+        escaped_processes: n === 2 ? { found: 3, killed: 2 } : undefined,
+      },
+    }));
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'flags',
+      config,
+      sampler: factory,
+      executor: new FakeExecutor().run,
+      target: 'true',
+    });
+    const notes = run.notes.join('\n');
+    expect(notes).toMatch(/memory below the sampling resolution in iteration\(s\) 1, 3/);
+    expect(notes).toMatch(/CPU below the kernel's resolution .* iteration\(s\) 3/);
+    expect(notes).toMatch(/3 escaped process\(es\) .* iteration\(s\) 2; 2 still running at the end and killed/);
+  });
+
+  test('every iteration carries the cookie LANEBENCH_ITERATION_ID=<run id>.<iteration>', async () => {
+    const exec = new FakeExecutor();
+    const { factory, made } = fakeSamplers();
+    const inProcess: Array<string | undefined> = [];
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'cookie',
+      config,
+      sampler: factory,
+      executor: exec.run,
+      options: { warmup: 1, iterations: 2 },
+      target: async (ctx: WorkflowContext) => {
+        // children started without ctx.exec inherit process.env: the cookie is there during the iteration
+        inProcess.push(process.env[ITERATION_COOKIE]);
+        await ctx.exec('true');
+      },
+    });
+    expect(run.status).toBe('completed');
+    expect(inProcess).toEqual([`${run.id}.w1`, `${run.id}.1`, `${run.id}.2`]);
+    expect(exec.envs.map((e) => e[ITERATION_COOKIE])).toEqual([`${run.id}.w1`, `${run.id}.1`, `${run.id}.2`]);
+    expect(made.map((s) => s.opts.cookie)).toEqual(['w1', '1', '2'].map((i) => `${ITERATION_COOKIE}=${run.id}.${i}`));
+    expect(process.env[ITERATION_COOKIE]).toBeUndefined(); // restored after the iteration
+  });
+
+  test('a command slower than its timeout is aborted and recorded as timeout (fake executor)', async () => {
+    const exec = new FakeExecutor(() => ({ durationMs: 60_000 }));
+    const started = performance.now();
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'slow',
+      config,
+      sampler: fakeSamplers().factory,
+      executor: exec.run,
+      options: { iterations: 1, timeout: '0.3s' },
+      target: 'sleep 60',
+    });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(run.iterations[0]?.status).toBe('timeout');
+    expect(run.status).toBe('timeout');
+  });
+
+  test('a synchronous function that ran past its timeout is recorded timeout, not passed (issue 11 item 3)', async () => {
+    // JavaScript cannot interrupt it: the timer fires only after it returns. The record must still say timeout.
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'sync busy loop',
+      config,
+      sampler: fakeSamplers().factory,
+      options: { iterations: 2, timeout: '0.2s' },
+      target: (ctx: WorkflowContext) => {
+        const until = performance.now() + (ctx.iteration === 1 ? 500 : 0);
+        while (performance.now() < until) {
+          /* busy */
+        }
+      },
+    });
+    expect(run.iterations.map((i) => i.status)).toEqual(['timeout', 'passed']);
+    expect(run.iterations[0]?.error).toMatch(/past its timeout of 0\.2 s/);
+    expect(run.status).toBe('partial');
   });
 
   test('unknown lane → ConfigError listing the lanes', async () => {

@@ -6,13 +6,29 @@
  * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
  * the runs, and we summarise the runs it added to the history.
  */
-import { readHistory, resolveLane, visible, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import {
+  detectRegressions,
+  preflightHistory,
+  publishRuns,
+  readHistory,
+  killTreesNow,
+  resolveLane,
+  runPassed,
+  runWorkflow,
+  visible,
+  type ResolvedConfig,
+  type Run,
+  type RunnerInfo,
+  type WorkflowOverrides,
+} from '@lanebench/core';
 import { constants as osConstants } from 'node:os';
 import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, isCI, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
+import { runJestLane } from '../runners/jest.js';
+import { runVitest } from '../runners/vitest.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -47,10 +63,9 @@ function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean 
   return regressions.some((r) => r.status === 'regression');
 }
 
-function regressionLines(regressions: ReadonlyArray<{ status: string; message: string }>): string[] {
-  return regressions
-    .filter((r) => r.status === 'regression' || r.status === 'improvement')
-    .map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${visible(r.message)}`);
+/** `--fail-on-regression` beats the config's failOnRegression (it can only turn it on). */
+function withFailOnRegression(config: ResolvedConfig, opts: RunOptions): ResolvedConfig {
+  return opts.failOnRegression ? { ...config, failOnRegression: true } : config;
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
@@ -62,7 +77,6 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
       `the command after -- is empty ('${command[0]}'); expected a command line, e.g. -- 'npm run docs:build'`,
     );
   }
-  const { runWorkflow, publishRuns, killTreesNow } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
@@ -88,19 +102,17 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   // the handlers stay until the run is saved: a signal now must not cut the history write short
   let result: Awaited<ReturnType<typeof publishRuns>>;
   try {
-    // publishRuns colors the summary by the same rule as colors() (core's shouldColor)
-    result = await publishRuns([run], { config: ctx.config });
+    // publishRuns colors the summary by the same rule as colors() (core's shouldColor); the summary ends
+    // with the regression verdicts, and its exit code counts them when failOnRegression is on
+    result = await publishRuns([run], { config: withFailOnRegression(ctx.config, opts) });
   } finally {
     stop.dispose();
   }
   out(result.summary);
-  const lines = regressionLines(result.regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
-  if (run.status === 'failed' || run.status === 'timeout') code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(result.regressions)) code = EXIT_FAILURE;
+  if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   // ended by a signal: the shell convention 128 + signal number (SIGHUP 129, SIGINT 130, SIGTERM 143)
   if (stop.received) code = 128 + (osConstants.signals[stop.received] ?? 0);
   return code;
@@ -147,7 +159,6 @@ function stopOnSignals(
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
-  const { detectRegressions } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
@@ -156,15 +167,13 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     cwd: ctx.cwd,
     lane: opts.lane,
     ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
-    config: { outputDir: ctx.config.outputDir },
+    // the runner's reporter publishes, so it must know to fail on a regression too
+    config: { outputDir: ctx.config.outputDir, ...(opts.failOnRegression ? { failOnRegression: true } : {}) },
     overrides,
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
-  const runnerCode =
-    runnerName === 'jest'
-      ? await (await import('../runners/jest.js')).runJestLane(launch)
-      : await (await import('../runners/vitest.js')).runVitest(launch);
+  const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
 
   const history = (await readHistory(ctx.historyFile)).runs;
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
@@ -179,7 +188,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     );
   }
   // the runner's lanebench reporter already printed the full summary (publishRuns); close with the verdict
-  const bad = added.filter((r) => !r.sla.passed || r.status === 'failed' || r.status === 'timeout');
+  const bad = added.filter((r) => !runPassed(r));
   const c = colors();
   out(
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
@@ -190,17 +199,16 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
   );
-  const lines = regressionLines(regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
+  // the runner's reporter already printed the regression verdicts with its summary
   let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
   if (bad.length > 0) code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(regressions)) code = EXIT_FAILURE;
+  if ((opts.failOnRegression || ctx.config.failOnRegression) && hasRegression(regressions)) code = EXIT_FAILURE;
   return code;
 }
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  // a corrupt or newer history stops the run before anything is measured (exit 2)
-  await readHistory(ctx.historyFile);
+  // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
+  await preflightHistory(ctx.historyFile);
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }

@@ -108,6 +108,7 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
         ? DEFAULT_HISTORY_WINDOW
         : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
     strict,
+    failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
   };
 }
 
@@ -130,7 +131,7 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
   let sla = resolved.sla;
   if (o.sla !== undefined) {
     const overrideSla = resolveSla(
-      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
+      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'),
       `${what}.sla`,
     );
     sla = { ...resolved.sla, ...overrideSla };
@@ -184,10 +185,7 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
   const sla =
     lane.sla === undefined
       ? {}
-      : resolveSla(
-          plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
-          `${what}.sla`,
-        );
+      : resolveSla(plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'), `${what}.sla`);
   const thresholds: Threshold[] = [...compileLaneSla(sla, `${what}.sla`)];
   if (lane.thresholds !== undefined)
     thresholds.push(...compileExtraThresholds(lane.thresholds, `${what}.thresholds`, customMetrics));

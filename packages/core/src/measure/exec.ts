@@ -53,6 +53,9 @@ export interface RunExecOptions extends ExecOptions {
   onSpawn: (rec: SpawnRecord) => void;
 }
 
+/** How ctx.exec runs a command: runExec, or a fake in tests of the logic (fake.ts). */
+export type Executor = (cmd: string | string[], o: RunExecOptions) => Promise<ExecResult>;
+
 /** Keeps the last `limit` bytes of a stream: logs of CI commands can be huge and only the tail is reported. */
 class TailBuffer {
   private chunks: Buffer[] = [];

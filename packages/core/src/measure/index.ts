@@ -1,5 +1,8 @@
 // Measurement of one iteration's process tree (docs/ARCHITECTURE.md, measure/).
-export { measureIteration, type MeasureIterationOptions } from './iteration.js';
+export { ITERATION_COOKIE, measureIteration, type MeasureIterationOptions } from './iteration.js';
+export type { SamplerFactory, SamplerOptions, TreeFigures, TreeSampler } from './sampler.js';
+export type { Executor } from './exec.js';
+export { FakeExecutor, FakeSampler, fakeSamplers, type FakeCommandResult } from './fake.js';
 export { killTree, killTreesNow, type KillTreeOptions, type KnownProcess } from './kill.js';
 export { ExecError } from './exec.js';
 export { withMeasureLock } from './mutex.js';

@@ -20,17 +20,22 @@
  * timed out and its promise is abandoned (JavaScript cannot stop a running function; if it keeps computing, that
  * CPU lands in later iterations, which is why a timed-out in-process workflow should end the run or be fixed).
  */
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import type { Iteration, IterationStatus, MeasurementMethods, TimelinePoint } from '../types.js';
+import type { Iteration, IterationMeasurement, IterationStatus, MeasurementMethods } from '../types.js';
 import { METRIC_KEYS } from '../types.js';
 import type { ExecOptions, Workflow, WorkflowContext } from '../run/types.js';
-import { ExecError, runExec, type SpawnRecord } from './exec.js';
+import { ExecError, runExec, type Executor, type SpawnRecord } from './exec.js';
 import { killTree, type KnownProcess } from './kill.js';
 import { withMeasureLock } from './mutex.js';
-import { PidusageTreeSampler } from './pidusage-sampler.js';
-import { ProcTreeSampler } from './proc-sampler.js';
-import { clkTck, hasProcfs, readHwmBytes, readIo, readNetDev, readStat, resetSelfHwm } from './procfs.js';
+import { PidusageSampler } from './pidusage-sampler.js';
+import { ProcSampler } from './proc-sampler.js';
+import { hasProcfs } from './procfs.js';
+import type { SamplerFactory } from './sampler.js';
 import { downsampleTimeline } from './timeline.js';
+
+/** Name of the environment cookie every process of an iteration carries (docs/metrics.md, "Escaped processes"). */
+export const ITERATION_COOKIE = 'LANEBENCH_ITERATION_ID';
 
 export interface MeasureIterationOptions {
   timeout_s: number;
@@ -54,6 +59,12 @@ export interface MeasureIterationOptions {
   echo?: boolean;
   /** force the portable sampler (tests of the fallback); default: /proc where available */
   method?: 'auto' | 'pidusage';
+  /** run id for the environment cookie `LANEBENCH_ITERATION_ID=<runId>.<iteration>` (default: a random id) */
+  runId?: string;
+  /** the sampler of the tree (tests: fakeSamplers() of fake.ts); default by platform and `method` */
+  sampler?: SamplerFactory;
+  /** how ctx.exec runs commands (tests: FakeExecutor of fake.ts); default runExec */
+  executor?: Executor;
 }
 
 const MB = 1048576;
@@ -69,12 +80,17 @@ export function measureIteration(target: Workflow, opts: MeasureIterationOptions
   return withMeasureLock(() => measureUnlocked(target, opts));
 }
 
+function defaultSampler(method: MeasureIterationOptions['method']): SamplerFactory {
+  return hasProcfs && method !== 'pidusage' ? (o) => new ProcSampler(o) : (o) => new PidusageSampler(o);
+}
+
 async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions): Promise<Iteration> {
   const isFn = typeof target === 'function';
-  const linux = hasProcfs && opts.method !== 'pidusage';
   const cores = availableParallelism();
   const interval = opts.sampleIntervalMs > 0 ? opts.sampleIntervalMs : 50;
   const graceMs = opts.killGraceMs ?? 2000;
+  const executor = opts.executor ?? runExec;
+  const cookieValue = `${opts.runId ?? randomBytes(6).toString('hex')}.${opts.warmup ? 'w' : ''}${opts.iteration}`;
 
   const controller = new AbortController();
   let abortInfo: { text: string; timedOut: boolean } | undefined;
@@ -91,14 +107,15 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   const spawns: SpawnRecord[] = [];
   let closed = false;
 
-  const procSampler = linux ? new ProcTreeSampler({ intervalMs: interval, includeSelf: isFn }, cores) : undefined;
-  const portable = linux ? undefined : new PidusageTreeSampler(interval, isFn, cores);
-  const known = (): KnownProcess[] =>
-    procSampler
-      ? procSampler.alive().map((p) => ({ pid: p.pid, starttime: p.starttime }))
-      : (portable?.alive() ?? []).map((pid) => ({ pid }));
+  const sampler = (opts.sampler ?? defaultSampler(opts.method))({
+    intervalMs: interval,
+    includeSelf: isFn,
+    cores,
+    cookie: `${ITERATION_COOKIE}=${cookieValue}`,
+  });
 
-  const baseEnv = { ...process.env, ...opts.env };
+  // Every process of the iteration carries the cookie, also children a function starts without ctx.exec.
+  const baseEnv = { ...process.env, ...opts.env, [ITERATION_COOKIE]: cookieValue };
   const ctx: WorkflowContext = {
     iteration: opts.iteration,
     warmup: opts.warmup ?? false,
@@ -107,18 +124,18 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
     signal: controller.signal,
     exec(cmd: string | string[], o: ExecOptions = {}) {
       if (closed) return Promise.reject(new Error('ctx.exec called after its iteration ended'));
-      return runExec(cmd, {
+      return executor(cmd, {
         ...o,
         cwd: o.cwd ?? opts.cwd,
-        env: o.env ? { ...baseEnv, ...o.env } : baseEnv,
+        env: o.env ? { ...baseEnv, ...o.env, [ITERATION_COOKIE]: cookieValue } : baseEnv,
         echo: o.echo ?? opts.echo,
         signal: controller.signal,
         abortReason: () => abortInfo ?? { text: 'aborted', timedOut: false },
         graceMs,
-        known,
+        known: () => sampler.alive(),
         onSpawn: (rec) => {
           spawns.push(rec);
-          if (rec.pid !== undefined) (procSampler ?? portable)?.addRoot(rec.pid);
+          if (rec.pid !== undefined) sampler.addRoot(rec.pid);
         },
       });
     },
@@ -138,14 +155,12 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
     },
   };
 
+  // Children a function spawns with child_process directly inherit process.env: give them the cookie too.
+  const prevCookie = process.env[ITERATION_COOKIE];
+  if (isFn) process.env[ITERATION_COOKIE] = cookieValue;
+
   // Baselines, taken as late as possible before the workload starts.
-  const tck = linux ? clkTck() : 100;
-  const selfHwmReset = isFn && linux ? resetSelfHwm() : false;
-  if (procSampler) procSampler.start();
-  if (portable) await portable.start();
-  const stat0 = linux ? readStat('self') : null;
-  const io0 = linux ? readIo('self') : null;
-  const net0 = linux ? readNetDev('self') : null;
+  await sampler.start();
   const cpu0 = process.cpuUsage();
   const startedAt = new Date().toISOString();
   // setTimeout takes at most 2^31−1 ms (~24.8 days); longer timeouts are clamped rather than firing at once.
@@ -160,12 +175,12 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   try {
     if (abortInfo) throw new Error(abortInfo.text); // aborted before it started: run nothing
     if (isFn) {
-      const work = Promise.resolve().then(() => (target as (c: WorkflowContext) => unknown)(ctx));
+      const work = Promise.resolve().then(() => target(ctx));
       // An abandoned (timed-out) function may reject later: that must not become an unhandled rejection.
       work.catch(() => undefined);
       await raceAbort(work, controller.signal);
     } else {
-      await ctx.exec(target as string | string[]);
+      await ctx.exec(target);
     }
   } catch (e) {
     if (abortInfo) {
@@ -178,111 +193,71 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   }
   const t1 = performance.now();
   clearTimeout(timer);
-
-  // Kernel totals right away, before anything else of ours runs.
-  const stat1 = linux ? readStat('self') : null;
-  const io1 = linux ? readIo('self') : null;
-  const net1 = linux ? readNetDev('self') : null;
   const cpuSelf = process.cpuUsage(cpu0);
-  const selfHwm = selfHwmReset ? (readHwmBytes('self') ?? 0) : 0;
-  closed = true;
-
-  // Abort children still running (function timeouts) and end leftovers: no process of the tree outlives its iteration.
-  if (!controller.signal.aborted) controller.abort(new Error('iteration ended'));
-  if (procSampler) {
-    procSampler.sample(true);
-    const alive = procSampler.alive();
-    if (alive.length > 0) {
-      procSampler.markLeftoversOrphaned();
-      await killKnown(
-        alive.map((p) => ({ pid: p.pid, starttime: p.starttime })),
-        spawns,
-        graceMs,
-      );
-    }
-  } else if (portable) {
-    await portable.sample();
-    const alive = portable.alive();
-    if (alive.length > 0)
-      await killKnown(
-        alive.map((pid) => ({ pid })),
-        spawns,
-        graceMs,
-      );
+  if (isFn) {
+    if (prevCookie === undefined) delete process.env[ITERATION_COOKIE];
+    else process.env[ITERATION_COOKIE] = prevCookie;
   }
+  // Synchronous code blocks the timer, so it cannot fire while the function runs; the record must still not lie:
+  // an iteration that ran past its timeout is a timeout, whatever stopped it.
+  if (status !== 'timeout' && abortInfo?.timedOut !== false && (t1 - t0) / 1000 > opts.timeout_s) {
+    status = 'timeout';
+    error = `workflow ran ${round((t1 - t0) / 1000, 3)} s, past its timeout of ${opts.timeout_s} s (synchronous code cannot be interrupted; it was recorded when it returned)`;
+  }
+
+  // Kernel totals right away, then the end of leftovers: no process of the tree outlives its iteration.
+  const leftovers = await sampler.workloadEnded();
+  closed = true;
+  if (!controller.signal.aborted) controller.abort(new Error('iteration ended'));
+  // Kill, then look again: a TERM-ignoring process may fork (setsid) children during the grace period, and those
+  // carry the cookie too. Later rounds use a short grace: whatever appears now is forked by a dying tree.
+  let left = leftovers;
+  for (let round = 0; left.length > 0 && round < 10; round++) {
+    await killKnown(left, spawns, round === 0 ? graceMs : Math.min(graceMs, 200));
+    left = await sampler.sweep();
+  }
+  const tKilled = performance.now();
   opts.signal?.removeEventListener('abort', onExternal);
+
+  const ownCpu = isFn ? (cpuSelf.user + cpuSelf.system) / 1e6 : 0;
+  const f = await sampler.stop(ownCpu);
 
   const first = spawns[0];
   // Commands: from the moment the program runs (spawn returned, see SpawnRecord.startedAt) to its 'exit' event.
   const execution_time =
     !isFn && first?.exitAt !== undefined ? (first.exitAt - first.startedAt) / 1000 : (t1 - t0) / 1000;
-  const ownCpu = isFn ? (cpuSelf.user + cpuSelf.system) / 1e6 : 0;
+  // Leftovers ran until they were killed: their CPU belongs to that longer window, not to execution_time alone.
+  const windowStart = !isFn && first ? first.startedAt : t0;
+  const window = leftovers.length > 0 ? Math.max(execution_time, (tKilled - windowStart) / 1000) : execution_time;
+  const methods: MeasurementMethods = {
+    execution_time: isFn ? 'monotonic-call-to-settle' : 'monotonic-exec-to-exit',
+    ...f.methods,
+    sample_interval_ms: interval,
+  };
 
-  let cpu_seconds: number;
-  let memBytes: number;
-  let diskRead = 0;
-  let diskWrite = 0;
-  let rx = 0;
-  let tx = 0;
-  let timeline: TimelinePoint[];
-  let methods: MeasurementMethods;
-  if (procSampler) {
-    const r = procSampler.stop();
-    const reaped = stat1 && stat0 ? (stat1.cutime + stat1.cstime - stat0.cutime - stat0.cstime) / tck : 0;
-    cpu_seconds = Math.max(reaped + ownCpu + r.orphanCpuSeconds, r.sampledOwnCpuSeconds + ownCpu);
-    memBytes = Math.max(r.peakRssSumBytes, r.peakHwmBytes, selfHwm);
-    if (io0 && io1) {
-      diskRead = Math.max(0, io1.read_bytes - io0.read_bytes) + r.orphanReadBytes;
-      diskWrite = Math.max(0, io1.write_bytes - io0.write_bytes) + r.orphanWriteBytes;
-    }
-    if (net0 && net1) {
-      rx = Math.max(0, net1.rx - net0.rx);
-      tx = Math.max(0, net1.tx - net0.tx);
-    }
-    timeline = r.timeline;
-    methods = {
-      execution_time: isFn ? 'monotonic-call-to-settle' : 'monotonic-exec-to-exit',
-      cpu: isFn ? 'process-cpuusage+proc-stat-reaped' : 'proc-stat-reaped',
-      memory: isFn && !selfHwmReset ? 'rss-sum-sampled+proc-vmhwm-children' : 'proc-vmhwm+rss-sum-sampled',
-      disk: io0 && io1 ? 'proc-io' : 'unavailable',
-      network: net0 && net1 ? 'proc-net-dev' : 'unavailable',
-      network_scope: net0 && net1 ? 'network-namespace' : 'unavailable',
-      sample_interval_ms: interval,
-    };
-  } else {
-    const r = await (portable as PidusageTreeSampler).stop();
-    cpu_seconds = r.cpuSeconds + ownCpu;
-    memBytes = r.peakRssSumBytes;
-    timeline = r.timeline;
-    methods = {
-      execution_time: isFn ? 'monotonic-call-to-settle' : 'monotonic-exec-to-exit',
-      cpu: isFn ? 'process-cpuusage+pidusage-sampled' : 'pidusage-sampled',
-      memory: 'pidusage-sampled',
-      disk: 'unavailable',
-      network: 'unavailable',
-      network_scope: 'unavailable',
-      sample_interval_ms: interval,
-    };
-  }
-
+  const measurement: IterationMeasurement = { ...f.measurement };
   const iteration: Iteration = {
     index: opts.iteration,
     status,
     started_at: startedAt,
     execution_time: round(execution_time, 6),
-    cpu_seconds: round(cpu_seconds, 4),
-    cpu_usage: execution_time > 0 ? round((cpu_seconds / (execution_time * cores)) * 100, 3) : 0,
-    memory_usage: round(memBytes / MB, 3),
-    disk_read_bytes: diskRead,
-    disk_write_bytes: diskWrite,
-    disk_io: diskRead + diskWrite,
-    network_rx_bytes: rx,
-    network_tx_bytes: tx,
-    network_io: rx + tx,
+    cpu_seconds: round(f.cpu_seconds, 4),
+    // Clamped at 100 %: tick-quantized CPU of a process shorter than a tick can exceed its wall window (flagged by
+    // cpu_below_resolution), and no tree can use more than the machine.
+    cpu_usage: window > 0 ? round(Math.min(100, (f.cpu_seconds / (window * cores)) * 100), 3) : 0,
+    memory_usage: round(f.memory_bytes / MB, 3),
+    disk_read_bytes: f.disk_read_bytes,
+    disk_write_bytes: f.disk_write_bytes,
+    disk_io: f.disk_read_bytes + f.disk_write_bytes,
+    network_rx_bytes: f.network_rx_bytes,
+    network_tx_bytes: f.network_tx_bytes,
+    network_io: f.network_rx_bytes + f.network_tx_bytes,
     custom,
     methods,
-    timeline: downsampleTimeline(timeline, 200),
+    timeline: downsampleTimeline(f.timeline, 200),
   };
+  if (f.network_loopback_bytes !== undefined) iteration.network_loopback_bytes = f.network_loopback_bytes;
+  if (Object.keys(measurement).length > 0) iteration.measurement = measurement;
   if (error !== undefined) iteration.error = error;
   if (!isFn && first) {
     iteration.exit_code = first.code ?? null;
@@ -306,16 +281,18 @@ async function killKnown(known: KnownProcess[], spawns: SpawnRecord[], graceMs: 
 
 /** Resolves/rejects with `work`, or rejects as soon as `signal` aborts. */
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  // The abort reason and the work's rejection pass through unchanged, whatever they are.
+  const reason = (): unknown => signal.reason;
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (v) => {
         signal.removeEventListener('abort', onAbort);
         resolve(v);
       },
-      (e) => {
+      (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
         reject(e);
       },

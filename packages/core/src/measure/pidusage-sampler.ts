@@ -8,7 +8,8 @@
  */
 import pidusage from 'pidusage';
 import type { TimelinePoint } from '../types.js';
-import { psTable } from './kill.js';
+import { psTable, type KnownProcess } from './kill.js';
+import type { SamplerOptions, TreeFigures, TreeSampler } from './sampler.js';
 
 export interface PidusageResult {
   peakRssSumBytes: number;
@@ -144,6 +145,50 @@ export class PidusageTreeSampler {
       cpuSeconds: this.totalCpuMs() / 1000,
       timeline: this.timeline,
       samples: this.samples,
+    };
+  }
+}
+
+/** TreeSampler of platforms without /proc: everything comes from pidusage samples. */
+export class PidusageSampler implements TreeSampler {
+  private readonly tree: PidusageTreeSampler;
+  constructor(private readonly opts: SamplerOptions) {
+    this.tree = new PidusageTreeSampler(opts.intervalMs, opts.includeSelf, opts.cores);
+  }
+  start(): Promise<void> {
+    return this.tree.start();
+  }
+  addRoot(pid: number): void {
+    this.tree.addRoot(pid);
+  }
+  alive(): KnownProcess[] {
+    return this.tree.alive().map((pid) => ({ pid }));
+  }
+  async workloadEnded(): Promise<KnownProcess[]> {
+    await this.tree.sample();
+    return this.alive();
+  }
+  sweep(): Promise<KnownProcess[]> {
+    return this.workloadEnded();
+  }
+  async stop(ownCpu: number): Promise<TreeFigures> {
+    const r = await this.tree.stop();
+    return {
+      cpu_seconds: r.cpuSeconds + ownCpu,
+      memory_bytes: r.peakRssSumBytes,
+      disk_read_bytes: 0,
+      disk_write_bytes: 0,
+      network_rx_bytes: 0,
+      network_tx_bytes: 0,
+      timeline: r.timeline,
+      methods: {
+        cpu: this.opts.includeSelf ? 'process-cpuusage+pidusage-sampled' : 'pidusage-sampled',
+        memory: 'pidusage-sampled',
+        disk: 'unavailable',
+        network: 'unavailable',
+        network_scope: 'unavailable',
+      },
+      measurement: { memory_method: 'pidusage-rss-sum-sampled' },
     };
   }
 }

@@ -17,12 +17,12 @@
 
 /** Bidi embeddings/overrides/isolates and marks, plus line/paragraph separators and the BOM. */
 const INVISIBLE_FORMAT = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-// eslint-disable-next-line no-control-regex
+
 const CONTROLS_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
-// eslint-disable-next-line no-control-regex
+
 const CONTROLS_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 /** Color/style sequences (SGR) as chalk writes them: CSI, numeric parameters, `m`. */
-// eslint-disable-next-line no-control-regex
+
 const SGR = /\u001b\[([0-9;]{0,20})m/g;
 /** SGR codes lanebench's own styling uses (chalk's named colors and modifiers); conceal (8) and 38/48 are not. */
 const ALLOWED_SGR = new Set([0, 1, 2, 3, 4, 7, 9, 22, 23, 24, 27, 29, 39, 49]);

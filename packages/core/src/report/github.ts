@@ -8,7 +8,7 @@
 import { appendFile, stat } from 'node:fs/promises';
 import { visible } from '../output/sanitize.js';
 import type { Run } from '../types.js';
-import { failingViolations, isIncomplete, runErrorMessage, stripAnsi } from './format.js';
+import { failingViolations, isIncomplete, isPartial, partialText, runErrorMessage, stripAnsi } from './format.js';
 import { violationFigures } from './stats-text.js';
 import type { ReportInput } from './types.js';
 
@@ -64,6 +64,15 @@ export function collectAnnotations(input: ReportInput): Annotation[] {
         ...(file ? { file } : {}),
       });
       continue;
+    }
+    if (isPartial(run)) {
+      // fewer iterations than requested fails the run (exitCodeFor): say so where the job shows errors
+      errors.push({
+        kind: 'error',
+        title: `lanebench: ${where(run)} partial`,
+        message: `${partialText(run)} (${runErrorMessage(run)})`,
+        ...(file ? { file } : {}),
+      });
     }
     const failing = failingViolations(run);
     for (const v of run.sla?.violations ?? []) {

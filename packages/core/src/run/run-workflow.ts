@@ -7,12 +7,13 @@
  */
 import { resolveConfig, resolveLane, type ResolvedConfig, type ResolvedLane } from '../config/index.js';
 import { collectEnv, collectGit, newRunId } from '../history/index.js';
-import { measureIteration } from '../measure/index.js';
+import { measureIteration, type Executor, type SamplerFactory } from '../measure/index.js';
 import { analyzeIterations, metricSamples } from '../stats/index.js';
 import { evaluateRun, evaluateThresholds } from '../thresholds/index.js';
 import type { Iteration, Run, RunnerInfo, SlaResult } from '../types.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
+import { busyNote, machineState, mergeMachineStates } from './machine.js';
 import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
 
 export interface RunWorkflowSpec {
@@ -29,6 +30,9 @@ export interface RunWorkflowSpec {
   resolvedLane?: ResolvedLane;
   /** forward commands' output to ours */
   echo?: boolean;
+  /** the measurement seam, replaced by fakes in tests of the logic (measure/fake.ts) */
+  sampler?: SamplerFactory;
+  executor?: Executor;
 }
 
 export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
@@ -42,6 +46,9 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
   if (!(sampleIntervalMs > 0)) throw new RangeError(`sampleIntervalMs must be > 0, got ${sampleIntervalMs}`);
 
   const startedAt = new Date();
+  const machineAtStart = machineState();
+  // Known before the first iteration: it is part of every iteration's environment cookie.
+  const runId = newRunId(lane.name, spec.workflow, startedAt);
   const t0 = performance.now();
   const iterations: Iteration[] = [];
   const customUnits: Record<string, string> = {};
@@ -75,6 +82,9 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
     env: opts.env,
     echo: spec.echo,
     signal: spec.signal,
+    runId,
+    sampler: spec.sampler,
+    executor: spec.executor,
   };
 
   // Warm-up: run, report progress, discard (but a Ctrl-C still stops everything).
@@ -112,8 +122,10 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
   }
 
   const metrics_analysis = analyzeIterations(iterations);
+  const machine = mergeMachineStates(machineAtStart, machineState());
+  const busy = busyNote(machine);
   const run: Run = {
-    id: newRunId(lane.name, spec.workflow, startedAt),
+    id: runId,
     lane: lane.name,
     workflow: spec.workflow,
     started_at: startedAt.toISOString(),
@@ -129,7 +141,8 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
     env: collectEnv(runner),
     git: collectGit(opts.cwd ?? config.root),
     runner,
-    notes: runNotes(iterations, lane.iterations, interruptedAt),
+    notes: [...runNotes(iterations, lane.iterations, interruptedAt), ...(busy ? [busy] : [])],
+    machine,
   };
   if (spec.file !== undefined) run.file = spec.file;
   run.sla = laneSla(run, lane, customUnits);
