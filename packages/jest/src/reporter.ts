@@ -9,11 +9,11 @@ import {
   checkSelectedLanes,
   openHistoryStore,
   publishRuns,
+  safeOutput,
+  shouldColor,
   readCliOverrides,
   resolveLayeredConfig,
   unmatchedSelection,
-  safeOutput,
-  shouldColor,
   type ResolvedConfig,
 } from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';

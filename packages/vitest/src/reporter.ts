@@ -49,7 +49,7 @@ export class LanebenchReporter {
     for (const module of testModules) for (const test of module.children.allTests()) this.collect(test);
     const unmatched = unmatchedSelection([...this.runs.values()]);
     if (unmatched) {
-      process.stderr.write(`[lanebench] ${unmatched}\n`);
+      process.stderr.write(`${safeOutput(`[lanebench] ${unmatched}`)}\n`);
       process.exitCode = 1;
     }
     if (this.runs.size === 0) return;

@@ -9,6 +9,7 @@
 import {
   detectRegressions,
   publishRuns,
+  killTreesNow,
   resolveLane,
   runPassed,
   runWorkflow,
@@ -18,6 +19,7 @@ import {
   type RunnerInfo,
   type WorkflowOverrides,
 } from '@lanebench/core';
+import { constants as osConstants } from 'node:os';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
@@ -78,16 +80,7 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
   const progress = createProgress({ interactive, verbose: Boolean(opts.verbose) });
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    err(
-      '\nlanebench: interrupted; stopping after killing the running iteration and keeping what finished (Ctrl-C again to quit now)',
-    );
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const stop = stopOnSignals(abort, killTreesNow);
   const runner: RunnerInfo = { name: 'cli', version: cliVersion() };
   let run: Run;
   try {
@@ -103,17 +96,64 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
     });
   } finally {
     progress.done();
-    process.off('SIGINT', onSigint);
   }
-  // publishRuns colors the summary by the same rule as colors() (core's shouldColor); the summary ends
-  // with the regression verdicts, and its exit code counts them when failOnRegression is on
-  const result = await publishRuns([run], { config: withFailOnRegression(ctx.config, opts) });
+  // the handlers stay until the run is saved: a signal now must not cut the history write short
+  let result: Awaited<ReturnType<typeof publishRuns>>;
+  try {
+    // publishRuns colors the summary by the same rule as colors() (core's shouldColor); the summary ends
+    // with the regression verdicts, and its exit code counts them when failOnRegression is on
+    result = await publishRuns([run], { config: withFailOnRegression(ctx.config, opts) });
+  } finally {
+    stop.dispose();
+  }
   out(result.summary);
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
+  // ended by a signal: the shell convention 128 + signal number (SIGHUP 129, SIGINT 130, SIGTERM 143)
+  if (stop.received) code = 128 + (osConstants.signals[stop.received] ?? 0);
   return code;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * SIGINT (Ctrl-C), SIGTERM (CI cancel, docker stop) and SIGHUP (closed terminal) alike: the first aborts the run
+ * (the running iteration's tree is killed: SIGTERM, grace, SIGKILL) and lets what finished be saved; a second
+ * skips the grace and SIGKILLs the tree now, still saving; a third quits at once without saving.
+ */
+function stopOnSignals(
+  abort: AbortController,
+  killNow: () => void,
+): { readonly received: NodeJS.Signals | undefined; dispose(): void } {
+  let received: NodeJS.Signals | undefined;
+  let count = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    count++;
+    if (count === 1) {
+      received = sig;
+      err(
+        `\nlanebench: ${sig}: stopping: killing the running iteration's process tree, then saving the finished iterations (again: kill it now)`,
+      );
+      abort.abort(new Error(`interrupted by ${sig}`));
+    } else if (count === 2) {
+      err(`lanebench: ${sig} again: killing the process tree now (SIGKILL); the finished iterations are still saved`);
+      killNow();
+    } else {
+      err(`lanebench: ${sig} a third time: quitting without saving`);
+      process.exit(128 + (osConstants.signals[received ?? sig] ?? 0));
+    }
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  return {
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    },
+  };
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {

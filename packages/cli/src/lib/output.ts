@@ -28,7 +28,8 @@ export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
 export function tolerateClosedOutput(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      // EIO: the terminal went away (SIGHUP)
+      if (e.code === 'EPIPE' || e.code === 'EIO' || e.code === 'ERR_STREAM_DESTROYED') return;
       throw e;
     });
   }
