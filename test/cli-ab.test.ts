@@ -66,7 +66,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--head-cmd',
       'sleep 0.15',
       '--pairs',
-      '8',
+      '10',
       '--name',
       'nap',
       '--json',
@@ -85,13 +85,13 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       'pairs',
       'mde_pct',
     ]);
-    expect(exec).toMatchObject({ workflow: 'nap', verdict: 'regression', pairs: 8 });
+    expect(exec).toMatchObject({ workflow: 'nap', verdict: 'regression', pairs: 10 });
     expect(exec.ratio).toBeGreaterThan(1.8);
     expect(exec.ci_low).toBeGreaterThan(1);
     expect(exec.ci_low).toBeLessThanOrEqual(exec.ratio);
     expect(exec.ci_high).toBeGreaterThanOrEqual(exec.ratio);
-    // 8 pairs all in one direction: the exact two-sided p is 2/256
-    expect(exec.p_value).toBeCloseTo(2 / 256, 6);
+    // exact signed-rank p of 10 pairs: 2/1024 when every pair points the same way
+    expect(exec.p_value).toBeLessThan(0.01);
     expect(rows.map((x) => x.metric)).toEqual(
       expect.arrayContaining(['execution_time', 'cpu_seconds', 'memory_usage']),
     );
@@ -100,7 +100,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
     expect(runs).toHaveLength(2);
     expect(runs.map((x) => x.ab?.side)).toEqual(['base', 'head']);
     expect(runs[0]!.ab!.session).toBe(runs[1]!.ab!.session);
-    expect(runs.every((x) => x.ab!.pair_count === 8 && x.iterations.length === 8 && x.workflow === 'nap')).toBe(true);
+    expect(runs.every((x) => x.ab!.pair_count === 10 && x.iterations.length === 10 && x.workflow === 'nap')).toBe(true);
     expect(runs[0]!.machine?.load_avg).toHaveLength(3);
     expect(existsSync(join(d, '.benchmark_results', 'ab_summary.md'))).toBe(true);
 
@@ -114,7 +114,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--head-cmd',
       'sleep 0.15',
       '--pairs',
-      '6',
+      '10',
     ]);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/execution_time \(s\)\s+0\.0\d+\s+0\.1\d+\s+[23]\.\d{3} \(\+\d+\.\d%\).*regression/);
@@ -137,7 +137,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const exec = (JSON.parse(r.stdout) as JsonRow[]).find((x) => x.metric === 'execution_time')!;
     expect(['no-change', 'inconclusive']).toContain(exec.verdict);
-    // 3 pairs cannot give a 95 % interval: every gated metric is inconclusive
+    // 3 pairs cannot give a 99 % interval: every gated metric is inconclusive
     const few = lanebench(d, [
       'ab',
       '--lane',
@@ -151,7 +151,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--fail-on-inconclusive',
     ]);
     expect(few.code).toBe(1);
-    expect(few.stdout).toMatch(/inconclusive \(3 pair\(s\) cannot give a 95% interval/);
+    expect(few.stdout).toMatch(/inconclusive \(3 pair\(s\) cannot give a 99% interval/);
   });
 
   it('bad input exits 2 naming it', () => {
@@ -193,7 +193,7 @@ describe('lanebench ab --base <ref>', () => {
         '--head',
         'HEAD',
         '--pairs',
-        '6',
+        '10',
         '--prepare',
         'echo prepared > prepared.txt',
         '--json',
@@ -224,7 +224,7 @@ describe('lanebench ab --base <ref>', () => {
     writeFile(repo, 'work.sh', 'sleep 0.05\n'); // undo the slowdown without committing
     const r = lanebench(
       repo,
-      ['ab', '--lane', 'docs', '--base', 'HEAD~1', '--pairs', '6', '--json', '--', 'sh work.sh'],
+      ['ab', '--lane', 'docs', '--base', 'HEAD~1', '--pairs', '8', '--json', '--', 'sh work.sh'],
       { TMPDIR: tmp },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -293,5 +293,47 @@ describe('lanebench ab --base <ref>', () => {
     expect(runs).toHaveLength(2);
     expect(runs[0]!.ab!.pair_count).toBeGreaterThanOrEqual(1);
     expect(runs[0]!.status).toBe('partial');
+  });
+});
+
+describe('lanebench calibrate', () => {
+  it('A/A rounds give the noise figures and the pairs needed; nothing is recorded', () => {
+    const d = tempDir('calibrate');
+    const r = lanebench(d, [
+      'calibrate',
+      '--lane',
+      'docs',
+      '--rounds',
+      '2',
+      '--pairs',
+      '3',
+      '--json',
+      '--',
+      'sleep 0.05',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      rounds: number;
+      metrics: Array<{
+        metric: string;
+        iteration_cv_pct: number;
+        run_cv_pct: number;
+        pairs: number;
+        pairs_needed: Record<string, number>;
+      }>;
+    };
+    expect(j.rounds).toBe(2);
+    const exec = j.metrics.find((m) => m.metric === 'execution_time')!;
+    expect(exec.pairs).toBe(6);
+    expect(exec.iteration_cv_pct).toBeGreaterThan(0);
+    expect(exec.run_cv_pct).toBeGreaterThan(0);
+    expect(exec.pairs_needed['5%']).toBeGreaterThanOrEqual(exec.pairs_needed['10%']!);
+    expect(exec.pairs_needed['10%']).toBeGreaterThanOrEqual(exec.pairs_needed['20%']!);
+    expect(existsSync(join(d, '.benchmark_results', 'metrics.json'))).toBe(false);
+    const text = lanebench(d, ['calibrate', '--lane', 'docs', '--rounds', '1', '--pairs', '2', '--', 'sleep 0.01']);
+    expect(text.stdout).toMatch(/execution_time\s+\d+\.\d%\s+\d+\.\d%\s+\d\.\d{3}\s+\d+/);
+    const none = lanebench(d, ['calibrate', '--lane', 'docs']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/give the command to calibrate with after --/);
   });
 });

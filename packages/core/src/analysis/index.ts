@@ -40,3 +40,4 @@ export {
   type ChangePointOptions,
   type SeriesChangePoint,
 } from './changepoints.js';
+export { calibrationRow, CALIBRATION_EFFECTS, type CalibrationRow } from './calibrate.js';
