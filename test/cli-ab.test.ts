@@ -337,3 +337,57 @@ describe('lanebench calibrate', () => {
     expect(none.stderr).toMatch(/give the command to calibrate with after --/);
   });
 });
+
+describe('lanebench run --confirm N', () => {
+  // step.sh sleeps 0.5 s while the counter file `left` is above 0 (and counts it down), 0.05 s otherwise
+  const STEP =
+    'n=$(cat left 2>/dev/null || echo 0)\nif [ "$n" -gt 0 ]; then echo $((n-1)) > left; sleep 0.5; else sleep 0.05; fi\n';
+  const run = (d: string, extra: string[]) =>
+    lanebench(d, ['run', '--lane', 'docs', '--name', 'step', '--iterations', '3', ...extra, '--', 'sh step.sh']);
+
+  it('a regression that the re-runs repeat fails; one they do not repeat does not; re-runs are tagged', () => {
+    const baseline = (name: string): string => {
+      const d = tempDir(name);
+      writeFile(d, 'step.sh', STEP);
+      for (let i = 0; i < 5; i++) expect(run(d, []).code).toBe(0);
+      return d;
+    };
+    const d = baseline('confirm-transient');
+
+    // transient: only the flagged run's 3 iterations are slow
+    writeFile(d, 'left', '3\n');
+    const transient = run(d, ['--fail-on-regression', '--confirm', '2']);
+    expect(transient.stdout).toMatch(/regression: /);
+    expect(transient.stdout).toMatch(/Confirming: re-running 'step' 2 time\(s\) because execution_time regressed/);
+    expect(transient.stdout).toMatch(/Regression not confirmed: 0 of 2 re-run\(s\) agreed/);
+    expect(transient.code).toBe(0);
+
+    expect(readHistoryFile(d).runs.filter((r) => r.confirm)).toHaveLength(2);
+
+    // persistent: the flagged run and both re-runs are slow (a fresh history: the transient slow run above is
+    // part of that one's baseline now and makes its run-to-run noise large)
+    const p = baseline('confirm-persistent');
+    writeFile(p, 'left', '9\n');
+    const persistent = run(p, ['--fail-on-regression', '--confirm', '2']);
+    expect(persistent.stdout).toMatch(/re-run 2\/2: regression again/);
+    expect(persistent.stdout).toMatch(/Regression confirmed by 2 re-run\(s\)\./);
+    expect(persistent.code).toBe(1);
+
+    const runs = readHistoryFile(p).runs;
+    const reruns = runs.filter((r) => r.confirm);
+    expect(reruns).toHaveLength(2);
+    expect(reruns.map((r) => r.confirm!.attempt)).toEqual([1, 2]);
+    expect(reruns[0]!.confirm!.of).toBe(runs[5]!.id);
+    expect(reruns[0]!.confirm!.reason).toMatch(/execution_time: regression/);
+  });
+
+  it('--confirm needs a command and a count in range', () => {
+    const d = tempDir('confirm-usage');
+    const none = lanebench(d, ['run', '--lane', 'docs', '--confirm', '2']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--confirm: re-running flagged workflows works with a command after --/);
+    const bad = lanebench(d, ['run', '--lane', 'docs', '--confirm', '0', '--', 'true']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--confirm must be an integer from 1 to 20; got '0'/);
+  });
+});

@@ -22,6 +22,8 @@ export interface RunOptions extends CommonOptions {
   verbose?: boolean;
   strict?: boolean;
   failOnRegression?: boolean;
+  /** re-run a workflow the gate flagged this many times; it fails only when every re-run regresses too */
+  confirm?: number;
   runner?: 'vitest' | 'jest';
 }
 
@@ -95,9 +97,66 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
   if (run.status === 'failed' || run.status === 'timeout') code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(result.regressions)) code = EXIT_FAILURE;
+  let regressed = hasRegression(result.regressions);
+  if (regressed && opts.confirm && !abort.signal.aborted) {
+    regressed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
+  }
+  if (opts.failOnRegression && regressed) code = EXIT_FAILURE;
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   return code;
+}
+
+/**
+ * --confirm N: re-runs the flagged workflow N times, each recorded with `confirm: { of, attempt, of_attempts,
+ * reason }` and judged against the same baseline as the flagged run (the flagged run itself left out). The
+ * regression stands only when every re-run shows it on every flagged metric.
+ */
+async function confirmRegression(
+  ctx: Context,
+  opts: RunOptions,
+  command: string[],
+  flagged: Run,
+  regressions: ReadonlyArray<{ status: string; metric: string; message: string }>,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { runWorkflow, appendRuns, detectRegressions } = await import('@lanebench/core');
+  const metrics = regressions.filter((r) => r.status === 'regression').map((r) => r.metric);
+  const reason = regressions
+    .filter((r) => r.status === 'regression')
+    .map((r) => r.message)
+    .join('; ');
+  const n = opts.confirm!;
+  out(`Confirming: re-running '${flagged.workflow}' ${n} time(s) because ${metrics.join(', ')} regressed`);
+  let agreed = 0;
+  for (let attempt = 1; attempt <= n && !signal.aborted; attempt++) {
+    const rerun = await runWorkflow({
+      lane: opts.lane,
+      workflow: flagged.workflow,
+      target: targetOf(command),
+      options: { ...overridesOf(opts), cwd: ctx.cwd },
+      config: ctx.config,
+      runner: { name: 'cli', version: cliVersion() },
+      signal,
+    });
+    if (signal.aborted) break;
+    rerun.confirm = { of: flagged.id, attempt, of_attempts: n, reason };
+    const history = (await appendRuns(ctx.historyFile, [rerun])).runs.filter((r) => r.id !== flagged.id);
+    const verdicts = detectRegressions(rerun, history, {
+      metrics,
+      threshold: ctx.config.regressionThreshold,
+      window: ctx.config.historyWindow,
+    });
+    const still = verdicts.every((v) => v.status === 'regression');
+    if (still) agreed++;
+    out(`  re-run ${attempt}/${n}: ${still ? 'regression again' : verdicts.map((v) => v.message).join('; ')}`);
+  }
+  const confirmed = agreed === n;
+  out(
+    confirmed
+      ? `Regression confirmed by ${n} re-run(s).`
+      : `Regression not confirmed: ${agreed} of ${n} re-run(s) agreed; not failing on it.`,
+  );
+  return confirmed;
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
@@ -156,5 +215,10 @@ export async function runCommandAction(command: string[], opts: RunOptions): Pro
   const ctx = await loadContext(opts);
   // a corrupt or newer history stops the run before anything is measured (exit 2)
   await readHistory(ctx.historyFile);
+  if (opts.confirm !== undefined && command.length === 0) {
+    throw new UsageError(
+      '--confirm: re-running flagged workflows works with a command after -- (lanebench run --lane L --confirm N -- <command>); the runner form is not supported yet',
+    );
+  }
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }
