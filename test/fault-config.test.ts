@@ -48,7 +48,7 @@ describe('bad configuration values through the API', () => {
   it.each(['abc', '-5s', '10 parsecs', 0, ''])(
     'lane timeout %j is refused with the value and the accepted forms',
     (timeout) => {
-      const message = configError(() => resolveConfig({ lanes: { heavy: { timeout: timeout as string } } }));
+      const message = configError(() => resolveConfig({ lanes: { heavy: { timeout: timeout } } }));
       expect(message).toContain('lanes.heavy.timeout');
       expect(message).toContain(typeof timeout === 'string' ? `'${timeout}'` : String(timeout));
       expect(message).toMatch(/duration/);
@@ -78,11 +78,11 @@ describe('bad configuration values through the API', () => {
     [{ memory_usage: ['max < 20s'] }, "'s'", /MB|GB/],
     [{ execution_time: ['p(95) <'] }, 'p(95) <', /value|number|expected/i],
   ])('threshold %j is refused naming %s and the valid choices', (spec, bad, choices) => {
-    const message = configError(() => compileThresholds(spec as Record<string, string[]>));
+    const message = configError(() => compileThresholds(spec));
     expect(message).toContain(bad);
     expect(message).toMatch(choices);
     // and the same through a lane config
-    configError(() => resolveConfig({ lanes: { docs: { thresholds: spec as Record<string, string[]> } } }));
+    configError(() => resolveConfig({ lanes: { docs: { thresholds: spec } } }));
   });
 
   it('unknown keys are refused with the valid keys (a typo never passes silently)', () => {

@@ -4,7 +4,7 @@
  * The child writers use the built package (packages/core/dist), as `pnpm test` builds first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,8 @@ import { requireBuilt } from './helpers/tools.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const APPEND_LOOP = join(HERE, 'fixtures', 'fault', 'append-loop.mjs');
-const CORE_DIST = requireBuilt(resolve(HERE, '..', 'packages', 'core', 'dist', 'index.js'));
+// the fixture imports core's dist/
+requireBuilt(resolve(HERE, '..', 'packages', 'core', 'dist', 'index.js'));
 const dirs: string[] = [];
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'lanebench-fault-history-'));
@@ -34,8 +35,8 @@ function startWriter(
   const child = spawn(process.execPath, [APPEND_LOOP, file, tag, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((res) =>
     child.on('exit', (code) => {
       if (code !== 0 && code !== null) lines.push(`stderr: ${stderr}`);

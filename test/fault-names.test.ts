@@ -5,7 +5,7 @@
  * control characters removed (valid against junit-10.xsd), Markdown escaped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -145,9 +145,9 @@ describe('hostile names in every report', () => {
         await page.evaluate(
           "document.querySelectorAll('*').forEach((e) => e.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })))",
         );
-        const found = (await page.evaluate(
+        const found = await page.evaluate<{ injected: number; text: string }>(
           "({ injected: document.querySelectorAll('img[onerror], svg[onload], [onmouseover]').length, text: document.body.innerText })",
-        )) as { injected: number; text: string };
+        );
         expect(dialogs).toEqual([]);
         expect(found.injected).toBe(0);
         expect(found.text).toContain('<script>alert("xss-1")</script>');
@@ -161,7 +161,7 @@ describe('hostile names in every report', () => {
 
   it('CSV: every text cell that a spreadsheet would run as a formula is neutralized; rows stay intact', async () => {
     const { files, runs } = await render();
-    const rows = parseCsv(files.csv!, { relax_quotes: false }) as string[][];
+    const rows: string[][] = parseCsv(files.csv!, { relax_quotes: false });
     expect(rows).toHaveLength(runs.length + 1);
     const header = rows[0]!;
     expect(header.slice(0, 10)).toEqual([

@@ -16,7 +16,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
 const TREE = join(HERE, 'fixtures', 'fault', 'tree.mjs');
 const INTERRUPTIBLE = join(HERE, 'fixtures', 'fault', 'interruptible-run.mjs');
-const CORE_DIST = requireBuilt(join(ROOT, 'packages', 'core', 'dist', 'index.js'));
+// the fixtures import core's dist/
+requireBuilt(join(ROOT, 'packages', 'core', 'dist', 'index.js'));
 const CLI = requireBuilt(join(ROOT, 'packages', 'cli', 'dist', 'cli.js'));
 const linux = process.platform === 'linux';
 
@@ -232,8 +233,8 @@ function startChild(cmd: string, args: string[], cwd = ROOT) {
     env: { ...process.env, NO_COLOR: '1', CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
   });
   let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
     child.on('exit', (code, signal) => res({ code, signal })),
   );

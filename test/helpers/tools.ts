@@ -52,3 +52,22 @@ export function requireBuilt(file: string): string {
   if (!existsSync(file)) throw new Error(`${file} is not built: run \`pnpm build\` first (\`pnpm test\` does)`);
   return file;
 }
+
+/**
+ * Mounts a tmpfs of `size` (e.g. '1m') at `dir`, read-only when asked: the real way to get a full
+ * disk or a read-only directory (root ignores permission bits). Returns false, printing why, when
+ * mounting is not permitted here; under LANEBENCH_REQUIRE_TOOLS=1 that fails instead.
+ */
+export function mountTmpfs(dir: string, size: string, why: string, opts: { readOnly?: boolean } = {}): boolean {
+  const options = `size=${size}${opts.readOnly ? ',ro' : ''}`;
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status === 0) return true;
+  const msg = `cannot mount a tmpfs (${(r.stderr || String(r.error ?? r.status)).trim()}; needs root): ${why}`;
+  if (process.env.LANEBENCH_REQUIRE_TOOLS === '1') throw new Error(`required capability missing — ${msg}`);
+  console.warn(`SKIP: ${msg}`);
+  return false;
+}
+
+export function unmount(dir: string): void {
+  spawnSync('umount', ['-l', dir], { stdio: 'ignore' });
+}

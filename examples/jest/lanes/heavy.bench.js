@@ -1,5 +1,5 @@
 const { workflow } = require('@lanebench/jest');
-const { commands, pagesBuilt } = require('lanebench-example-workloads/commands');
+const { commands } = require('lanebench-example-workloads/commands');
 
 // The workflow name carries the runner only because the demo runs the same lanes under Vitest and
 // Jest into one history: each keeps its own trend, regression baseline and dashboard entry.

@@ -1,5 +1,5 @@
 import { workflow } from '@lanebench/vitest';
-import { commands, pagesBuilt } from 'lanebench-example-workloads/lanes';
+import { commands } from 'lanebench-example-workloads/lanes';
 
 // The workflow name carries the runner only because the demo runs the same lanes under Vitest and
 // Jest into one history: each keeps its own trend, regression baseline and dashboard entry.

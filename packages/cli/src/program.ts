@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_FAILURE, EXIT_USAGE, isUsageError } from './lib/errors.js';
-import { err } from './lib/output.js';
+import { visible } from '@lanebench/core/sanitize';
+import { err, errRaw } from './lib/output.js';
 import { intInRange, secondsInRange } from './lib/parse.js';
 import { cliVersion } from './lib/version.js';
 
@@ -24,7 +25,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .version(cliVersion(), '-V, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: errRaw });
 
   const action =
     <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) =>
@@ -202,7 +203,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return EXIT_USAGE;
     }
     if (isUsageError(e)) {
-      err(`lanebench: ${e.message}`);
+      // the CLI's own usage errors are one line that may quote a hostile value: keep it one line
+      err(`lanebench: ${e.name === 'UsageError' ? visible(e.message) : e.message}`);
       return EXIT_USAGE;
     }
     err(`lanebench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -53,8 +53,8 @@ export interface TimelinePoint {
  * Which method produced each figure, so a reader can tell kernel accounting from sampling.
  * Values are short identifiers documented in docs/metrics.md, e.g.
  * cpu: 'proc-stat-reaped' | 'process-cpuusage+proc-stat-reaped' | 'pidusage-sampled';
- * memory: 'proc-vmhwm+rss-sum-sampled' | 'pidusage-sampled';
- * disk: 'proc-io' | 'unavailable'; network: 'proc-net-dev' | 'unavailable'.
+ * memory: 'proc-pss-sum+vmhwm' | 'self-growth+proc-pss-children' | 'pidusage-sampled';
+ * disk: 'proc-io-minus-cancelled' | 'unavailable'; network: 'proc-net-dev' | 'unavailable'.
  */
 export interface MeasurementMethods {
   execution_time: string;

@@ -102,9 +102,9 @@ describe('layered configuration', () => {
     const imported: string[] = [];
     const config = await resolveLayeredConfig({
       root,
-      importFile: async (file) => {
+      importFile: (file) => {
         imported.push(file);
-        return { default: () => ({ lanes: { docs: { iterations: 9 } } }) };
+        return Promise.resolve({ default: () => ({ lanes: { docs: { iterations: 9 } } }) });
       },
     });
     expect(imported).toEqual([join(root, 'lanebench.config.ts')]);
@@ -150,10 +150,11 @@ describe('overrides from `lanebench run`', () => {
       const seen = await withRunnerLaunch(
         'jest',
         { lanes: ['docs', 'heavy'], overrides: { workflow: { iterations: 1 } } },
-        async () => ({
-          lane: process.env.LANEBENCH_LANE,
-          overrides: readCliOverrides('jest'),
-        }),
+        () =>
+          Promise.resolve({
+            lane: process.env.LANEBENCH_LANE,
+            overrides: readCliOverrides('jest'),
+          }),
       );
       expect(seen).toEqual({ lane: 'docs,heavy', overrides: { workflow: { iterations: 1 } } });
       expect(process.env.LANEBENCH_LANE).toBe('before');
@@ -219,7 +220,7 @@ describe("a Run's test outcome", () => {
     const line = renderConsoleSummary([strict], { color: false }).split('\n');
     expect(line[0]).toContain('all lanes compliant; 1 run failed in strict mode (warnings)');
     expect(line[1]).toBe('docs [compliant, failed in strict mode (warnings)]');
-    expect(line[2]).toMatch(/✗ docs \/ heavy docs .* compliant, failed in strict mode \(warnings\), 1 violation$/);
+    expect(line[2]).toMatch(/✗ docs \/ heavy docs .* compliant, failed in strict mode \(warnings\) · 1 warning$/);
     expect(renderConsoleSummary([strict], { color: false })).not.toContain('NOT compliant');
     // an SLA error is still "NOT compliant"
     expect(renderConsoleSummary([breach], { color: false })).toMatch(/✗ docs \/ slow .* NOT compliant/);

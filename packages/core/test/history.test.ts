@@ -18,6 +18,7 @@ import {
   writeHistory,
 } from '../src/history/index.js';
 import type { Run } from '../src/types.js';
+import { makeRun } from '../../../test/fixtures/fault/runs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;
@@ -29,8 +30,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+// a complete, schema-valid run (the store validates what it writes)
 function fakeRun(id: string): Run {
-  return { id, lane: 'docs', workflow: 'w', iterations: [], metrics_analysis: {} } as unknown as Run;
+  return makeRun(0, { id, lane: 'docs', workflow: 'w', iterations: 2, timeline: 0 });
 }
 
 describe('readHistory', () => {
@@ -43,7 +45,21 @@ describe('readHistory', () => {
     ['an array', '[]', /not a lanebench history: expected an object/],
     ['no schema_version', '{"runs":[]}', /no valid schema_version \(found undefined\); expected 1/],
     ['runs not an array', '{"schema_version":1,"runs":{}}', /"runs" must be an array/],
-    ['a run without id', '{"schema_version":1,"runs":[{"lane":"docs"}]}', /runs\[0\] is not a run/],
+    [
+      'a run without id',
+      '{"schema_version":1,"runs":[{"lane":"docs"}]}',
+      /runs\[0\] is not a valid lanebench run: id: /,
+    ],
+    [
+      'iterations of the wrong type',
+      JSON.stringify({ schema_version: 1, runs: [{ ...fakeRun('r1'), iterations: {} }] }),
+      /runs\[0\] \(id "r1"\) is not a valid lanebench run: iterations: Invalid input: expected array/,
+    ],
+    [
+      'a null iteration',
+      JSON.stringify({ schema_version: 1, runs: [fakeRun('r0'), { ...fakeRun('r1'), iterations: [null] }] }),
+      /runs\[1\] \(id "r1"\) is not a valid lanebench run: iterations\[0\]: Invalid input: expected object/,
+    ],
     [
       'a newer schema',
       '{"schema_version":2,"runs":[]}',
@@ -134,6 +150,8 @@ describe('appendRuns', () => {
       logLevel: 'silent',
     });
     const file = path.join(dir, 'concurrent', 'metrics.json');
+    const template = path.join(dir, 'run-template.json');
+    await writeFile(template, JSON.stringify(fakeRun('template')));
     const startAt = Date.now() + 1500; // every child starts writing at the same instant
     const ids = Array.from({ length: 8 }, (_, i) => `writer-${i}`);
     const results = await Promise.all(
@@ -142,7 +160,7 @@ describe('appendRuns', () => {
           new Promise<{ id: string; code: number; stderr: string }>((resolve) => {
             execFile(
               process.execPath,
-              [path.join(here, 'fixtures/history-writer.cjs'), bundle, file, id, String(startAt)],
+              [path.join(here, 'fixtures/history-writer.cjs'), bundle, file, id, String(startAt), template],
               (err, _out, stderr) => {
                 resolve({ id, code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
               },

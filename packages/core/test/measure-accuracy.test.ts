@@ -18,7 +18,7 @@ describe.runIf(isLinux)('measureIteration accuracy (Linux /proc)', () => {
     expect(own).toBeGreaterThan(256);
     expect(it.memory_usage).toBeGreaterThanOrEqual(own * 0.95);
     expect(it.memory_usage).toBeLessThanOrEqual(own * 1.05);
-    expect(it.methods.memory).toBe('proc-vmhwm+rss-sum-sampled');
+    expect(it.methods.memory).toBe('proc-pss-sum+vmhwm');
     // the timeline saw the allocation too
     expect(Math.max(...it.timeline.map((p) => p.mem))).toBeGreaterThan(256);
   });
@@ -80,7 +80,7 @@ describe.runIf(isLinux)('measureIteration accuracy (Linux /proc)', () => {
       expect(it.status).toBe('passed');
       expect(it.disk_write_bytes).toBeGreaterThanOrEqual(64 * MB);
       expect(it.disk_io).toBe(it.disk_read_bytes + it.disk_write_bytes);
-      expect(it.methods.disk).toBe('proc-io');
+      expect(it.methods.disk).toBe('proc-io-minus-cancelled');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

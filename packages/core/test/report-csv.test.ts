@@ -19,7 +19,7 @@ const FIRST = [
 describe('csv report', () => {
   const runs = sessionRuns();
   const text = renderCsv({ runs, history: [], generated_at: 'now' });
-  const rows = parse(text, { columns: true, cast: false }) as Array<Record<string, string>>;
+  const rows = parse<Record<string, string>>(text, { columns: true, cast: false });
 
   it('starts with the SPEC columns, uses CRLF and one row per run', () => {
     expect(text.split('\r\n')[0]!.split(',').slice(0, 10)).toEqual(FIRST);
@@ -100,9 +100,9 @@ describe('csv report', () => {
       cpu: 5,
       thresholds: [],
     });
-    const back = parse(renderCsv({ runs: [run], history: [], generated_at: 'now' }), { columns: true }) as Array<
-      Record<string, string>
-    >;
+    const back = parse<Record<string, string>>(renderCsv({ runs: [run], history: [], generated_at: 'now' }), {
+      columns: true,
+    });
     expect(back[0]!.Lane).toBe("'@lane");
     expect(back[0]!.Workflow).toBe(`'-cmd|" /C calc"!A0, \r\nline2`);
   });

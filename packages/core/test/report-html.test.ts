@@ -185,7 +185,7 @@ describe.skipIf(!hasChromium)('html dashboard in headless Chromium', () => {
 
     const charts = await page.evaluate(() => {
       const C = (window as any).Chart;
-      const inst = Object.values(C.instances) as any[];
+      const inst: any[] = Object.values(C.instances);
       return {
         canvases: document.querySelectorAll('canvas').length,
         instances: inst.map((c) => ({

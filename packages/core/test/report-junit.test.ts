@@ -29,7 +29,7 @@ function parse(xml: string) {
     isArray: (name) => ['testsuite', 'testcase', 'property', 'failure', 'error'].includes(name),
     processEntities: true,
     htmlEntities: false,
-  }).parse(xml) as any;
+  }).parse(xml);
 }
 
 describe('junit report', () => {

@@ -278,6 +278,28 @@ describe('runWorkflow', () => {
     expect(exec.commands).toEqual(['make all', 'make all', 'make all', 'make all']);
   });
 
+  test('below-resolution figures and escaped processes become notes of the run (shown by every report)', async () => {
+    const { factory } = fakeSamplers((n) => ({
+      measurement: {
+        memory_below_resolution: n !== 2,
+        cpu_below_resolution: n === 3,
+        escaped_processes: n === 2 ? { found: 3, killed: 2 } : undefined,
+      },
+    }));
+    const run = await runWorkflow({
+      lane: 'quick',
+      workflow: 'flags',
+      config,
+      sampler: factory,
+      executor: new FakeExecutor().run,
+      target: 'true',
+    });
+    const notes = run.notes.join('\n');
+    expect(notes).toMatch(/memory below the sampling resolution in iteration\(s\) 1, 3/);
+    expect(notes).toMatch(/CPU below the kernel's resolution .* iteration\(s\) 3/);
+    expect(notes).toMatch(/3 escaped process\(es\) .* iteration\(s\) 2; 2 still running at the end and killed/);
+  });
+
   test('every iteration carries the cookie LANEBENCH_ITERATION_ID=<run id>.<iteration>', async () => {
     const exec = new FakeExecutor();
     const { factory, made } = fakeSamplers();

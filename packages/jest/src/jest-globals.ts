@@ -27,7 +27,6 @@ export function jestGlobals(): JestGlobals {
   const g = globalThis as unknown as Partial<JestGlobals>;
   if (typeof g.test === 'function' && g.expect) return { test: g.test, expect: g.expect };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('@jest/globals') as Partial<JestGlobals>;
     if (typeof mod.test === 'function' && mod.expect) return { test: mod.test, expect: mod.expect };
   } catch {
@@ -41,7 +40,6 @@ export function jestGlobals(): JestGlobals {
 /** Jest's version as seen from the test file, for the Run's runner info. */
 export function jestVersion(): string | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('jest/package.json') as { version: string }).version;
   } catch {
     return null;

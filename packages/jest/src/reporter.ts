@@ -5,7 +5,19 @@
  * options ← the settings of `lanebench run`, through core), and at the end publishes every Run
  * the workers wrote through core's publishRuns: history, reports, per-lane summary.
  */
-import { publishRuns, readCliOverrides, resolveLayeredConfig, type ResolvedConfig } from '@lanebench/core';
+import { join } from 'node:path';
+import {
+  checkSelectedLanes,
+  HISTORY_FILE_NAME,
+  preflightHistory,
+  publishRuns,
+  readCliOverrides,
+  resolveLayeredConfig,
+  unmatchedSelection,
+  safeOutput,
+  shouldColor,
+  type ResolvedConfig,
+} from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';
 import type { LanebenchJestOptions } from './options.js';
 import { createSidecarDir, readRunFiles, removeSidecarDir, SIDECAR_ENV, writeSession } from './sidecar.js';
@@ -15,8 +27,9 @@ export interface ReporterGlobalConfig {
   rootDir: string;
 }
 
+/** Every line this reporter prints passes core's sanitizer; color codes survive only when the summary is colored. */
 const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${safeOutput(line, { keepSgr: shouldColor(process.env, Boolean(process.stdout.isTTY)) })}\n`);
 };
 
 export class LanebenchReporter {
@@ -27,7 +40,7 @@ export class LanebenchReporter {
   private lastError: Error | undefined;
   private readonly cleanup = (): void => removeSidecarDir(this.dir);
 
-  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null, _context?: unknown) {
+  constructor(globalConfig: ReporterGlobalConfig, options?: LanebenchJestOptions | null) {
     this.rootDir = globalConfig.rootDir;
     this.options = options ?? {};
     // Workers are spawned after reporters are constructed and inherit this variable.
@@ -50,6 +63,10 @@ export class LanebenchReporter {
         ...(overrides.config ? { overrides: overrides.config } : {}),
         source: '@lanebench/jest reporter options',
       });
+      // a typo in LANEBENCH_LANE fails the run instead of skipping every workflow as "not selected"
+      checkSelectedLanes(this.config);
+      // a history that cannot take the runs fails every workflow before anything is measured
+      await preflightHistory(join(this.config.outputDir, HISTORY_FILE_NAME));
       writeSession(this.dir, {
         config: this.config,
         runner,
@@ -68,7 +85,13 @@ export class LanebenchReporter {
     try {
       const { runs, problems } = readRunFiles(this.dir);
       for (const p of problems) log(`[lanebench] could not read a run handed over by a worker: ${p}`);
-      if (runs.length === 0 || !this.config) return;
+      if (!this.config) return;
+      const unmatched = unmatchedSelection(runs);
+      if (unmatched) {
+        log(`[lanebench] ${unmatched}`);
+        this.lastError ??= new Error(`lanebench: ${unmatched}`);
+      }
+      if (runs.length === 0) return;
       // publishRuns prints GitHub annotations to stdout (where Actions reads them); the summary
       // goes to stderr with the rest of Jest's report.
       const result = await publishRuns(runs, { config: this.config });
@@ -76,7 +99,9 @@ export class LanebenchReporter {
       for (const [format, file] of Object.entries(result.reports)) log(`[lanebench] ${format}: ${file}`);
       // Failing tests already fail the Jest run; this also covers SLA errors the tests did not assert.
       if (result.exitCode !== 0 && !this.lastError) {
-        this.lastError = new Error('lanebench: SLA error violations or failed runs (see the summary above)');
+        this.lastError = new Error(
+          'lanebench: SLA error violations, failed or partial runs, or regressions with failOnRegression (see the summary above)',
+        );
       }
     } catch (error) {
       // A corrupt history or an unwritable output dir must fail the run with its own message.

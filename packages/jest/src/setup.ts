@@ -5,7 +5,8 @@
  */
 // Type-only: puts the `expect` package in the program so the augmentation at the end resolves.
 import type {} from 'expect';
-import { slaMatcher, type EvaluateRunOptions, type SlaExpectation } from '@lanebench/core';
+import { isRun, recordAssertedSla, slaMatcher, type EvaluateRunOptions, type SlaExpectation } from '@lanebench/core';
+import { recordRun } from './record.js';
 import { jestGlobals } from './jest-globals.js';
 import { readSession, sidecarDir } from './sidecar.js';
 
@@ -15,9 +16,23 @@ function projectConfig(): EvaluateRunOptions['config'] {
 }
 
 jestGlobals().expect.extend({
-  toMeetSla(received: unknown, expected: SlaExpectation, options?: EvaluateRunOptions) {
+  toMeetSla(this: unknown, received: unknown, expected: SlaExpectation, options?: EvaluateRunOptions) {
     const config = options?.config ?? projectConfig();
-    return slaMatcher(received, expected, { ...options, ...(config ? { config } : {}) });
+    const opts = { ...options, ...(config ? { config } : {}) };
+    const result = slaMatcher(received, expected, opts);
+    // the record the reporter publishes must carry the SLA this assertion checked (measure() handed
+    // the run over before it was asserted; the rewrite replaces that file)
+    if (
+      isRun(received) &&
+      recordAssertedSla(received, expected, opts, (this as { isNot?: boolean } | undefined)?.isNot === true)
+    ) {
+      try {
+        recordRun(received);
+      } catch {
+        // outside a Jest test (no expect state): nothing to hand over
+      }
+    }
+    return result;
   },
 });
 
@@ -25,10 +40,8 @@ jestGlobals().expect.extend({
 export type ToMeetSlaOptions = Pick<EvaluateRunOptions, 'strict'>;
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     // Same type parameters as @types/jest's Matchers, so the declarations merge.
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     interface Matchers<R, T = {}> {
       /** The Run from measure() meets a lane's SLA, a k6-style threshold spec or a lane config. */
       toMeetSla(expected: SlaExpectation, options?: ToMeetSlaOptions): R;
@@ -38,7 +51,6 @@ declare global {
 
 // `expect` from @jest/globals (@jest/expect) takes its matcher types from the `expect` package.
 declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Matchers<R extends void | Promise<void>, T = unknown> {
     /** The Run from measure() meets a lane's SLA, a k6-style threshold spec or a lane config. */
     toMeetSla(expected: SlaExpectation, options?: ToMeetSlaOptions): R;

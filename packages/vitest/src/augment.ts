@@ -12,9 +12,7 @@ interface LanebenchMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Assertion<T = any> extends LanebenchMatchers<void> {}
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AsymmetricMatchersContaining extends LanebenchMatchers<void> {}
 }
 

@@ -5,7 +5,8 @@
  * handed to the workers.
  */
 import type { Plugin } from 'vitest/config';
-import type { ResolvedConfig } from '@lanebench/core';
+import { join } from 'node:path';
+import { checkSelectedLanes, HISTORY_FILE_NAME, preflightHistory, type ResolvedConfig } from '@lanebench/core';
 import { resolvePluginConfig } from './config.js';
 import type { LanebenchPluginOptions } from './options.js';
 import { PROVIDER_PATH, RUNNER_PATH, SETUP_PATH } from './paths.js';
@@ -43,21 +44,26 @@ interface ProjectLike {
   provide: (key: string, value: unknown) => void;
 }
 
+/** Vitest awaits `configureVitest` (Promise.all over every project's hooks) though its type says `void`. */
+type AsyncHookPlugin = Omit<Plugin, 'configureVitest'> & {
+  configureVitest(context: { vitest: unknown; project: unknown }): Promise<void>;
+};
+
 export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
   // One resolution per root, shared by the projects of a run.
   const resolved = new Map<string, Promise<Omit<WorkerPayload, 'vitestVersion'>>>();
 
-  return {
+  const plugin: AsyncHookPlugin = {
     name: 'lanebench',
     config(user) {
       const include = (user as UserTestConfig).test?.benchmark?.include;
       // mergeConfig concatenates arrays: add the default include only when the user set none.
       const benchmark = include && include.length > 0 ? {} : { benchmark: { include: DEFAULT_BENCH_INCLUDE } };
-      return { test: { setupFiles: [SETUP_PATH], ...benchmark } } as Record<string, unknown>;
+      return { test: { setupFiles: [SETUP_PATH], ...benchmark } };
     },
     async configureVitest(context) {
-      const vitest = context.vitest as unknown as VitestLike;
-      const project = context.project as unknown as ProjectLike;
+      const vitest = context.vitest as VitestLike;
+      const project = context.project as ProjectLike;
       const major = vitestMajor(vitest.version);
       const root = vitest.config.root;
       let pending = resolved.get(root);
@@ -67,6 +73,10 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
         resolved.set(root, pending);
       }
       const { config, workflowOverrides } = await pending;
+      // a typo in LANEBENCH_LANE fails the run here, before every workflow is skipped as "not selected"
+      checkSelectedLanes(config);
+      // a history that cannot take the runs stops Vitest before the first iteration is measured
+      await preflightHistory(join(config.outputDir, HISTORY_FILE_NAME));
       const payload: WorkerPayload = {
         config,
         vitestVersion: vitest.version,
@@ -86,7 +96,8 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
       }
       registerReporter(vitest, major, config);
     },
-  } as Plugin;
+  };
+  return plugin;
 }
 
 function registerReporter(vitest: VitestLike, major: number, config: ResolvedConfig): void {

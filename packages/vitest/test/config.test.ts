@@ -38,9 +38,9 @@ describe('plugin configuration', () => {
     const root = mkdtempSync(join(tmpdir(), 'lanebench-vitest-config-'));
     writeFileSync(join(root, 'lanebench.config.ts'), 'export default {}');
     const imported: string[] = [];
-    const { config } = await resolvePluginConfig(root, {}, async (file) => {
+    const { config } = await resolvePluginConfig(root, {}, (file) => {
       imported.push(file);
-      return { default: { lanes: { docs: { iterations: 9 } } } };
+      return Promise.resolve({ default: { lanes: { docs: { iterations: 9 } } } });
     });
     expect(imported).toEqual([join(root, 'lanebench.config.ts')]);
     expect(config.lanes.docs?.iterations).toBe(9);

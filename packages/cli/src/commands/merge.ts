@@ -7,9 +7,9 @@
 import {
   mergeHistoriesDetailed,
   readHistory,
+  replaceUnderLock,
   serializeHistory,
   withFileLock,
-  writeFileAtomic,
   type HistoryFile,
 } from '@lanebench/core';
 import { mkdir } from 'node:fs/promises';
@@ -34,10 +34,10 @@ export async function mergeAction(inputs: string[], opts: CommonOptions): Promis
   const sources: HistoryFile[] = [];
   for (const f of files) sources.push(await readHistory(f));
   await mkdir(dirname(target), { recursive: true });
-  const { before, summary } = await withFileLock(target, async () => {
+  const { before, summary } = await withFileLock(target, async (lock) => {
     const existing = await readHistory(target);
     const merged = mergeHistoriesDetailed([existing, ...sources]);
-    await writeFileAtomic(target, serializeHistory(merged.history));
+    await replaceUnderLock(lock, target, serializeHistory(merged.history));
     return { before: existing.runs.length, summary: merged.summary };
   });
   const inputRuns = sources.reduce((n, s) => n + s.runs.length, 0);

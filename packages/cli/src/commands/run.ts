@@ -6,12 +6,27 @@
  * runner (Vitest or Jest) runs the lane's workflow files, its lanebench plugin/reporter records
  * the runs, and we summarise the runs it added to the history.
  */
-import { readHistory, resolveLane, type Run, type RunnerInfo, type WorkflowOverrides } from '@lanebench/core';
+import {
+  detectRegressions,
+  preflightHistory,
+  publishRuns,
+  readHistory,
+  resolveLane,
+  runPassed,
+  runWorkflow,
+  visible,
+  type ResolvedConfig,
+  type Run,
+  type RunnerInfo,
+  type WorkflowOverrides,
+} from '@lanebench/core';
 import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, isCI, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
+import { runJestLane } from '../runners/jest.js';
+import { runVitest } from '../runners/vitest.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -48,14 +63,20 @@ function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean 
   return regressions.some((r) => r.status === 'regression');
 }
 
-function regressionLines(regressions: ReadonlyArray<{ status: string; message: string }>): string[] {
-  return regressions
-    .filter((r) => r.status === 'regression' || r.status === 'improvement')
-    .map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${r.message}`);
+/** `--fail-on-regression` beats the config's failOnRegression (it can only turn it on). */
+function withFailOnRegression(config: ResolvedConfig, opts: RunOptions): ResolvedConfig {
+  return opts.failOnRegression ? { ...config, failOnRegression: true } : config;
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
-  const { runWorkflow, publishRuns } = await import('@lanebench/core');
+  if (opts.name !== undefined && opts.name.trim() === '') {
+    throw new UsageError(`--name: '${opts.name}' is empty; expected a workflow name (default: the command line)`);
+  }
+  if (command[0]!.trim() === '') {
+    throw new UsageError(
+      `the command after -- is empty ('${command[0]}'); expected a command line, e.g. -- 'npm run docs:build'`,
+    );
+  }
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
@@ -88,20 +109,19 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
     progress.done();
     process.off('SIGINT', onSigint);
   }
-  // publishRuns colors the summary by the same rule as colors() (core's shouldColor)
-  const result = await publishRuns([run], { config: ctx.config });
+  // publishRuns colors the summary by the same rule as colors() (core's shouldColor); the summary ends
+  // with the regression verdicts, and its exit code counts them when failOnRegression is on
+  const result = await publishRuns([run], { config: withFailOnRegression(ctx.config, opts) });
   out(result.summary);
-  const lines = regressionLines(result.regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
-  if (run.status === 'failed' || run.status === 'timeout') code = EXIT_FAILURE;
-  let regressed = hasRegression(result.regressions);
-  if (regressed && opts.confirm && !abort.signal.aborted) {
-    regressed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
+  if (hasRegression(result.regressions) && opts.confirm && !abort.signal.aborted) {
+    const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
+    // an unconfirmed regression does not fail the run; failures and SLA violations still do
+    if (!confirmed)
+      code = run.status === 'failed' || run.status === 'timeout' || !run.sla.passed ? EXIT_FAILURE : EXIT_OK;
   }
-  if (opts.failOnRegression && regressed) code = EXIT_FAILURE;
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   return code;
 }
@@ -160,7 +180,6 @@ async function confirmRegression(
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
-  const { detectRegressions } = await import('@lanebench/core');
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
@@ -169,15 +188,13 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     cwd: ctx.cwd,
     lane: opts.lane,
     ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
-    config: { outputDir: ctx.config.outputDir },
+    // the runner's reporter publishes, so it must know to fail on a regression too
+    config: { outputDir: ctx.config.outputDir, ...(opts.failOnRegression ? { failOnRegression: true } : {}) },
     overrides,
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
-  const runnerCode =
-    runnerName === 'jest'
-      ? await (await import('../runners/jest.js')).runJestLane(launch)
-      : await (await import('../runners/vitest.js')).runVitest(launch);
+  const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
 
   const history = (await readHistory(ctx.historyFile)).runs;
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
@@ -192,33 +209,32 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     );
   }
   // the runner's lanebench reporter already printed the full summary (publishRuns); close with the verdict
-  const bad = added.filter((r) => !r.sla.passed || r.status === 'failed' || r.status === 'timeout');
+  const bad = added.filter((r) => !runPassed(r));
   const c = colors();
   out(
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
       (bad.length === 0
         ? c.green('all passed')
-        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => r.workflow).join(', ')})`)),
+        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => visible(r.workflow)).join(', ')})`)),
   );
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
   );
-  const lines = regressionLines(regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
+  // the runner's reporter already printed the regression verdicts with its summary
   let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
   if (bad.length > 0) code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(regressions)) code = EXIT_FAILURE;
+  if ((opts.failOnRegression || ctx.config.failOnRegression) && hasRegression(regressions)) code = EXIT_FAILURE;
   return code;
 }
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  // a corrupt or newer history stops the run before anything is measured (exit 2)
-  await readHistory(ctx.historyFile);
   if (opts.confirm !== undefined && command.length === 0) {
     throw new UsageError(
       '--confirm: re-running flagged workflows works with a command after -- (lanebench run --lane L --confirm N -- <command>); the runner form is not supported yet',
     );
   }
+  // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
+  await preflightHistory(ctx.historyFile);
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }

@@ -10,6 +10,7 @@ import {
   METRIC_UNITS,
   type BuiltinMetric,
   type Run,
+  visible,
 } from '@lanebench/core';
 import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
@@ -79,7 +80,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
     const c = colors();
     const blocks = report.map(({ workflow, points, regression, changePoints }) => {
       const head = c.bold(
-        `Trend: ${opts.lane} › ${workflow} › ${opts.metric}${unit ? ` (${unit})` : ''}, last ${points.length} run(s)`,
+        `Trend: ${visible(opts.lane)} › ${visible(workflow)} › ${visible(opts.metric)}${unit ? ` (${visible(unit)})` : ''}, last ${points.length} run(s)`,
       );
       if (points.length === 0) return `${head}\n  no values recorded`;
       const first = points[0]!.value;
@@ -87,7 +88,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
         ['started', 'run', 'mean', 'median', 'p95', 'samples', 'vs first', 'git'],
         ...points.map((p) => [
           p.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-          p.run_id,
+          visible(p.run_id),
           num(p.value),
           num(p.median),
           num(p.p95),
@@ -96,7 +97,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
           p.git_sha ? p.git_sha.slice(0, 7) : '—',
         ]),
       ];
-      const status = regression ? `  Latest vs baseline: ${regression.message}` : '';
+      const status = regression ? `  Latest vs baseline: ${visible(regression.message)}` : '';
       const cps =
         changePoints.length === 0
           ? `  Change points (E-divisive, p ≤ 0.001): none in these ${points.length} run(s)`
@@ -104,7 +105,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
               `  Change points (E-divisive, p ≤ 0.001):`,
               ...changePoints.map(
                 (cp) =>
-                  `    ${cp.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  run ${cp.run_id}  git ${cp.git_sha ? cp.git_sha.slice(0, 7) : '—'}  median ${num(cp.before)} → ${num(cp.after)}${unit ? ` ${unit}` : ''} (${cp.before === 0 ? '—' : `${cp.after >= cp.before ? '+' : ''}${(((cp.after - cp.before) / cp.before) * 100).toFixed(1)}%`}, p=${cp.p_value.toPrecision(2)})`,
+                  `    ${cp.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  run ${visible(cp.run_id)}  git ${cp.git_sha ? cp.git_sha.slice(0, 7) : '—'}  median ${num(cp.before)} → ${num(cp.after)}${unit ? ` ${visible(unit)}` : ''} (${cp.before === 0 ? '—' : `${cp.after >= cp.before ? '+' : ''}${(((cp.after - cp.before) / cp.before) * 100).toFixed(1)}%`}, p=${cp.p_value.toPrecision(2)})`,
               ),
             ].join('\n');
       return [head, table(rows, '  '), status, cps].filter(Boolean).join('\n');

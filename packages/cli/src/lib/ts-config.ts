@@ -35,5 +35,5 @@ export async function loadTsConfigWithVite(file: string, root: string): Promise<
   }
   const vite = (await import(pathToFileURL(entry).href)) as ViteModule;
   const loaded = await vite.loadConfigFromFile({ command: 'serve', mode: 'production' }, file, root, 'silent');
-  return (loaded?.config ?? {}) as LanebenchConfig;
+  return loaded?.config ?? {};
 }

@@ -39,7 +39,7 @@ function pooled(runs: Run[]): Run {
     ...last,
     iterations,
     metrics_analysis: analyzeIterations(iterations),
-    custom_units: Object.assign({}, ...runs.map((r) => r.custom_units ?? {})),
+    custom_units: Object.fromEntries(runs.flatMap((r) => Object.entries(r.custom_units ?? {}))),
   };
 }
 

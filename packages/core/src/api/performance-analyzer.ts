@@ -38,8 +38,9 @@ export class PerformanceAnalyzer {
 
   /** Regressions of a run (or run id) against its earlier runs in this history. */
   detectRegressions(run: Run | string, opts?: RegressionOptions): RegressionResult[] {
-    const candidate = typeof run === 'string' ? this.runs.find((r) => r.id === run) : run;
-    if (!candidate) throw new RangeError(`no run with id '${String(run)}' in this history`);
+    if (typeof run !== 'string') return detectRegressions(run, this.runs, opts);
+    const candidate = this.runs.find((r) => r.id === run);
+    if (!candidate) throw new RangeError(`no run with id '${run}' in this history`);
     return detectRegressions(candidate, this.runs, opts);
   }
 

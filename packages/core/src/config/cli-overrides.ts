@@ -58,7 +58,7 @@ export function readCliOverrides(runner: RunnerName, env: NodeJS.ProcessEnv = pr
   }
   if (obj.config !== undefined) plainObject(obj.config, `${name}.config`, '({ outputDir, lanes, … })');
   if (obj.workflow !== undefined) plainObject(obj.workflow, `${name}.workflow`, '({ iterations, timeout, strict, … })');
-  return obj as CliOverrides;
+  return obj;
 }
 
 export interface RunnerLaunchEnv {

@@ -56,4 +56,5 @@ export const CONFIG_KEYS = [
   'regressionThreshold',
   'historyWindow',
   'strict',
+  'failOnRegression',
 ] as const;

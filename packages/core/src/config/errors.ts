@@ -16,8 +16,11 @@ export function showValue(value: unknown): string {
     return String(value);
   }
   try {
-    return JSON.stringify(value);
+    // undefined for functions and symbols
+    const json = JSON.stringify(value) as string | undefined;
+    if (json !== undefined) return json;
   } catch {
-    return String(value);
+    // cyclic, or a BigInt inside: the type tag is the best we can show
   }
+  return Object.prototype.toString.call(value);
 }

@@ -59,6 +59,20 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
 
   const lanesInput =
     c.lanes === undefined ? {} : plainObject(c.lanes, 'config.lanes', '{ <lane>: { iterations, timeout, sla, … } }');
+  // a lane named __proto__ (or one that replaced the object's prototype) would vanish on assignment: refuse it
+  const proto: unknown = Object.getPrototypeOf(lanesInput);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ConfigError(
+      "config.lanes: a lane named '__proto__' is not allowed (it replaces the object's prototype); choose another lane name",
+    );
+  }
+  for (const name of Object.keys(lanesInput)) {
+    if (RESERVED_LANE_NAMES.includes(name)) {
+      throw new ConfigError(
+        `config.lanes: the lane name '${name}' is reserved; lane names are any other non-empty text, e.g. 'docs' or 'e2e'`,
+      );
+    }
+  }
   const lanes: Record<string, ResolvedLane> = {};
   const names = [...new Set([...Object.keys(DEFAULT_LANES), ...Object.keys(lanesInput)])];
   for (const name of names) {
@@ -94,6 +108,7 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
         ? DEFAULT_HISTORY_WINDOW
         : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
     strict,
+    failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
   };
 }
 
@@ -116,7 +131,7 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
   let sla = resolved.sla;
   if (o.sla !== undefined) {
     const overrideSla = resolveSla(
-      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
+      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'),
       `${what}.sla`,
     );
     sla = { ...resolved.sla, ...overrideSla };
@@ -150,6 +165,9 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
 }
 
 /** User values win; SLAs merge value by value; thresholds and custom metrics add up. */
+/** Names that would collide with Object's own properties when used as keys. */
+const RESERVED_LANE_NAMES = ['__proto__', 'constructor', 'prototype'];
+
 function mergeLaneConfig(base: LaneConfig | undefined, user: LaneConfig | undefined): LaneConfig {
   if (!base) return user ?? {};
   if (!user) return base;
@@ -167,10 +185,7 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
   const sla =
     lane.sla === undefined
       ? {}
-      : resolveSla(
-          plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }') as LaneSlaInput,
-          `${what}.sla`,
-        );
+      : resolveSla(plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'), `${what}.sla`);
   const thresholds: Threshold[] = [...compileLaneSla(sla, `${what}.sla`)];
   if (lane.thresholds !== undefined)
     thresholds.push(...compileExtraThresholds(lane.thresholds, `${what}.thresholds`, customMetrics));

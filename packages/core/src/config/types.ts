@@ -66,6 +66,8 @@ export interface LanebenchConfig {
   historyWindow?: number;
   /** strict mode for every lane that does not set its own */
   strict?: boolean;
+  /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
+  failOnRegression?: boolean;
 }
 
 export interface ResolvedLane {
@@ -102,6 +104,7 @@ export interface ResolvedConfig {
   regressionThreshold: number;
   historyWindow: number;
   strict: boolean;
+  failOnRegression: boolean;
   /** the file the configuration came from, when it came from one */
   configFile?: string;
 }

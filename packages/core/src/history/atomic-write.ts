@@ -1,6 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { HistoryError } from './errors.js';
+import type { HeldLock } from './lock.js';
+
+/** A write error as the user should read it: a full disk names the file, not a stack. */
+export function describeWriteError(file: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOSPC') return new HistoryError(file, `disk full writing ${file}`, { cause: err });
+  if (e?.code === 'EDQUOT') return new HistoryError(file, `disk quota exceeded writing ${file}`, { cause: err });
+  if (e?.code === 'EACCES' || e?.code === 'EPERM' || e?.code === 'EROFS') {
+    return new HistoryError(file, `cannot write ${file}: ${path.dirname(file)} is read-only (${e.code})`, {
+      cause: err,
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Writes and fsyncs `text` to a new file `tmp` (removed again on failure). */
+export async function writeTempFile(tmp: string, text: string, target: string = tmp): Promise<void> {
+  let handle;
+  try {
+    handle = await open(tmp, 'wx');
+  } catch (err) {
+    throw describeWriteError(target, err);
+  }
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw describeWriteError(target, err);
+  }
+  await handle.close();
+}
 
 /**
  * Writes `text` so that readers see either the old file or the new one, never a torn one:
@@ -10,26 +44,39 @@ import path from 'node:path';
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await handle.close();
+  await writeTempFile(tmp, text, file);
   try {
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw describeWriteError(file, err);
   }
   await syncDirectory(dir);
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/**
+ * Replaces `file` with `text` while holding its lock: the temp file goes inside the lock directory
+ * and the rename is fenced (HeldLock.commit), so a writer that lost the lock replaces nothing.
+ */
+export async function replaceUnderLock(lock: HeldLock, file: string, text: string): Promise<void> {
+  const tmp = lock.tempPath();
+  try {
+    await writeTempFile(tmp, text, file);
+  } catch (err) {
+    // the lock directory (where the temp file goes) was moved away by a writer that took over
+    if (!lock.owns()) throw lock.lost(file, err);
+    throw err;
+  }
+  try {
+    lock.commit(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err instanceof HistoryError ? err : describeWriteError(file, err);
+  }
+  await syncDirectory(path.dirname(file));
+}
+
+export async function syncDirectory(dir: string): Promise<void> {
   // not supported on every platform (Windows); the rename is still atomic there
   try {
     const handle = await open(dir, 'r');

@@ -6,10 +6,23 @@ export {
   parseHistory,
   serializeHistory,
   compactHistory,
+  validateRuns,
+  preflightHistory,
   TIMELINE_RETENTION,
 } from './store.js';
-export { writeFileAtomic } from './atomic-write.js';
-export { withFileLock, lockPathFor } from './lock.js';
+export { writeFileAtomic, replaceUnderLock, describeWriteError } from './atomic-write.js';
+export {
+  withFileLock,
+  acquireLock,
+  checkLockPath,
+  lockPathFor,
+  cleanStaleTemps,
+  defaultStaleMs,
+  LockLostError,
+} from './lock.js';
+export type { HeldLock, LockOptions } from './lock.js';
+export { runSchema, validateRun, validateHistoryDocument } from './schema.js';
 export { collectEnv, detectCiProvider, environmentFingerprint } from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
+export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';

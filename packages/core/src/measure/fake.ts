@@ -94,6 +94,9 @@ export class FakeSampler implements TreeSampler {
   workloadEnded(): Promise<KnownProcess[]> {
     return Promise.resolve(this.leftovers);
   }
+  sweep(): Promise<KnownProcess[]> {
+    return Promise.resolve([]);
+  }
   stop(ownCpuSeconds: number): Promise<TreeFigures> {
     this.stopped = true;
     return Promise.resolve({

@@ -175,12 +175,12 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   try {
     if (abortInfo) throw new Error(abortInfo.text); // aborted before it started: run nothing
     if (isFn) {
-      const work = Promise.resolve().then(() => (target as (c: WorkflowContext) => unknown)(ctx));
+      const work = Promise.resolve().then(() => target(ctx));
       // An abandoned (timed-out) function may reject later: that must not become an unhandled rejection.
       work.catch(() => undefined);
       await raceAbort(work, controller.signal);
     } else {
-      await ctx.exec(target as string | string[]);
+      await ctx.exec(target);
     }
   } catch (e) {
     if (abortInfo) {
@@ -209,7 +209,13 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   const leftovers = await sampler.workloadEnded();
   closed = true;
   if (!controller.signal.aborted) controller.abort(new Error('iteration ended'));
-  if (leftovers.length > 0) await killKnown(leftovers, spawns, graceMs);
+  // Kill, then look again: a TERM-ignoring process may fork (setsid) children during the grace period, and those
+  // carry the cookie too. Later rounds use a short grace: whatever appears now is forked by a dying tree.
+  let left = leftovers;
+  for (let round = 0; left.length > 0 && round < 10; round++) {
+    await killKnown(left, spawns, round === 0 ? graceMs : Math.min(graceMs, 200));
+    left = await sampler.sweep();
+  }
   const tKilled = performance.now();
   opts.signal?.removeEventListener('abort', onExternal);
 
@@ -275,16 +281,18 @@ async function killKnown(known: KnownProcess[], spawns: SpawnRecord[], graceMs: 
 
 /** Resolves/rejects with `work`, or rejects as soon as `signal` aborts. */
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  // The abort reason and the work's rejection pass through unchanged, whatever they are.
+  const reason = (): unknown => signal.reason;
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (v) => {
         signal.removeEventListener('abort', onAbort);
         resolve(v);
       },
-      (e) => {
+      (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
         reject(e);
       },

@@ -168,6 +168,9 @@ export class PidusageSampler implements TreeSampler {
     await this.tree.sample();
     return this.alive();
   }
+  sweep(): Promise<KnownProcess[]> {
+    return this.workloadEnded();
+  }
   async stop(ownCpu: number): Promise<TreeFigures> {
     const r = await this.tree.stop();
     return {

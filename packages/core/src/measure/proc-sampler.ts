@@ -1,40 +1,51 @@
 /**
  * Linux sampler of the process tree of one iteration.
  *
- * The tree is every process spawned through ctx.exec (registered as roots) and their descendants; for in-process
- * workflows also this process and its children that did not exist when the iteration started (found by a scan of our
- * threads every few samples, so that children spawned without ctx.exec count too).
- * Each sample walks /proc/<pid>/task/<tid>/children, reads stat (CPU, RSS) and status (VmHWM) of every process, and
- * re-reads processes seen before that the walk no longer reaches (their parent died and they were re-parented to
- * init): such orphans keep being measured, and since their CPU and I/O will never reach our cutime/io when they
- * exit, their last readings (io is read for orphans only) are added to the kernel totals.
+ * Membership. The tree is every process spawned through ctx.exec (registered as roots) and their descendants; for
+ * in-process workflows also this process and the children it starts. Descendants are found by walking
+ * /proc/<pid>/task/<tid>/children of known processes at every sample (cheap: one read per process). Processes that
+ * left the tree before any sample saw them — a double fork re-parented to init, a `setsid` daemon — are found by the
+ * iteration's environment cookie (LANEBENCH_ITERATION_ID=…, inherited by every descendant unless it clears its
+ * environment) or by the session id of a root: a scan of the *new* pids of /proc (older processes and processes that
+ * started before the iteration are never examined twice) runs when a process of the tree reaped a child or vanished,
+ * every COOKIE_SCAN_EVERY samples, and at the end.
+ *
+ * Readings per process and sample: stat (CPU, RSS, state) and children. VmHWM (status) is read at every sample for
+ * processes younger than YOUNG_MS (short-lived processes are where peaks are lost: VmHWM can only be read while a
+ * process lives) and when RSS grew, else every HWM_EVERY samples. PSS (smaps_rollup, dear) only while the tree has
+ * more than one live process, on first sight and when a process's RSS moved (see readPss()).
+ * The interval does not stretch when processes appear (discovery is incremental); it stretches only if one sample
+ * costs more than a fifth of the interval (a huge tree), so the sampler never takes more than ~20 % of one core.
  *
  * Processes are keyed by (pid, starttime) so that a reused pid is never mistaken for a process seen before.
  * Limits: a process that lives and dies between two samples is missed by memory (its CPU and I/O are still counted
- * by kernel accounting when it is reaped); VmHWM can only be read while a process is alive, which is why the first
- * 0.3 s are sampled every 20 ms (VmHWM at every sample), later VmHWM every HWM_EVERY samples.
- *
- * Cost: a timer wake-up plus ~4 small /proc reads per process per sample (measured by scripts/bench.mjs).
+ * by kernel accounting when it is reaped); such misses are detected (a reaped child no sample saw) and flagged as
+ * memory below resolution.
  */
+import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { TimelinePoint } from '../types.js';
 import type { KnownProcess } from './kill.js';
 import type { SamplerOptions, TreeFigures, TreeSampler } from './sampler.js';
 import {
   clkTck,
-  readNetDev,
-  resetSelfHwm,
-  type NetBytes,
-  type ProcIo,
+  environHas,
   listPids,
   pageSize,
   readChildren,
   readHwmBytes,
   readIo,
+  readNetDev,
+  readPssBytes,
   readStat,
   readThreadChildren,
   readTids,
   releaseProcFds,
+  resetSelfHwm,
   retainProcFds,
+  type NetBytes,
+  type ProcIo,
   type ProcStat,
 } from './procfs.js';
 
@@ -51,11 +62,20 @@ export interface TrackedProcess {
   rssBytes: number;
   /** highest VmHWM read while it was alive, bytes */
   hwmBytes: number;
+  /** last PSS reading and the RSS at that moment (-1: never read) */
+  pssBytes: number;
+  rssAtPss: number;
+  pssSample: number;
+  /** performance.now() when first seen */
+  firstSeen: number;
   /** last /proc/<pid>/io readings (read once the process is orphaned) */
   readBytes: number;
   writeBytes: number;
+  cancelledBytes: number;
   /** its parent is neither us nor a live member of the tree, so the kernel will not give us its CPU and I/O */
   orphaned: boolean;
+  /** it left the tree while alive (re-parented away from it, or in a session of its own found by the cookie) */
+  escaped: boolean;
   alive: boolean;
 }
 
@@ -63,54 +83,54 @@ export interface ProcSamplerOptions {
   intervalMs: number;
   /** count this process itself (in-process workflows) */
   includeSelf: boolean;
+  /** `NAME=value` in the environment of every process of the iteration ('' = none) */
+  cookie?: string;
   /** sample every fastIntervalMs during the first fastPhaseMs (short-lived peaks) */
   fastIntervalMs?: number;
   fastPhaseMs?: number;
 }
 
 export interface ProcSamplerResult {
-  /** max over samples of the summed RSS of the live tree, bytes */
-  peakRssSumBytes: number;
-  /** max over processes of their VmHWM (self excluded; the caller reads its own after a reset), bytes */
+  /** max over samples of the summed PSS (RSS where PSS is unknown) of the live tree, bytes */
+  peakPssSumBytes: number;
+  /** max over processes of their VmHWM (self excluded), bytes */
   peakHwmBytes: number;
+  /** max over samples of our own RSS above its level at start (in-process workflows) */
+  peakSelfGrowthBytes: number;
   /** sum over tracked processes of their own utime+stime at their last reading, seconds (a lower bound) */
   sampledOwnCpuSeconds: number;
   /** CPU seconds (incl. their reaped children) of orphaned processes, which our cutime will never include */
   orphanCpuSeconds: number;
   orphanReadBytes: number;
   orphanWriteBytes: number;
+  orphanCancelledBytes: number;
+  /** a process of the tree lived and died between two samples (seen only through a reap) or was never read */
+  memoryUnresolved: boolean;
+  /** PSS was read at least once (else the sum is of RSS) */
+  pssUsed: boolean;
   processes: TrackedProcess[];
   timeline: TimelinePoint[];
   samples: number;
 }
 
-/** (pid, starttime) as one number (pids < 2^22, starttime in ticks < 2^31 for 248 days of uptime at 100 Hz… and
- * exact up to 2^53 anyway): no string per process per sample for the GC. */
+/** (pid, starttime) as one number (pids < 2^22; exact up to 2^53): no string per process per sample for the GC. */
 const keyOf = (pid: number, starttime: number): number => starttime * 4194304 + pid;
 /**
  * In-process workflows may spawn children without ctx.exec: every SELF_SCAN_EVERY samples the main thread's children
  * are listed (child_process.spawn runs on the JS thread), every SELF_FULL_SCAN_EVERY samples those of all our threads
- * (worker threads). Listing all ~11 threads of a Node process every sample would be most of the sampler's cost.
+ * (worker threads). The cookie scan finds the rest.
  */
-const SELF_SCAN_EVERY = 5;
+const SELF_SCAN_EVERY = 2;
 const SELF_FULL_SCAN_EVERY = 25;
-/**
- * VmHWM is a high-water mark: it keeps a process's peak until the process ends, so it need not be read at every
- * sample. After the fast phase it is read every HWM_EVERY samples (and at the end of the iteration); a peak is lost
- * only when a process dies less than HWM_EVERY intervals after its last reading, and even then the RSS sums of the
- * samples it was seen in still count.
- */
+/** VmHWM of processes older than YOUNG_MS whose RSS did not grow: every HWM_EVERY samples (it is a high-water mark). */
 const HWM_EVERY = 4;
-/**
- * A descendant that is orphaned before any sample saw it (`(cmd &)`, a double fork) is no longer reachable through
- * children files. It still belongs to the root's session (commands are spawned detached, i.e. as session leaders,
- * and only descendants can be forked into a session), so the new pids of /proc are checked for membership. A process
- * can only be orphaned when its parent exits, and that parent is then reaped by a tracked process (whose cminflt,
- * the minor faults of reaped children, grows) or by us, or it was tracked and vanished: the scan runs on those
- * samples only, plus every SESSION_SCAN_EVERY samples as a safety net and at the end. Processes that call setsid()
- * themselves (daemons) are found only while still attached.
- */
-const SESSION_SCAN_EVERY = 40;
+const YOUNG_MS = 2000;
+/** Safety net of the cookie/session scan (readdir of /proc costs ~0.1–0.6 ms). */
+const COOKIE_SCAN_EVERY = 20;
+const SCAN_BUDGET = 24;
+/** PSS is re-read when RSS moved by more than this share (or 2 MiB), and at least every PSS_REFRESH_EVERY samples. */
+const PSS_RSS_CHANGE = 0.05;
+const PSS_REFRESH_EVERY = 20;
 
 export class ProcTreeSampler {
   private readonly opts: Required<ProcSamplerOptions>;
@@ -119,7 +139,7 @@ export class ProcTreeSampler {
   private readonly roots = new Map<number, number>();
   /** session id → starttime of its leader (a root) */
   private readonly sessions = new Map<number, number>();
-  /** pids of /proc already classified by the session scan (only new pids need a stat read) */
+  /** pids of /proc already classified by the scan (only new pids are read) */
   private readonly scanned = new Set<number>();
   private readonly procs = new Map<number, TrackedProcess>();
   private readonly timeline: TimelinePoint[] = [];
@@ -128,33 +148,48 @@ export class ProcTreeSampler {
   private readonly tck = clkTck();
   private timer: NodeJS.Timeout | undefined;
   private t0 = 0;
+  /** our starttime in ticks: nothing that started before the iteration's first sample can be part of it */
+  private startTicks = 0;
   private lastT = 0;
   private lastCpuTicks = 0;
-  private peakRssSum = 0;
+  private peakPssSum = 0;
+  private peakSelfGrowth = 0;
+  private selfRssBase = 0;
   private samples = 0;
   private selfCpuBase = 0;
   /** our cutime+cstime (ticks) at the last read; it only changes when a child is reaped */
   private selfChildTicks = 0;
+  private selfCminflt = 0;
   private cpuUsageBase: NodeJS.CpuUsage = { user: 0, system: 0 };
-  /** smoothed wall time of one sample, ms: keeps the sampler within its CPU budget on large trees */
   private sampleCostMs = 0;
+  private unresolved = false;
+  private scanWanted = false;
+  private lastLive = 0;
+  private pssUsed = false;
   private stopped = false;
 
   constructor(opts: ProcSamplerOptions, cores: number) {
-    this.opts = { fastIntervalMs: 20, fastPhaseMs: 300, ...opts };
+    this.opts = { fastIntervalMs: 20, fastPhaseMs: 300, cookie: '', ...opts };
     this.cores = cores;
   }
 
-  /** Remembers which children already exist (not part of the iteration) and takes the first sample. */
+  /** Remembers which processes already exist (not part of the iteration) and takes the first sample. */
   start(): void {
     retainProcFds();
     for (const pid of selfChildren()) {
       const s = readStat(pid);
       if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
     }
+    // Every pid present now started before the iteration: the scan never needs to read them.
+    for (const pid of listPids()) this.scanned.add(pid);
     const self = readStat('self');
     this.selfCpuBase = self ? self.cutime + self.cstime : 0;
     this.selfChildTicks = this.selfCpuBase;
+    this.selfCminflt = self ? self.cminflt : 0;
+    this.selfRssBase = self ? self.rssPages * this.page : 0;
+    // Nothing that started before this iteration can belong to it: new pids of other users of the machine are
+    // then dismissed by one stat read, without reading their environment.
+    this.startTicks = iterationStartTicks(this.tck, self ? self.starttime : 0);
     this.cpuUsageBase = process.cpuUsage();
     this.t0 = performance.now();
     this.lastT = this.t0;
@@ -162,39 +197,77 @@ export class ProcTreeSampler {
     this.schedule();
   }
 
-  /** A process spawned by ctx.exec: part of the tree from now on, sampled at once. */
+  /** A process spawned by ctx.exec: part of the tree from now on; its VmHWM is read at once (it may be `true`). */
   addRoot(pid: number): void {
     const s = readStat(pid);
-    if (!s) return;
+    if (!s) {
+      this.unresolved = true; // it already ended: we will never see its memory
+      return;
+    }
     this.roots.set(pid, s.starttime);
     if (s.session === pid) this.sessions.set(pid, s.starttime);
+    this.visitNew(s);
   }
 
-  /** New pids of /proc that belong to a root's session (see SESSION_SCAN_EVERY). */
-  private scanSessions(queue: number[]): void {
-    if (this.sessions.size === 0) return;
+  private visitNew(s: ProcStat): void {
+    const key = keyOf(s.pid, s.starttime);
+    if (this.procs.has(key)) return;
+    const p = this.track(s, performance.now());
+    this.update(p, s, true);
+  }
+
+  /** New pids of /proc carrying the cookie or belonging to a root's session. */
+  private scan(queue: number[], final: boolean): void {
+    if (this.sessions.size === 0 && !this.opts.cookie) return;
     const present = listPids();
     const now = new Set(present);
     for (const pid of this.scanned) if (!now.has(pid)) this.scanned.delete(pid);
+    const tracked = new Set<number>();
+    for (const p of this.procs.values()) if (p.alive) tracked.add(p.pid);
+    // On a busy machine hundreds of unrelated processes start per second; reading each blocks our event loop
+    // (and so delays the 'exit' we time). At most SCAN_BUDGET new pids per sample; the rest wait for the next one.
+    let budget = final ? Infinity : SCAN_BUDGET;
     for (const pid of present) {
       if (this.scanned.has(pid)) continue;
+      if (tracked.has(pid)) {
+        this.scanned.add(pid);
+        continue;
+      }
+      if (budget-- <= 0) {
+        this.scanWanted = true;
+        break;
+      }
       this.scanned.add(pid);
+      if (pid === process.pid) continue;
       const s = readStat(pid, false);
-      if (!s) continue;
+      if (!s || s.starttime < this.startTicks) continue;
+      if (this.procs.has(keyOf(s.pid, s.starttime))) continue;
       const leaderStart = this.sessions.get(s.session);
-      if (leaderStart !== undefined && s.starttime >= leaderStart) queue.push(pid);
+      const inSession = leaderStart !== undefined && s.starttime >= leaderStart;
+      if (inSession || (this.opts.cookie !== '' && environHas(pid, this.opts.cookie))) {
+        const p = this.track(s, performance.now());
+        // Only the cookie reached it and it is in a session of its own: it left the tree (setsid). Re-parented
+        // members of a root's session are flagged when the orphan check below sees them.
+        if (!inSession && !this.aliveChildOfTree(s.ppid)) p.escaped = true;
+        queue.push(pid);
+      }
     }
+  }
+
+  /** True when pid is a live process of the tree (its children are descendants, not escapees). */
+  private aliveChildOfTree(pid: number): boolean {
+    if (pid === process.pid) return true;
+    for (const p of this.procs.values()) if (p.alive && p.pid === pid) return true;
+    return false;
   }
 
   private schedule(): void {
     if (this.stopped) return;
     const elapsed = performance.now() - this.t0;
-    // Budget: after the fast phase, sampling may use at most ~1% of one core (a sample of a big tree can take
-    // milliseconds; then the interval stretches rather than the sampler distorting what it measures).
-    const delay =
-      elapsed < this.opts.fastPhaseMs
-        ? Math.min(this.opts.fastIntervalMs, this.opts.intervalMs)
-        : Math.max(this.opts.intervalMs, Math.round(this.sampleCostMs * 100));
+    const base =
+      elapsed < this.opts.fastPhaseMs ? Math.min(this.opts.fastIntervalMs, this.opts.intervalMs) : this.opts.intervalMs;
+    // Only a tree so large that one sample costs more than a fifth of the interval stretches it.
+    const delay = Math.max(base, Math.round(this.sampleCostMs * 5));
     this.timer = setTimeout(() => {
       this.sample();
       this.schedule();
@@ -203,7 +276,84 @@ export class ProcTreeSampler {
     this.timer.unref();
   }
 
-  /** Takes one sample now (also called by the executor when the workload ends, before leftovers are killed). */
+  private track(s: ProcStat, now: number): TrackedProcess {
+    const key = keyOf(s.pid, s.starttime);
+    let p = this.procs.get(key);
+    if (!p) {
+      p = {
+        pid: s.pid,
+        starttime: s.starttime,
+        ppid: s.ppid,
+        utime: 0,
+        stime: 0,
+        cutime: 0,
+        cstime: 0,
+        // 0, not the current value: a process first seen after it reaped a child triggers a scan
+        cminflt: 0,
+        rssBytes: 0,
+        hwmBytes: 0,
+        pssBytes: -1,
+        rssAtPss: 0,
+        pssSample: 0,
+        firstSeen: now,
+        readBytes: 0,
+        writeBytes: 0,
+        cancelledBytes: 0,
+        orphaned: false,
+        escaped: false,
+        alive: true,
+      };
+      this.procs.set(key, p);
+    }
+    return p;
+  }
+
+  /** Applies a stat reading; returns true when the process reaped a child since its last reading. */
+  private update(p: TrackedProcess, s: ProcStat, readHwm: boolean): boolean {
+    const zombie = s.state === 'Z' || s.state === 'X';
+    let reaped = false;
+    p.ppid = s.ppid;
+    p.utime = s.utime;
+    p.stime = s.stime;
+    p.cutime = s.cutime;
+    p.cstime = s.cstime;
+    if (s.cminflt !== p.cminflt) {
+      // on first sight it only says the process reaped someone before we saw it: a scan, not a missed process
+      reaped = p.cminflt !== 0 || p.hwmBytes !== 0;
+      p.cminflt = s.cminflt;
+      if (!reaped) this.scanWanted = true;
+    }
+    const rss = zombie ? 0 : s.rssPages * this.page;
+    const grew = rss > p.rssBytes;
+    p.rssBytes = rss;
+    if (!zombie) {
+      if (readHwm || grew || p.hwmBytes === 0 || performance.now() - p.firstSeen < YOUNG_MS) {
+        const hwm = readHwmBytes(s.pid);
+        if (hwm !== null && hwm > p.hwmBytes) p.hwmBytes = hwm;
+      }
+      if (p.orphaned) this.readOrphanIo(p);
+    }
+    return reaped;
+  }
+
+  /** PSS of p for the tree sum, read only when it can differ from what we know (see the file comment). */
+  private pssOf(p: TrackedProcess, shared: boolean, membershipChanged: boolean): number {
+    if (p.rssBytes === 0) return 0;
+    if (!shared) return p.rssBytes; // a lone process: nothing of the tree shares its pages, RSS is its charge
+    const moved = Math.abs(p.rssBytes - p.rssAtPss) > Math.max(2 * 1048576, p.rssAtPss * PSS_RSS_CHANGE);
+    // A fork or an exit changes every sharer's PSS without changing its RSS: a cached value would then overcount.
+    if (p.pssBytes < 0 || moved || membershipChanged || this.samples - p.pssSample >= PSS_REFRESH_EVERY) {
+      const pss = readPssBytes(p.pid);
+      if (pss === null) return p.pssBytes >= 0 ? p.pssBytes : p.rssBytes;
+      this.pssUsed = true;
+      p.pssBytes = pss;
+      p.rssAtPss = p.rssBytes;
+      p.pssSample = this.samples;
+    }
+    return p.pssBytes;
+  }
+
+  /** Takes one sample now (also called when the workload ends, before leftovers are killed). */
   sample(final = false): void {
     const started = performance.now();
     this.samples++;
@@ -211,63 +361,20 @@ export class ProcTreeSampler {
     const readHwm = final || fast || this.samples % HWM_EVERY === 1;
     const seen = new Set<number>();
     const queue: number[] = [];
-    let reaped = false;
+    const reapers = new Set<number>();
     if (this.opts.includeSelf && this.samples % SELF_SCAN_EVERY === 1) {
       const all = this.samples % SELF_FULL_SCAN_EVERY === 1;
       for (const c of all ? selfChildren() : readThreadChildren('self', process.pid)) queue.push(c);
     }
-    let rssSum = 0;
-    let cpuTicks = 0;
 
     const visit = (s: ProcStat): void => {
       const key = keyOf(s.pid, s.starttime);
       if (seen.has(key) || this.preexisting.has(key)) return;
       seen.add(key);
-      let p = this.procs.get(key);
-      if (!p) {
-        p = {
-          pid: s.pid,
-          starttime: s.starttime,
-          ppid: s.ppid,
-          utime: 0,
-          stime: 0,
-          cutime: 0,
-          cstime: 0,
-          // 0, not the current value: a process first seen after it reaped a child triggers a session scan
-          cminflt: 0,
-          rssBytes: 0,
-          hwmBytes: 0,
-          readBytes: 0,
-          writeBytes: 0,
-          orphaned: false,
-          alive: true,
-        };
-        this.procs.set(key, p);
-      }
-      const zombie = s.state === 'Z' || s.state === 'X';
-      p.ppid = s.ppid;
-      p.utime = s.utime;
-      p.stime = s.stime;
-      p.cutime = s.cutime;
-      p.cstime = s.cstime;
-      if (s.cminflt !== p.cminflt) {
-        p.cminflt = s.cminflt;
-        reaped = true;
-      }
-      p.rssBytes = zombie ? 0 : s.rssPages * this.page;
-      if (!zombie) {
-        // A process seen for the first time is read at once: it may be short-lived.
-        if (readHwm || p.hwmBytes === 0) {
-          const hwm = readHwmBytes(s.pid);
-          if (hwm !== null && hwm > p.hwmBytes) p.hwmBytes = hwm;
-        }
-        if (p.orphaned) this.readOrphanIo(p);
-      }
-      rssSum += p.rssBytes;
-      cpuTicks += s.utime + s.stime + s.cutime + s.cstime;
-      if (!zombie) for (const c of readChildren(s.pid, s.numThreads)) queue.push(c);
+      const p = this.track(s, started);
+      if (this.update(p, s, readHwm)) reapers.add(p.pid);
+      if (s.state !== 'Z' && s.state !== 'X') for (const c of readChildren(s.pid, s.numThreads)) queue.push(c);
     };
-
     const walk = (): void => {
       while (queue.length > 0) {
         const pid = queue.pop() as number;
@@ -283,6 +390,7 @@ export class ProcTreeSampler {
     walk();
 
     // Processes seen before that the walk did not reach: dead, or alive but re-parented away from us.
+    const vanishedParents = new Set<number>();
     let vanished = false;
     for (const p of this.procs.values()) {
       if (!p.alive || seen.has(keyOf(p.pid, p.starttime))) continue;
@@ -294,13 +402,28 @@ export class ProcTreeSampler {
         vanished = true;
         p.alive = false;
         p.rssBytes = 0;
+        vanishedParents.add(p.ppid);
       }
     }
 
+    // Our own reaps: cutime and cminflt change only when we reap a child.
+    const self = readStat('self');
+    let selfReaped = false;
+    if (self) {
+      selfReaped = self.cminflt !== this.selfCminflt;
+      this.selfCminflt = self.cminflt;
+      this.selfChildTicks = self.cutime + self.cstime;
+    }
+    if (selfReaped) reapers.add(process.pid);
+
+    // A reap of a child no sample ever saw: a process of the tree lived between two samples, memory unresolved.
+    for (const r of reapers) if (!vanishedParents.has(r)) this.unresolved = true;
+
     // Someone in the tree (or we) reaped a child, or a tracked process ended: its children may have been orphaned
-    // before we ever saw them.
-    if (final || reaped || vanished || this.samples % SESSION_SCAN_EVERY === 0) {
-      this.scanSessions(queue);
+    // before we ever saw them; setsid daemons are found by the cookie.
+    if (final || reapers.size > 0 || vanished || this.scanWanted || this.samples % COOKIE_SCAN_EVERY === 0) {
+      this.scanWanted = false;
+      this.scan(queue, final);
       walk();
     }
 
@@ -311,25 +434,37 @@ export class ProcTreeSampler {
       const p = this.procs.get(k);
       if (p) livePids.add(p.pid);
     }
+    let rssSum = 0;
+    let live = 0;
+    let cpuTicks = 0;
     for (const k of seen) {
       const p = this.procs.get(k);
-      if (p && !p.orphaned && p.ppid !== process.pid && !livePids.has(p.ppid)) {
+      if (!p) continue;
+      if (!p.orphaned && p.ppid !== process.pid && !livePids.has(p.ppid)) {
         p.orphaned = true;
+        // alive and re-parented away from the tree (to init or a subreaper): it escaped, and is still measured
+        if (p.rssBytes > 0) p.escaped = true;
         this.readOrphanIo(p);
       }
+      if (p.rssBytes > 0) live++;
+      cpuTicks += p.utime + p.stime + p.cutime + p.cstime;
+    }
+    const shared = live + (this.opts.includeSelf ? 1 : 0) > 1;
+    const membershipChanged = live !== this.lastLive;
+    this.lastLive = live;
+    for (const k of seen) {
+      const p = this.procs.get(k);
+      if (p) rssSum += this.pssOf(p, shared, membershipChanged);
+    }
+    if (this.opts.includeSelf && self) {
+      // Our own growth since the iteration started: the runner's resident size is not the function's memory.
+      const growth = Math.max(0, self.rssPages * this.page - this.selfRssBase);
+      if (growth > this.peakSelfGrowth) this.peakSelfGrowth = growth;
+      rssSum += growth;
     }
 
     // CPU consumed so far by the tree: live processes (own + reaped children), what the kernel already handed to us
     // (our cutime; our own CPU for in-process workflows), and the last readings of dead orphans.
-    // Our cutime only changes when a child is reaped, i.e. when a tracked process vanished; in-process workflows
-    // need our RSS every time anyway.
-    if (vanished || this.opts.includeSelf || this.samples === 1) {
-      const self = readStat('self');
-      if (self) {
-        this.selfChildTicks = self.cutime + self.cstime;
-        if (this.opts.includeSelf) rssSum += self.rssPages * this.page;
-      }
-    }
     cpuTicks += this.selfChildTicks - this.selfCpuBase;
     if (this.opts.includeSelf) {
       const u = process.cpuUsage(this.cpuUsageBase);
@@ -338,7 +473,7 @@ export class ProcTreeSampler {
     for (const p of this.procs.values())
       if (!p.alive && p.orphaned) cpuTicks += p.utime + p.stime + p.cutime + p.cstime;
 
-    if (rssSum > this.peakRssSum) this.peakRssSum = rssSum;
+    if (rssSum > this.peakPssSum) this.peakPssSum = rssSum;
     const now = performance.now();
     const dt = (now - this.lastT) / 1000;
     if (this.samples === 1) {
@@ -363,6 +498,7 @@ export class ProcTreeSampler {
     if (io) {
       p.readBytes = io.read_bytes;
       p.writeBytes = io.write_bytes;
+      p.cancelledBytes = io.cancelled_write_bytes;
     }
   }
 
@@ -393,27 +529,48 @@ export class ProcTreeSampler {
     let orphanCpu = 0;
     let orphanRead = 0;
     let orphanWrite = 0;
+    let orphanCancelled = 0;
     for (const p of this.procs.values()) {
       if (p.hwmBytes > peakHwm) peakHwm = p.hwmBytes;
+      if (p.hwmBytes === 0) this.unresolved = true;
       own += p.utime + p.stime;
       if (p.orphaned) {
         orphanCpu += p.utime + p.stime + p.cutime + p.cstime;
         orphanRead += p.readBytes;
         orphanWrite += p.writeBytes;
+        orphanCancelled += p.cancelledBytes;
       }
     }
     return {
-      peakRssSumBytes: this.peakRssSum,
+      peakPssSumBytes: this.peakPssSum,
       peakHwmBytes: peakHwm,
+      peakSelfGrowthBytes: this.peakSelfGrowth,
       sampledOwnCpuSeconds: own / this.tck,
       orphanCpuSeconds: orphanCpu / this.tck,
       orphanReadBytes: orphanRead,
       orphanWriteBytes: orphanWrite,
+      orphanCancelledBytes: orphanCancelled,
+      memoryUnresolved: this.unresolved,
+      pssUsed: this.pssUsed,
       processes: [...this.procs.values()],
       timeline: this.timeline,
       samples: this.samples,
     };
   }
+}
+
+/**
+ * Clock ticks after boot (the unit of /proc starttime) a second before now, from /proc/uptime (time namespaces
+ * shift both alike); `floor` (our own starttime) if it cannot be read.
+ */
+function iterationStartTicks(tck: number, floor: number): number {
+  try {
+    const up = parseFloat(readFileSync('/proc/uptime', 'latin1'));
+    if (Number.isFinite(up) && up > 1) return Math.max(floor, Math.floor((up - 1) * tck));
+  } catch {
+    /* no uptime */
+  }
+  return floor;
 }
 
 /** Children of every thread of this process. */
@@ -428,14 +585,11 @@ function round(v: number, digits: number): number {
   return Math.round(v * f) / f;
 }
 
-/**
- * TreeSampler of Linux: the /proc tree sampler plus the kernel accounting of this process (cutime/cstime of reaped
- * children, /proc/self/io, /proc/self/net/dev), read as baselines at start() and as totals at workloadEnded().
- */
 export class ProcSampler implements TreeSampler {
   private readonly tree: ProcTreeSampler;
   private readonly tck = clkTck();
   private selfHwmReset = false;
+  private selfBase = 0;
   private stat0: ProcStat | null = null;
   private io0: ProcIo | null = null;
   private net0: NetBytes | null = null;
@@ -443,13 +597,24 @@ export class ProcSampler implements TreeSampler {
   private io1: ProcIo | null = null;
   private net1: NetBytes | null = null;
   private selfHwm = 0;
+  private leftovers: KnownProcess[] = [];
+  private escapedLeft: KnownProcess[] = [];
 
   constructor(private readonly opts: SamplerOptions) {
-    this.tree = new ProcTreeSampler({ intervalMs: opts.intervalMs, includeSelf: opts.includeSelf }, opts.cores);
+    this.tree = new ProcTreeSampler(
+      { intervalMs: opts.intervalMs, includeSelf: opts.includeSelf, cookie: opts.cookie },
+      opts.cores,
+    );
   }
 
   start(): Promise<void> {
-    this.selfHwmReset = this.opts.includeSelf ? resetSelfHwm() : false;
+    if (this.opts.includeSelf) {
+      // The function's memory is its growth above our level now: collect earlier garbage first where V8 allows, so
+      // that neither an earlier iteration's garbage nor its collection during this one distorts the figure.
+      collectGarbage();
+      this.selfHwmReset = resetSelfHwm();
+      this.selfBase = this.selfHwmReset ? (readHwmBytes('self') ?? 0) : 0;
+    }
     this.tree.start();
     this.stat0 = readStat('self');
     this.io0 = readIo('self');
@@ -462,7 +627,17 @@ export class ProcSampler implements TreeSampler {
   }
 
   alive(): KnownProcess[] {
-    return this.tree.alive().map((p) => ({ pid: p.pid, starttime: p.starttime }));
+    // Asked for at a kill (timeout, abort): escaped processes alive now are about to be killed.
+    const alive = this.tree.alive();
+    this.noteEscaped(alive);
+    return alive.map((p) => ({ pid: p.pid, starttime: p.starttime }));
+  }
+
+  private noteEscaped(alive: TrackedProcess[]): void {
+    for (const p of alive) {
+      if (p.escaped && !this.escapedLeft.some((k) => k.pid === p.pid && k.starttime === p.starttime))
+        this.escapedLeft.push({ pid: p.pid, starttime: p.starttime });
+    }
   }
 
   workloadEnded(): Promise<KnownProcess[]> {
@@ -471,11 +646,21 @@ export class ProcSampler implements TreeSampler {
     this.net1 = readNetDev('self');
     this.selfHwm = this.selfHwmReset ? (readHwmBytes('self') ?? 0) : 0;
     this.tree.sample(true);
-    const alive = this.alive();
+    const alive = this.tree.alive();
     // Leftovers about to be killed may never be reaped by their dying parents: take their CPU and I/O from their
     // last readings instead of our cutime.
     if (alive.length > 0) this.tree.markLeftoversOrphaned();
-    return Promise.resolve(alive);
+    this.leftovers = alive.map((p) => ({ pid: p.pid, starttime: p.starttime }));
+    this.noteEscaped(alive);
+    return Promise.resolve(this.leftovers);
+  }
+
+  sweep(): Promise<KnownProcess[]> {
+    this.tree.sample(true);
+    const alive = this.tree.alive();
+    if (alive.length > 0) this.tree.markLeftoversOrphaned();
+    this.noteEscaped(alive);
+    return Promise.resolve(alive.map((p) => ({ pid: p.pid, starttime: p.starttime })));
   }
 
   stop(ownCpu: number): Promise<TreeFigures> {
@@ -483,23 +668,69 @@ export class ProcSampler implements TreeSampler {
     const { stat0, stat1, io0, io1, net0, net1 } = this;
     const isFn = this.opts.includeSelf;
     const reaped = stat1 && stat0 ? (stat1.cutime + stat1.cstime - stat0.cutime - stat0.cstime) / this.tck : 0;
+    const treeCpu = Math.max(reaped + r.orphanCpuSeconds, r.sampledOwnCpuSeconds);
+    const selfGrowth = Math.max(0, this.selfHwm - this.selfBase, r.peakSelfGrowthBytes);
+    // PSS sum (shared pages once) at its peak sample; the largest single VmHWM is a lower bound a sample can miss.
+    const memory = Math.max(r.peakPssSumBytes, r.peakHwmBytes, isFn ? selfGrowth : 0);
+    const escaped = r.processes.filter((p) => p.escaped);
+    const killed = this.escapedLeft.filter((k) => !isAliveProcess(k)).length;
+    const writes = io0 && io1 ? Math.max(0, io1.write_bytes - io0.write_bytes) + r.orphanWriteBytes : 0;
+    const cancelled =
+      io0 && io1 ? Math.max(0, io1.cancelled_write_bytes - io0.cancelled_write_bytes) + r.orphanCancelledBytes : 0;
+    const processes = Math.max(1, r.processes.length);
+    const memoryMethod = isFn
+      ? `self-growth${this.selfHwmReset ? '-vmhwm' : '-rss-sampled'}+${r.pssUsed ? 'pss' : 'rss'}-sum-children`
+      : `${r.pssUsed ? 'pss' : 'rss'}-sum-sampled+vmhwm-lower-bound`;
     const figures: TreeFigures = {
-      cpu_seconds: Math.max(reaped + ownCpu + r.orphanCpuSeconds, r.sampledOwnCpuSeconds + ownCpu),
-      memory_bytes: Math.max(r.peakRssSumBytes, r.peakHwmBytes, this.selfHwm),
+      cpu_seconds: treeCpu + ownCpu,
+      memory_bytes: memory,
       disk_read_bytes: io0 && io1 ? Math.max(0, io1.read_bytes - io0.read_bytes) + r.orphanReadBytes : 0,
-      disk_write_bytes: io0 && io1 ? Math.max(0, io1.write_bytes - io0.write_bytes) + r.orphanWriteBytes : 0,
+      // What reached storage: dirtied page cache that was truncated or deleted before writeback never did.
+      disk_write_bytes: Math.max(0, writes - cancelled),
       network_rx_bytes: net0 && net1 ? Math.max(0, net1.rx - net0.rx) : 0,
       network_tx_bytes: net0 && net1 ? Math.max(0, net1.tx - net0.tx) : 0,
       timeline: r.timeline,
       methods: {
         cpu: isFn ? 'process-cpuusage+proc-stat-reaped' : 'proc-stat-reaped',
-        memory: isFn && !this.selfHwmReset ? 'rss-sum-sampled+proc-vmhwm-children' : 'proc-vmhwm+rss-sum-sampled',
-        disk: io0 && io1 ? 'proc-io' : 'unavailable',
+        memory: isFn ? 'self-growth+proc-pss-children' : 'proc-pss-sum+vmhwm',
+        disk: io0 && io1 ? 'proc-io-minus-cancelled' : 'unavailable',
         network: net0 && net1 ? 'proc-net-dev' : 'unavailable',
         network_scope: net0 && net1 ? 'network-namespace' : 'unavailable',
       },
-      measurement: {},
+      measurement: {
+        memory_method: memoryMethod,
+        memory_below_resolution: r.memoryUnresolved,
+        // Kernel CPU accounting is in clock ticks per process: below one tick per process the figure is noise.
+        cpu_below_resolution: r.processes.length > 0 && treeCpu < processes / this.tck,
+      },
     };
+    if (net0 && net1) figures.network_loopback_bytes = Math.max(0, net1.lo - net0.lo);
+    if (escaped.length > 0 || this.escapedLeft.length > 0)
+      figures.measurement.escaped_processes = { found: escaped.length, killed };
     return Promise.resolve(figures);
+  }
+}
+
+function isAliveProcess(k: KnownProcess): boolean {
+  const s = readStat(k.pid, false);
+  return s !== null && s.starttime === k.starttime && s.state !== 'Z' && s.state !== 'X';
+}
+
+let gc: (() => void) | null | undefined;
+/** A full GC where V8 allows it (`--expose-gc` set at run time; the function is fetched from a fresh context). */
+function collectGarbage(): void {
+  if (gc === undefined) {
+    gc = null;
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      gc = vm.runInNewContext('gc') as () => void;
+    } catch {
+      /* not available: the baseline then includes earlier garbage */
+    }
+  }
+  try {
+    gc?.();
+  } catch {
+    /* ignore */
   }
 }

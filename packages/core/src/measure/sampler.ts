@@ -46,6 +46,11 @@ export interface TreeSampler {
    * Returns the processes of the tree still alive (leftovers, escaped daemons), which the caller kills.
    */
   workloadEnded(): Promise<KnownProcess[]>;
+  /**
+   * After a kill: processes of the tree that are still or newly alive (a TERM-ignoring parent may have forked more
+   * during the grace period), for another kill. Their figures are taken from their last readings like leftovers.
+   */
+  sweep(): Promise<KnownProcess[]>;
   /** After the leftovers were killed: the figures. `ownCpuSeconds`: our own CPU during an in-process workflow. */
   stop(ownCpuSeconds: number): Promise<TreeFigures>;
 }

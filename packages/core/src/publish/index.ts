@@ -9,15 +9,18 @@ import { join } from 'node:path';
 import { changePointsOfHistory, detectRegressions, type ChangePoint } from '../analysis/index.js';
 import type { RegressionResult } from '../analysis/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { appendRuns, readHistory } from '../history/index.js';
+import { appendRuns, readHistory, rescueRuns } from '../history/index.js';
 import { recommend } from '../recommend/index.js';
 import type { Recommendation } from '../recommend/index.js';
 import { appendStepSummary, githubAnnotations } from '../report/github.js';
-import { HISTORY_FILE_NAME, writeReports } from '../report/index.js';
+import { HISTORY_FILE_NAME, removeReports, writeReports } from '../report/index.js';
+import { HistoryError } from '../history/errors.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { renderConsoleSummary, shouldColor } from '../report/console.js';
+import { renderConsoleSummary, renderRegressionSummary, shouldColor } from '../report/console.js';
+import { runPassed } from '../report/format.js';
 import type { ReportInput } from '../report/types.js';
 import type { Run, Threshold } from '../types.js';
+import { workflowCommandLine } from '../output/sanitize.js';
 
 export interface PublishOptions {
   config: ResolvedConfig;
@@ -46,7 +49,7 @@ export interface PublishResult {
   annotations: string[];
   /** set when the Markdown summary was appended to $GITHUB_STEP_SUMMARY */
   stepSummary?: { file: string; bytes: number; truncated: boolean };
-  /** 1 when a run failed, timed out or did not pass its SLA (errors, or warnings in strict mode) */
+  /** 1 when a run did not pass (see exitCodeFor), or a regression was detected with failOnRegression */
   exitCode: 0 | 1;
 }
 
@@ -54,8 +57,17 @@ function laneThresholds(config: ResolvedConfig): Record<string, Threshold[]> {
   return Object.fromEntries(Object.entries(config.lanes).map(([name, lane]) => [name, lane.thresholds]));
 }
 
-export function exitCodeFor(runs: readonly Run[]): 0 | 1 {
-  return runs.some((r) => r.status === 'failed' || r.status === 'timeout' || r.sla?.passed === false) ? 1 : 0;
+/**
+ * 1 when a run did not pass (failed, timed out, partial, SLA errors or strict warnings) or, with
+ * `failOnRegression`, when a regression was detected. The same verdict every report shows (runPassed).
+ */
+export function exitCodeFor(
+  runs: readonly Run[],
+  regressions: readonly Pick<RegressionResult, 'status'>[] = [],
+  failOnRegression = false,
+): 0 | 1 {
+  if (runs.some((r) => !runPassed(r))) return 1;
+  return failOnRegression && regressions.some((g) => g.status === 'regression') ? 1 : 0;
 }
 
 export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<PublishResult> {
@@ -65,9 +77,19 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
   const historyFile = join(config.outputDir, HISTORY_FILE_NAME);
   const color = opts.color ?? shouldColor(env, Boolean(process.stdout?.isTTY));
 
-  await mkdir(config.outputDir, { recursive: true });
-  // appendRuns validates the existing file first and throws HistoryError on a corrupt/newer one
-  const history = runs.length > 0 ? await appendRuns(historyFile, runs) : await readHistory(historyFile);
+  let history;
+  if (runs.length === 0) {
+    history = await readHistory(historyFile);
+  } else {
+    try {
+      await mkdir(config.outputDir, { recursive: true });
+      // validates the existing file first and throws HistoryError on a corrupt/newer one
+      history = await appendRuns(historyFile, runs);
+    } catch (err) {
+      // a measured run is never thrown away: it goes to a rescue file and the error says how to merge it
+      throw await rescueRuns(historyFile, runs, err);
+    }
+  }
 
   const regressions = runs.flatMap((run) =>
     detectRegressions(run, history.runs, { threshold: config.regressionThreshold, window: config.historyWindow }),
@@ -83,8 +105,7 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     thresholds: laneThresholds(config),
     generated_at: opts.generatedAt ?? new Date().toISOString(),
   };
-  const reports =
-    runs.length > 0 ? await writeReports(input, { outputDir: config.outputDir, formats: config.reports }) : {};
+  const reports = runs.length > 0 ? await writeReportsOrClean(input, config) : {};
   if (runs.length > 0 && !reports.json && config.reports.includes('json')) reports.json = historyFile;
 
   const result: PublishResult = {
@@ -93,9 +114,11 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     regressions,
     changePoints,
     recommendations,
-    summary: renderConsoleSummary(runs, { color, env }),
+    summary:
+      renderConsoleSummary(runs, { color, env }) +
+      renderRegressionSummary(regressions, { color, env, failOnRegression: config.failOnRegression }),
     annotations: [],
-    exitCode: exitCodeFor(runs),
+    exitCode: exitCodeFor(runs, regressions, config.failOnRegression),
   };
 
   if (runs.length > 0 && env.GITHUB_STEP_SUMMARY) {
@@ -105,7 +128,29 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
   }
   if (env.GITHUB_ACTIONS === 'true') {
     result.annotations = githubAnnotations(input);
-    for (const line of result.annotations) log(line);
+    // the only lines lanebench prints that may start with `::` (every other print path defuses them)
+    for (const line of result.annotations) log(workflowCommandLine(line));
   }
   return result;
+}
+
+/**
+ * Writes the reports; when one cannot be written (disk full), removes the reports left from an earlier
+ * run, so no report describes an older run than the history, and says so in the error.
+ */
+async function writeReportsOrClean(input: ReportInput, config: ResolvedConfig): Promise<Record<string, string>> {
+  try {
+    return await writeReports(input, { outputDir: config.outputDir, formats: config.reports });
+  } catch (err) {
+    const removed = await removeReports(config.outputDir, config.reports);
+    const reason = err instanceof Error ? err.message : String(err);
+    const e = new HistoryError(
+      join(config.outputDir, HISTORY_FILE_NAME),
+      `the run was saved to ${join(config.outputDir, HISTORY_FILE_NAME)}, but the reports could not be written: ${reason}` +
+        (removed.length ? `; removed the older reports so none describes an earlier run: ${removed.join(', ')}` : '') +
+        `. Regenerate them with: lanebench report --output-dir ${config.outputDir}`,
+      { cause: err },
+    );
+    throw e;
+  }
 }

@@ -6,6 +6,7 @@
  * NO_COLOR), then NO_COLOR (any non-empty value disables), then whether stdout is a terminal.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { RegressionResult } from '../analysis/types.js';
 import type { Run } from '../types.js';
 import {
   failedOnStrictWarnings,
@@ -16,9 +17,9 @@ import {
   groupByLane,
   hasUnresolved,
   isIncomplete,
+  isPartial,
   laneCompliant,
-  passedIterations,
-  oneLine,
+  partialText,
   reportedViolations,
   runErrorMessage,
   SMALL_SAMPLE_NOTE,
@@ -26,6 +27,10 @@ import {
   STRICT_WARNINGS_FAILURE,
 } from './format.js';
 import { violationFigures } from './stats-text.js';
+import { forcedLevel, shouldColor } from '../output/color.js';
+import { visible } from '../output/sanitize.js';
+
+export { colorLevel, shouldColor } from '../output/color.js';
 
 export interface ConsoleSummaryOptions {
   /** force colors on/off; default: from FORCE_COLOR / NO_COLOR / TTY */
@@ -34,29 +39,14 @@ export interface ConsoleSummaryOptions {
   isTTY?: boolean;
 }
 
-/** Whether to color output, following FORCE_COLOR / NO_COLOR conventions. */
-export function shouldColor(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout?.isTTY)): boolean {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.TERM === 'dumb') return false;
-  return isTTY;
-}
-
-/** The level a colored terminal gets: FORCE_COLOR=2/3 ask for 256 colors / truecolor, else basic. */
-function forcedLevel(env: NodeJS.ProcessEnv): 1 | 2 | 3 {
-  const f = env.FORCE_COLOR;
-  if (f === '2') return 2;
-  if (f === '3') return 3;
-  return 1;
-}
-
-/** A chalk color level (0 = none) following shouldColor, for the CLI's own output. */
-export function colorLevel(
-  env: NodeJS.ProcessEnv = process.env,
-  isTTY = Boolean(process.stdout?.isTTY),
-): 0 | 1 | 2 | 3 {
-  return shouldColor(env, isTTY) ? forcedLevel(env) : 0;
+/** Names and messages on one line, with everything that could act on the terminal shown as escapes. */
+function oneLine(s: string): string {
+  return visible(
+    String(s)
+      .replace(/\s*(?:\r\n|\r|\n)\s*/g, ' — ')
+      .replace(/[\t ]+/g, ' ')
+      .trim(),
+  );
 }
 
 function runLine(c: ChalkInstance, run: Run): string[] {
@@ -77,23 +67,34 @@ function runLine(c: ChalkInstance, run: Run): string[] {
       `mem max ${fmtMB(stat(run, 'memory_usage')?.max)}`,
       `cpu avg ${fmtPct(stat(run, 'cpu_usage')?.mean)}`,
     ].join('  ');
-    const violations = reportedViolations(run).length;
     const status = ok
       ? c.green(run.sla?.compliant === false ? 'passed' : 'compliant')
       : c.red(failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE : 'NOT compliant');
-    const iters =
-      run.status === 'partial'
-        ? c.yellow(` (${passedIterations(run)}/${run.iterations.length} iterations passed)`)
-        : '';
-    out.push(
-      `  ${ok ? c.green('✓') : c.red('✗')} ${c.bold(name)}  ${figures}  ${status}${violations ? `, ${violations} violation${violations > 1 ? 's' : ''}` : ''}${iters}`,
-    );
+    const partial = isPartial(run);
+    const iters = partial ? c.yellow(` · ${partialText(run)}`) : '';
+    const runMark = !ok ? c.red('✗') : partial ? c.yellow('!') : c.green('✓');
+    out.push(`  ${runMark} ${c.bold(name)}  ${figures}  ${status}${violationCounts(run)}${iters}`);
   }
   for (const v of reportedViolations(run)) {
     const failing = failingViolations(run).includes(v);
     out.push(`      ${failing ? c.red('✗') : c.yellow('!')} ${oneLine(violationFigures(v, run))}`);
   }
   return out;
+}
+
+/**
+ * ` · 1 error, 2 warnings`: counted by severity, so a compliant run reads "compliant · 1 warning"
+ * rather than the contradictory "compliant, 1 violation".
+ */
+function violationCounts(run: Run): string {
+  const all = reportedViolations(run);
+  const errors = all.filter((v) => v.severity === 'error').length;
+  const warnings = all.length - errors;
+  const parts = [
+    errors ? `${errors} error${errors > 1 ? 's' : ''}` : '',
+    warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '',
+  ].filter(Boolean);
+  return parts.length ? ` · ${parts.join(', ')}` : '';
 }
 
 export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = {}): string {
@@ -125,4 +126,28 @@ export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = 
   }
   if (runs.some(hasUnresolved)) lines.push(c.dim(`† ${SMALL_SAMPLE_NOTE}`));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The regression verdicts of this session, after the per-lane summary: every runner's console shows
+ * them, not only the CLI and the reports. Empty when nothing regressed or improved.
+ */
+export function renderRegressionSummary(
+  regressions: ReadonlyArray<Pick<RegressionResult, 'status' | 'message'>>,
+  opts: ConsoleSummaryOptions & { failOnRegression?: boolean } = {},
+): string {
+  const env = opts.env ?? process.env;
+  const color = opts.color ?? shouldColor(env, opts.isTTY ?? Boolean(process.stdout?.isTTY));
+  const c = new Chalk({ level: color ? forcedLevel(env) : 0 });
+  const shown = regressions.filter((r) => r.status === 'regression' || r.status === 'improvement');
+  if (shown.length === 0) return '';
+  const count = shown.filter((r) => r.status === 'regression').length;
+  const head =
+    count === 0
+      ? 'Compared with earlier runs: no regression'
+      : `Compared with earlier runs: ${count} regression${count > 1 ? 's' : ''}${opts.failOnRegression ? ' (failOnRegression: the run fails)' : ''}`;
+  const lines = shown.map((r) =>
+    r.status === 'regression' ? `  ${c.red('▲')} ${oneLine(r.message)}` : `  ${c.green('▼')} ${oneLine(r.message)}`,
+  );
+  return [count ? c.red(head) : head, ...lines].join('\n') + '\n';
 }

@@ -9,7 +9,7 @@
  * a formula (starting with = + - @ tab CR LF) are prefixed with `'`.
  */
 import type { Run } from '../types.js';
-import { failingViolations, isNum, passedIterations, stat } from './format.js';
+import { failingViolations, isNum, passedIterations, runPassed, stat } from './format.js';
 import type { ReportInput, ReportWriter } from './types.js';
 
 type Cell = string | number | boolean | null | undefined;
@@ -51,7 +51,7 @@ export const CSV_COLUMNS: readonly Column[] = [
   { header: 'Disk IO Mean', value: m('disk_io', 'mean') },
   { header: 'Network IO Mean', value: m('network_io', 'mean') },
   { header: 'Compliant', value: (r) => r.sla?.compliant },
-  { header: 'Passed', value: (r) => r.sla?.passed && r.status !== 'failed' && r.status !== 'timeout' },
+  { header: 'Passed', value: (r) => runPassed(r) },
   { header: 'Violations', value: (r) => r.sla?.violations.length ?? 0 },
   { header: 'Error Violations', value: (r) => failingViolations(r).length },
   { header: 'Violation Names', value: (r) => (r.sla?.violations ?? []).map((v) => v.name).join(' ') },

@@ -98,16 +98,38 @@ export function failingViolations(run: Run): Violation[] {
   return (run.sla?.violations ?? []).filter((v) => v.severity === 'error' || strict);
 }
 
-export function warningViolations(run: Run): Violation[] {
-  return (run.sla?.violations ?? []).filter((v) => v.severity === 'warning');
+/**
+ * A run that kept fewer iterations than requested (failures, Ctrl-C, abort) but has statistics. It is
+ * never a pass: its figures describe fewer iterations than the verdict was asked to rest on.
+ */
+export function isPartial(run: Run): boolean {
+  return run.status === 'partial';
 }
 
-export type RunOutcome = 'passed' | 'sla-failed' | 'error';
+/** `2 of 5 iterations`: passed iterations out of the requested ones, the wording every report uses. */
+export function iterationsKept(run: Run): string {
+  const requested = run.iterations_requested ?? run.iterations.length;
+  return `${passedIterations(run)} of ${requested} iteration${requested === 1 ? '' : 's'}`;
+}
+
+/** How every report words a partial run: `partial: 2 of 5 iterations`. */
+export function partialText(run: Run): string {
+  return `partial: ${iterationsKept(run)}`;
+}
+
+/** 'partial' is checked after the SLA: a partial run that also breaches its SLA is reported as the breach. */
+export type RunOutcome = 'passed' | 'sla-failed' | 'partial' | 'error';
 
 export function runOutcome(run: Run): RunOutcome {
   if (isIncomplete(run)) return 'error';
   if (!run.sla?.passed || failingViolations(run).length > 0) return 'sla-failed';
+  if (isPartial(run)) return 'partial';
   return 'passed';
+}
+
+/** The one pass/fail verdict of a run: what the exit code, JUnit, CSV `Passed` and every badge follow. */
+export function runPassed(run: Run): boolean {
+  return runOutcome(run) === 'passed';
 }
 
 /**
@@ -131,6 +153,9 @@ export function runErrorMessage(run: Run): string {
   const bad = run.iterations.find((i) => i.status !== 'passed' && i.error);
   if (bad?.error) return `iteration ${bad.index}: ${cleanText(bad.error).trim()}`;
   if (run.status === 'timeout') return `timed out (limit ${fixed(run.timeout_s, 0)} s per iteration)`;
+  // an interrupted or aborted run has no failed iteration; its note says why it stopped
+  const stop = run.notes?.find((n) => n.startsWith('run interrupted') || n.startsWith('stopped after'));
+  if (stop) return stop;
   return `run ${run.status}`;
 }
 
@@ -172,13 +197,11 @@ export function laneCompliant(runs: Run[]): boolean {
 
 /** Removes ANSI escape sequences (colored command output ends up in error messages). */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '');
 }
 
 /** Text for display: ANSI sequences removed, other control characters (except tab and newline) dropped. */
 export function cleanText(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return stripAnsi(String(s))
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');

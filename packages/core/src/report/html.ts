@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { latestPerWorkflow } from '../analysis/select.js';
 import type { Run, Threshold } from '../types.js';
 import { lttb, lttbIndices } from './downsample.js';
@@ -40,6 +39,8 @@ import {
   reportedViolations,
   runErrorMessage,
   runOutcome,
+  partialText,
+  iterationsKept,
   SMALL_SAMPLE_NOTE,
   STRICT_WARNINGS_FAILURE,
   stat,
@@ -59,7 +60,7 @@ export const TIMELINE_MAX_RUNS = 24;
 // Escaping
 
 /** Escapes text for HTML element content and (quoted) attribute values. */
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
   return sanitizeXmlChars(stripAnsi(String(value ?? '')))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -85,21 +86,14 @@ export function jsonForScript(value: unknown): string {
 
 let chartJsCache: string | undefined;
 
+/** chart.js is a dependency of this package, so it resolves from here (dist/ or src/). */
 function chartJsCandidates(): string[] {
-  const out: string[] = [];
   try {
     const req = createRequire(import.meta.url);
-    out.push(join(dirname(req.resolve('chart.js')), 'chart.umd.min.js'));
+    return [join(dirname(req.resolve('chart.js')), 'chart.umd.min.js')];
   } catch {
-    // not resolvable from here; try the copy shipped in assets/
+    return [];
   }
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    out.push(join(here, '..', 'assets', 'chart.umd.min.js'), join(here, '..', '..', 'assets', 'chart.umd.min.js'));
-  } catch {
-    // import.meta.url unavailable
-  }
-  return out;
 }
 
 /**
@@ -365,6 +359,7 @@ function runBadge(run: Run): string {
   if (o === 'error') return `<span class="badge bad">${h(run.status.toUpperCase())}</span>`;
   if (o === 'sla-failed')
     return badge(false, undefined, failedOnStrictWarnings(run) ? STRICT_WARNINGS_FAILURE.toUpperCase() : undefined);
+  if (o === 'partial') return `<span class="badge warn">⚠ ${h(partialText(run).toUpperCase())}</span>`;
   const n = reportedViolations(run).length;
   return n ? `<span class="badge warn">COMPLIANT · ${n} WARN</span>` : badge(true);
 }
@@ -381,6 +376,12 @@ function chartBox(spec: ChartSpec | undefined, title: string): string {
   return `<figure class="chart-box"><figcaption>${h(title)}</figcaption><div class="chart"><canvas id="${h(spec.id)}" role="img" aria-label="${h(title)}"></canvas></div></figure>`;
 }
 
+/** A partial run is never a plain pass: the headline says so, with the iterations kept. */
+function partialHeadline(runs: Run[]): string {
+  const partial = runs.filter((r) => runOutcome(r) === 'partial');
+  return partial.length ? h(` on partial data (${partial.map(iterationsKept).join(', ')})`) : '';
+}
+
 function summarySection(input: ReportInput): string {
   const runs = input.runs;
   const lanes = groupByLane(runs);
@@ -390,7 +391,7 @@ function summarySection(input: ReportInput): string {
   const viol = runs.reduce((s, r) => s + reportedViolations(r).length, 0);
   const overallOk = bad === 0;
   const overall = `<div class="card overall ${overallOk ? 'ok' : 'bad'}">
-  <div class="big">${overallOk ? `✓ All ${lanes.size} lane${lanes.size === 1 ? '' : 's'} compliant` : `✗ ${bad} of ${lanes.size} lane${lanes.size === 1 ? '' : 's'} not compliant`}</div>
+  <div class="big">${overallOk ? `${partialHeadline(runs) ? '⚠' : '✓'} All ${lanes.size} lane${lanes.size === 1 ? '' : 's'} compliant${partialHeadline(runs)}` : `✗ ${bad} of ${lanes.size} lane${lanes.size === 1 ? '' : 's'} not compliant`}</div>
   <div class="kpis"><span><b>${runs.length}</b> runs</span><span><b>${incomplete}</b> failed / timed out</span><span><b>${viol}</b> SLA violations</span><span><b>${regs}</b> regressions</span></div>
 </div>`;
   const cards = [...lanes].map(([lane, lr]) => {

@@ -3,7 +3,7 @@
  * `metrics.json` is written by history/ (appendRuns); the `json` format therefore writes nothing here.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReportFormat } from '../config/types.js';
 import { writeFileAtomic } from '../history/atomic-write.js';
@@ -38,7 +38,14 @@ export {
   STEP_SUMMARY_MAX_BYTES,
   type Annotation,
 } from './github.js';
-export { renderConsoleSummary, shouldColor, colorLevel, type ConsoleSummaryOptions } from './console.js';
+export {
+  renderConsoleSummary,
+  renderRegressionSummary,
+  shouldColor,
+  colorLevel,
+  type ConsoleSummaryOptions,
+} from './console.js';
+export { runPassed, runOutcome, partialText, type RunOutcome } from './format.js';
 export { escapeXmlText, escapeXmlAttr, sanitizeXmlChars } from './xml.js';
 export { lttb, lttbIndices } from './downsample.js';
 
@@ -90,4 +97,22 @@ export async function writeReports(
     }
   }
   return out;
+}
+
+/** Removes the report files of `formats` from `outputDir` (never metrics.json); returns the paths removed. */
+export async function removeReports(outputDir: string, formats: readonly string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const f of new Set(formats)) {
+    const w = (REPORT_WRITERS as Record<string, ReportWriter | undefined>)[f];
+    if (!w?.fileName) continue;
+    const file = join(outputDir, w.fileName);
+    if (!existsSync(file)) continue;
+    try {
+      await rm(file, { force: true });
+      removed.push(file);
+    } catch {
+      /* leave it; the error message still says the reports are stale */
+    }
+  }
+  return removed;
 }

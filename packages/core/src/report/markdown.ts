@@ -15,6 +15,9 @@ import {
   groupByLane,
   hasUnresolved,
   isIncomplete,
+  isPartial,
+  iterationsKept,
+  partialText,
   isRegression,
   laneCompliant,
   passedIterations,
@@ -37,12 +40,11 @@ import type { ReportInput, ReportWriter } from './types.js';
  * Escapes text for Markdown (GitHub-flavoured) inline content and table cells: HTML-significant
  * characters become entities, Markdown punctuation is backslash-escaped, line breaks become spaces.
  */
-export function escapeMarkdown(value: unknown): string {
+export function escapeMarkdown(value: string | number | boolean | null | undefined): string {
   return (
     stripAnsi(String(value ?? ''))
       .replace(/[\r\n]+/g, ' ')
       // other control characters have no business in a job summary (they garble tables and terminals)
-      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
@@ -61,7 +63,8 @@ function slaCell(run: Run): string {
   const outcome = runOutcome(run);
   if (outcome === 'error') return `❌ ${run.status}`;
   if (failedOnStrictWarnings(run)) return `❌ ${STRICT_WARNINGS_FAILURE}`;
-  return run.sla?.compliant === false || outcome === 'sla-failed' ? '❌' : '✅';
+  if (run.sla?.compliant === false || outcome === 'sla-failed') return '❌';
+  return outcome === 'partial' ? `⚠️ ${partialText(run)}` : '✅';
 }
 
 function violationsCell(run: Run): string {
@@ -105,10 +108,15 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   const regressions = (input.regressions ?? []).filter(isRegression);
   const headline = [
     nonCompliant.length === 0
-      ? `**✅ All ${lanes.size} lane${lanes.size === 1 ? '' : 's'} compliant**`
+      ? `**${runs.some(isPartial) ? '⚠️' : '✅'} All ${lanes.size} lane${lanes.size === 1 ? '' : 's'} compliant${runs.some(isPartial) ? ' on partial data' : ''}**`
       : `**❌ ${nonCompliant.length} of ${lanes.size} lane${lanes.size === 1 ? '' : 's'} not compliant** (${nonCompliant.map(md).join(', ')})`,
   ];
   if (incomplete) headline.push(`${incomplete} run${incomplete > 1 ? 's' : ''} failed or timed out`);
+  const partial = runs.filter(isPartial);
+  if (partial.length)
+    headline.push(
+      `⚠️ ${partial.length} run${partial.length > 1 ? 's' : ''} partial (${partial.map((r) => md(iterationsKept(r))).join(', ')})`,
+    );
   // compliance counts errors only; runs failed on warnings by strict mode are named separately
   const strictFailed = runs.filter(failedOnStrictWarnings).length;
   if (strictFailed) headline.push(`${strictFailed} run${strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`);
@@ -124,19 +132,29 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
       const et = stat(r, 'execution_time');
       const regs = regressionsFor(input.regressions, lane, r.workflow).filter(isRegression).length;
       out.push(
-        `| ${md(lane)} | ${md(r.workflow)} | ${md(r.status)} ${passedIterations(r)}/${r.iterations.length} | ${fmtSeconds(et?.mean)} | ${fmtSeconds(et?.median)} | ${fmtSeconds(et?.p95)}${dagger(r, 'execution_time', 'p95')} | ${fmtSeconds(et?.p99)}${dagger(r, 'execution_time', 'p99')} | ${fmtMB(stat(r, 'memory_usage')?.max)} | ${fmtPct(stat(r, 'cpu_usage')?.mean)} | ${slaCell(r)} | ${violationsCell(r)} | ${regs} |`,
+        `| ${md(lane)} | ${md(r.workflow)} | ${isPartial(r) ? `⚠️ ${md(partialText(r))}` : `${md(r.status)} ${passedIterations(r)}/${r.iterations.length}`} | ${fmtSeconds(et?.mean)} | ${fmtSeconds(et?.median)} | ${fmtSeconds(et?.p95)}${dagger(r, 'execution_time', 'p95')} | ${fmtSeconds(et?.p99)}${dagger(r, 'execution_time', 'p99')} | ${fmtMB(stat(r, 'memory_usage')?.max)} | ${fmtPct(stat(r, 'cpu_usage')?.mean)} | ${slaCell(r)} | ${violationsCell(r)} | ${regs} |`,
       );
     }
   }
   out.push('');
   if (runs.some(hasUnresolved)) out.push(`† ${SMALL_SAMPLE_NOTE}`, '');
+  // Figures below resolution and escaped processes (run/notes.ts): say so next to the table.
+  const qualified = runs.flatMap((r) =>
+    (r.notes ?? [])
+      .filter((n) => n.startsWith('measurement: '))
+      .map((n) => `‡ ${md(r.lane)} / ${md(r.workflow)}: ${md(n.slice('measurement: '.length))}`),
+  );
+  if (qualified.length) out.push(...qualified, '');
 
   const failedRuns = runs.filter(isIncomplete);
+  const partialRuns = runs.filter(isPartial);
   const violations = runs.flatMap((r) => reportedViolations(r).map((v) => ({ r, v })));
-  if (failedRuns.length || violations.length) {
+  if (failedRuns.length || partialRuns.length || violations.length) {
     out.push('### SLA violations and failed runs', '');
     for (const r of failedRuns)
       out.push(`- ❌ **${md(r.lane)} / ${md(r.workflow)}** ${md(r.status)}: ${md(oneLine(runErrorMessage(r)))}`);
+    for (const r of partialRuns)
+      out.push(`- ⚠️ **${md(r.lane)} / ${md(r.workflow)}** ${md(partialText(r))}: ${md(oneLine(runErrorMessage(r)))}`);
     for (const { r, v } of violations) {
       const failing = failingViolations(r).includes(v);
       out.push(`- ${failing ? '❌' : '⚠️'} **${md(r.lane)} / ${md(r.workflow)}** ${md(violationFigures(v, r))}`);

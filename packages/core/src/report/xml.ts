@@ -10,7 +10,6 @@
  */
 
 /** Characters allowed by XML 1.0 (§2.2); anything else (C0 controls, lone surrogates, U+FFFE/F) is replaced. */
-// eslint-disable-next-line no-control-regex
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 export const REPLACEMENT_CHAR = '\uFFFD';
@@ -21,7 +20,7 @@ export function sanitizeXmlChars(s: string): string {
 }
 
 /** Escapes character data (element text). */
-export function escapeXmlText(value: unknown): string {
+export function escapeXmlText(value: string | number | boolean | null | undefined): string {
   return sanitizeXmlChars(String(value ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -32,7 +31,7 @@ export function escapeXmlText(value: unknown): string {
  * Escapes an attribute value (double-quoted). Tab, LF and CR are written as character references so
  * attribute-value normalization does not turn them into spaces.
  */
-export function escapeXmlAttr(value: unknown): string {
+export function escapeXmlAttr(value: string | number | boolean | null | undefined): string {
   return escapeXmlText(value)
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')

@@ -6,6 +6,7 @@ export { assertRunPassed, runFailureMessage, runWarningMessage, type AssertRunOp
 export { formatProgressLine, progressLines, type ProgressLinesOptions } from './progress-line.js';
 export { workflowTestTimeoutMs, MAX_TEST_TIMEOUT_MS } from './test-timeout.js';
 export { withAdhocLane } from './adhoc-lane.js';
+export { recordAssertedSla } from './asserted-sla.js';
 export type {
   ExecOptions,
   ExecResult,

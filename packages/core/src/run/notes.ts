@@ -25,6 +25,7 @@ export function runNotes(iterations: readonly Iteration[], requested: number, in
   } else if (iterations.length < requested) {
     notes.push(`stopped after ${iterations.length} of ${requested} iterations (onFailure: 'abort')`);
   }
+  notes.push(...measurementNotes(iterations));
   const methods = iterations[0]?.methods;
   if (methods) {
     if (methods.cpu.includes('pidusage'))
@@ -36,4 +37,40 @@ export function runNotes(iterations: readonly Iteration[], requested: number, in
       notes.push('network bytes cover the whole network namespace (all processes), loopback excluded');
   }
   return notes;
+}
+
+/** Prefix of the notes that qualify figures (the Markdown summary lists them; HTML and text show every note). */
+export const MEASUREMENT_NOTE_PREFIX = 'measurement: ';
+
+/** Notes for the iterations whose figures are below resolution or include escaped processes. */
+export function measurementNotes(iterations: readonly Iteration[]): string[] {
+  const list = (pick: (i: Iteration) => boolean): string =>
+    iterations
+      .filter(pick)
+      .map((i) => i.index)
+      .join(', ');
+  const out: string[] = [];
+  const mem = list((i) => i.measurement?.memory_below_resolution === true);
+  if (mem)
+    out.push(
+      `${MEASUREMENT_NOTE_PREFIX}memory below the sampling resolution in iteration(s) ${mem}: a process lived shorter than the sampling interval, the figure is a lower bound`,
+    );
+  const cpu = list((i) => i.measurement?.cpu_below_resolution === true);
+  if (cpu)
+    out.push(
+      `${MEASUREMENT_NOTE_PREFIX}CPU below the kernel's resolution (one clock tick per process) in iteration(s) ${cpu}`,
+    );
+  let found = 0;
+  let killed = 0;
+  for (const i of iterations) {
+    found += i.measurement?.escaped_processes?.found ?? 0;
+    killed += i.measurement?.escaped_processes?.killed ?? 0;
+  }
+  if (found > 0 || killed > 0) {
+    const its = list((i) => (i.measurement?.escaped_processes?.found ?? 0) > 0);
+    out.push(
+      `${MEASUREMENT_NOTE_PREFIX}${found} escaped process(es) (setsid daemons, re-parented children) measured in iteration(s) ${its}; ${killed} still running at the end and killed`,
+    );
+  }
+  return out;
 }

@@ -4,7 +4,8 @@ import { PERCENTILE_MIN_SAMPLES, percentile } from './percentile.js';
 
 /** Statistics of one metric over its samples (SPEC §5). Throws on an empty list or a non-finite value. */
 export function describe(values: readonly number[]): MetricStats {
-  if (!Array.isArray(values) || values.length === 0) {
+  const given: unknown = values; // JavaScript callers may pass anything
+  if (!Array.isArray(given) || values.length === 0) {
     throw new RangeError('describe() needs at least one value; got an empty list');
   }
   values.forEach((v, i) => {

@@ -59,8 +59,13 @@ export function compileThresholds(spec: ThresholdSpec, opts: CompileOptions = {}
   }
   const out: Threshold[] = [];
   for (const [metric, entries] of Object.entries(spec)) {
-    const list = Array.isArray(entries) ? entries : [entries];
-    for (const entry of list) out.push(parseThreshold(metric, entry, opts));
+    // a list, as in k6: a bare string here is almost always a forgotten [ ], and silently accepting it hid typos
+    if (!Array.isArray(entries)) {
+      throw new ThresholdError(
+        `thresholds.${metric}: expected a list of thresholds such as ['p(95) < 20m'], got ${showValue(entries)}`,
+      );
+    }
+    for (const entry of entries) out.push(parseThreshold(metric, entry, opts));
   }
   return out;
 }

@@ -66,7 +66,7 @@ function expectationThresholds(
     if (spec.thresholds !== undefined) thresholds.push(...compileThresholds(spec.thresholds, compileOpts));
     return { thresholds, strict: opts.strict ?? spec.strict ?? false };
   }
-  return { thresholds: compileThresholds(spec as ThresholdSpec, compileOpts), strict: opts.strict ?? false };
+  return { thresholds: compileThresholds(spec, compileOpts), strict: opts.strict ?? false };
 }
 
 function failedIterationsViolation(run: Run): Violation | undefined {
