@@ -66,7 +66,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--head-cmd',
       'sleep 0.15',
       '--pairs',
-      '8',
+      '10',
       '--name',
       'nap',
       '--json',
@@ -85,13 +85,13 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       'pairs',
       'mde_pct',
     ]);
-    expect(exec).toMatchObject({ workflow: 'nap', verdict: 'regression', pairs: 8 });
+    expect(exec).toMatchObject({ workflow: 'nap', verdict: 'regression', pairs: 10 });
     expect(exec.ratio).toBeGreaterThan(1.8);
     expect(exec.ci_low).toBeGreaterThan(1);
     expect(exec.ci_low).toBeLessThanOrEqual(exec.ratio);
     expect(exec.ci_high).toBeGreaterThanOrEqual(exec.ratio);
-    // 8 pairs all in one direction: the exact two-sided p is 2/256
-    expect(exec.p_value).toBeCloseTo(2 / 256, 6);
+    // exact signed-rank p of 10 pairs: 2/1024 when every pair points the same way
+    expect(exec.p_value).toBeLessThan(0.01);
     expect(rows.map((x) => x.metric)).toEqual(
       expect.arrayContaining(['execution_time', 'cpu_seconds', 'memory_usage']),
     );
@@ -100,7 +100,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
     expect(runs).toHaveLength(2);
     expect(runs.map((x) => x.ab?.side)).toEqual(['base', 'head']);
     expect(runs[0]!.ab!.session).toBe(runs[1]!.ab!.session);
-    expect(runs.every((x) => x.ab!.pair_count === 8 && x.iterations.length === 8 && x.workflow === 'nap')).toBe(true);
+    expect(runs.every((x) => x.ab!.pair_count === 10 && x.iterations.length === 10 && x.workflow === 'nap')).toBe(true);
     expect(runs[0]!.machine?.load_avg).toHaveLength(3);
     expect(existsSync(join(d, '.benchmark_results', 'ab_summary.md'))).toBe(true);
 
@@ -114,7 +114,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--head-cmd',
       'sleep 0.15',
       '--pairs',
-      '6',
+      '10',
     ]);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/execution_time \(s\)\s+0\.0\d+\s+0\.1\d+\s+[23]\.\d{3} \(\+\d+\.\d%\).*regression/);
@@ -137,7 +137,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const exec = (JSON.parse(r.stdout) as JsonRow[]).find((x) => x.metric === 'execution_time')!;
     expect(['no-change', 'inconclusive']).toContain(exec.verdict);
-    // 3 pairs cannot give a 95 % interval: every gated metric is inconclusive
+    // 3 pairs cannot give a 99 % interval: every gated metric is inconclusive
     const few = lanebench(d, [
       'ab',
       '--lane',
@@ -151,7 +151,7 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--fail-on-inconclusive',
     ]);
     expect(few.code).toBe(1);
-    expect(few.stdout).toMatch(/inconclusive \(3 pair\(s\) cannot give a 95% interval/);
+    expect(few.stdout).toMatch(/inconclusive \(3 pair\(s\) cannot give a 99% interval/);
   });
 
   it('bad input exits 2 naming it', () => {
@@ -193,7 +193,7 @@ describe('lanebench ab --base <ref>', () => {
         '--head',
         'HEAD',
         '--pairs',
-        '6',
+        '10',
         '--prepare',
         'echo prepared > prepared.txt',
         '--json',
@@ -224,7 +224,7 @@ describe('lanebench ab --base <ref>', () => {
     writeFile(repo, 'work.sh', 'sleep 0.05\n'); // undo the slowdown without committing
     const r = lanebench(
       repo,
-      ['ab', '--lane', 'docs', '--base', 'HEAD~1', '--pairs', '6', '--json', '--', 'sh work.sh'],
+      ['ab', '--lane', 'docs', '--base', 'HEAD~1', '--pairs', '8', '--json', '--', 'sh work.sh'],
       { TMPDIR: tmp },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -293,5 +293,101 @@ describe('lanebench ab --base <ref>', () => {
     expect(runs).toHaveLength(2);
     expect(runs[0]!.ab!.pair_count).toBeGreaterThanOrEqual(1);
     expect(runs[0]!.status).toBe('partial');
+  });
+});
+
+describe('lanebench calibrate', () => {
+  it('A/A rounds give the noise figures and the pairs needed; nothing is recorded', () => {
+    const d = tempDir('calibrate');
+    const r = lanebench(d, [
+      'calibrate',
+      '--lane',
+      'docs',
+      '--rounds',
+      '2',
+      '--pairs',
+      '3',
+      '--json',
+      '--',
+      'sleep 0.05',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      rounds: number;
+      metrics: Array<{
+        metric: string;
+        iteration_cv_pct: number;
+        run_cv_pct: number;
+        pairs: number;
+        pairs_needed: Record<string, number>;
+      }>;
+    };
+    expect(j.rounds).toBe(2);
+    const exec = j.metrics.find((m) => m.metric === 'execution_time')!;
+    expect(exec.pairs).toBe(6);
+    expect(exec.iteration_cv_pct).toBeGreaterThan(0);
+    expect(exec.run_cv_pct).toBeGreaterThan(0);
+    expect(exec.pairs_needed['5%']).toBeGreaterThanOrEqual(exec.pairs_needed['10%']!);
+    expect(exec.pairs_needed['10%']).toBeGreaterThanOrEqual(exec.pairs_needed['20%']!);
+    expect(existsSync(join(d, '.benchmark_results', 'metrics.json'))).toBe(false);
+    const text = lanebench(d, ['calibrate', '--lane', 'docs', '--rounds', '1', '--pairs', '2', '--', 'sleep 0.01']);
+    expect(text.stdout).toMatch(/execution_time\s+\d+\.\d%\s+\d+\.\d%\s+\d\.\d{3}\s+\d+/);
+    const none = lanebench(d, ['calibrate', '--lane', 'docs']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/give the command to calibrate with after --/);
+  });
+});
+
+describe('lanebench run --confirm N', () => {
+  // step.sh sleeps 0.5 s while the counter file `left` is above 0 (and counts it down), 0.05 s otherwise
+  const STEP =
+    'n=$(cat left 2>/dev/null || echo 0)\nif [ "$n" -gt 0 ]; then echo $((n-1)) > left; sleep 0.5; else sleep 0.05; fi\n';
+  const run = (d: string, extra: string[]) =>
+    lanebench(d, ['run', '--lane', 'docs', '--name', 'step', '--iterations', '3', ...extra, '--', 'sh step.sh']);
+
+  it('a regression that the re-runs repeat fails; one they do not repeat does not; re-runs are tagged', () => {
+    const baseline = (name: string): string => {
+      const d = tempDir(name);
+      writeFile(d, 'step.sh', STEP);
+      for (let i = 0; i < 5; i++) expect(run(d, []).code).toBe(0);
+      return d;
+    };
+    const d = baseline('confirm-transient');
+
+    // transient: only the flagged run's 3 iterations are slow
+    writeFile(d, 'left', '3\n');
+    const transient = run(d, ['--fail-on-regression', '--confirm', '2']);
+    expect(transient.stdout).toMatch(/regression: /);
+    expect(transient.stdout).toMatch(/Confirming: re-running 'step' 2 time\(s\) because execution_time regressed/);
+    expect(transient.stdout).toMatch(/Regression not confirmed: 0 of 2 re-run\(s\) agreed/);
+    expect(transient.code).toBe(0);
+
+    expect(readHistoryFile(d).runs.filter((r) => r.confirm)).toHaveLength(2);
+
+    // persistent: the flagged run and both re-runs are slow (a fresh history: the transient slow run above is
+    // part of that one's baseline now and makes its run-to-run noise large)
+    const p = baseline('confirm-persistent');
+    writeFile(p, 'left', '9\n');
+    const persistent = run(p, ['--fail-on-regression', '--confirm', '2']);
+    expect(persistent.stdout).toMatch(/re-run 2\/2: regression again/);
+    expect(persistent.stdout).toMatch(/Regression confirmed by 2 re-run\(s\)\./);
+    expect(persistent.code).toBe(1);
+
+    const runs = readHistoryFile(p).runs;
+    const reruns = runs.filter((r) => r.confirm);
+    expect(reruns).toHaveLength(2);
+    expect(reruns.map((r) => r.confirm!.attempt)).toEqual([1, 2]);
+    expect(reruns[0]!.confirm!.of).toBe(runs[5]!.id);
+    expect(reruns[0]!.confirm!.reason).toMatch(/execution_time: regression/);
+  });
+
+  it('--confirm needs a command and a count in range', () => {
+    const d = tempDir('confirm-usage');
+    const none = lanebench(d, ['run', '--lane', 'docs', '--confirm', '2']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--confirm: re-running flagged workflows works with a command after --/);
+    const bad = lanebench(d, ['run', '--lane', 'docs', '--confirm', '0', '--', 'true']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--confirm must be an integer from 1 to 20; got '0'/);
   });
 });

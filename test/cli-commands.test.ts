@@ -164,9 +164,11 @@ describe('lanebench trends', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Trend: docs › build › execution_time \(s\), last 2 run\(s\)/);
     expect(r.stdout).toMatch(/Latest vs baseline: /);
+    expect(r.stdout).toMatch(/Change points \(E-divisive, p ≤ 0\.001\): none in these 2 run\(s\)/);
     const j = JSON.parse(lanebench(dir, ['trends', '--lane', 'docs', '--metric', 'memory_usage', '--json']).stdout);
     expect(j.workflows[0].points).toHaveLength(3);
     expect(j.unit).toBe('MB');
+    expect(j.changePoints).toEqual([]);
   });
 
   it('--fail-on-regression exits 1 when the latest run regressed', () => {

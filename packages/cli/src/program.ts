@@ -49,6 +49,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .option('--verbose', 'show every iteration and where reports went')
       .option('--strict', 'fail on SLA warnings too')
       .option('--fail-on-regression', 'exit 1 when a regression against earlier runs is detected')
+      .option(
+        '--confirm <n>',
+        'with a command: re-run a flagged workflow N times (1-20) and fail only when every re-run regresses too',
+        intInRange('--confirm', 1, 20),
+      )
       .addOption(new Option('--runner <runner>', 'override the configured runner').choices(['vitest', 'jest'])),
   ).action(action(async () => (await import('./commands/run.js')).runCommandAction));
 
@@ -172,7 +177,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       )
       .option(
         '--pairs <n>',
-        `interleaved pairs, 1-1000 (default ${10}; at least 6 for a 95% interval)`,
+        `interleaved pairs, 1-1000 (default ${10}; at least 8 for a 99% interval)`,
         intInRange('--pairs', 1, 1000),
       )
       .option('--name <name>', 'workflow name in the history (default: the head command)')
@@ -186,7 +191,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
         'after',
         `
 Statistics (docs/ANALYSIS.md): per metric, the log-ratios head/base of the pairs; ratio = exp(Hodges-Lehmann
-estimate), interval = its 95% distribution-free interval, p = Wilcoxon signed-rank. Threshold: config
+estimate), interval = its 99% distribution-free interval, p = Wilcoxon signed-rank. Threshold: config
 regressionThreshold (default 10%). Verdicts:
   regression    interval above 0 and ratio above +threshold
   improvement   interval below 0 and ratio below -threshold
@@ -198,6 +203,19 @@ Git form: temporary worktrees are removed afterwards, also on Ctrl-C/SIGTERM; a 
 exits 2.`,
       ),
   ).action(action(async () => (await import('./commands/ab.js')).abAction));
+
+  common(
+    program
+      .command('calibrate')
+      .description(
+        'A/A noise of this machine: iteration and run-to-run variation, pairs needed to detect 5/10/20% changes',
+      )
+      .argument('[command...]', 'the command to calibrate with (after --)')
+      .requiredOption('--lane <lane>', 'lane whose timeout, warm-up and sampling apply')
+      .option('--rounds <n>', 'A/A rounds (default 5), 1-100', intInRange('--rounds', 1, 100))
+      .option('--pairs <n>', 'interleaved A/A pairs per round (default 5), 2-100', intInRange('--pairs', 2, 100))
+      .option('--json', 'print the figures as JSON'),
+  ).action(action(async () => (await import('./commands/calibrate.js')).calibrateAction));
 
   return program;
 }

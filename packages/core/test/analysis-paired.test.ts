@@ -95,7 +95,7 @@ describe('analyzePairs (one metric of an A/B session)', () => {
     const d = [0.12, -0.03, 0.08, 0.21, 0.05, 0.15, -0.07, 0.11, 0.09, 0.18];
     const base = d.map(() => 2);
     const head = d.map((x) => 2 * Math.exp(x));
-    const r = analyzePairs('w', 'execution_time', base, head, { threshold: 0.05 });
+    const r = analyzePairs('w', 'execution_time', base, head, { threshold: 0.05, alpha: 0.05 });
     expect(r.ratio).toBeCloseTo(Math.exp(0.095), 10);
     expect(r.ci_low).toBeCloseTo(Math.exp(0.025), 10);
     expect(r.ci_high).toBeCloseTo(Math.exp(0.15), 10);
@@ -105,15 +105,20 @@ describe('analyzePairs (one metric of an A/B session)', () => {
     expect(r.verdict).toBe('regression');
     // at a 15 % threshold the same data cannot tell: estimate below τ, interval reaching past it;
     // half-width 0.0625 over the gap ln 1.15 − 0.095 → 20 pairs
-    const at15 = analyzePairs('w', 'execution_time', base, head, { threshold: 0.15 });
+    const at15 = analyzePairs('w', 'execution_time', base, head, { threshold: 0.15, alpha: 0.05 });
     expect(at15.verdict).toBe('inconclusive');
     expect(at15.pairs_to_decide).toBe(20);
     expect(at15.gated).toBe(true);
     // at 10 % the estimate sits on the threshold (0.095 vs 0.0953): no number of pairs is predictable
-    expect(analyzePairs('w', 'execution_time', base, head, { threshold: 0.1 }).pairs_to_decide).toBeNull();
+    expect(analyzePairs('w', 'execution_time', base, head, { threshold: 0.1, alpha: 0.05 }).pairs_to_decide).toBeNull();
     // at 20 % the whole interval is inside ±ln 1.2: no change
-    expect(analyzePairs('w', 'execution_time', base, head, { threshold: 0.2 }).verdict).toBe('no-change');
+    expect(analyzePairs('w', 'execution_time', base, head, { threshold: 0.2, alpha: 0.05 }).verdict).toBe('no-change');
     expect(analyzePairs('w', 'cpu_usage', base, head).gated).toBe(false);
+    // the default level is 1 %: the 99 % interval of n = 10 is the 4th smallest … 4th largest Walsh average
+    const def = analyzePairs('w', 'execution_time', base, head, { threshold: 0.05 });
+    expect(def.ci_low).toBeCloseTo(Math.exp(-0.01), 10);
+    expect(def.ci_high).toBeCloseTo(Math.exp(0.18), 10);
+    expect(def.verdict).toBe('inconclusive');
   });
 
   it('drops pairs with a missing side; CPU below one tick on both sides is no change, not 0/0', async () => {
@@ -130,10 +135,39 @@ describe('analyzePairs (one metric of an A/B session)', () => {
       'cpu_seconds',
       [0.03, 0.03, 0.04, 0.03, 0.03, 0.03],
       [0.03, 0.05, 0.03, 0.04, 0.03, 0.03],
+      { alpha: 0.05 },
     );
     expect(cpu2.note).toBeUndefined();
     // without a resolution a 0 on one side has no log-ratio
     expect(analyzePairs('w', 'memory_usage', [0, 1, 1], [1, 1, 1]).pairs).toBe(2);
     expect(analyzePairs('w', 'memory_usage', [], []).note).toMatch(/no pair/);
+  });
+});
+
+describe('calibrationRow', () => {
+  it('iteration CV, run-to-run CV and pairs needed from A/A data (pinned)', async () => {
+    const { calibrationRow } = await import('../src/analysis/calibrate.js');
+    const runs = [
+      [1, 1.1, 0.9],
+      [2, 2.2, 1.8],
+    ];
+    // log-ratios ±0.1 alternating: sample sd = 0.1·√(4/3)
+    const pairs: Array<[number, number]> = [
+      [1, Math.exp(0.1)],
+      [1, Math.exp(-0.1)],
+      [1, Math.exp(0.1)],
+      [1, Math.exp(-0.1)],
+    ];
+    const r = calibrationRow('execution_time', runs, pairs);
+    expect(r.iteration_cv_pct).toBeCloseTo(10, 9);
+    // medians 1 and 2: sd 0.7071 / mean 1.5
+    expect(r.run_cv_pct).toBeCloseTo((Math.SQRT1_2 / 1.5) * 100, 9);
+    const sd = 0.1 * Math.sqrt(4 / 3);
+    expect(r.pair_log_sd).toBeCloseTo(sd, 12);
+    const z = 1.959963984540054 + 1.2815515655446004;
+    expect(r.pairs_needed['10%']).toBe(Math.ceil(((z * sd) / Math.log(1.1)) ** 2 / 0.955));
+    expect(r.pairs_needed['20%']).toBe(Math.max(6, Math.ceil(((z * sd) / Math.log(1.2)) ** 2 / 0.955)));
+    expect(r.pairs).toBe(4);
+    expect(r.history_gate_mde_pct).toBeGreaterThan(10);
   });
 });

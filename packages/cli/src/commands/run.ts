@@ -37,6 +37,8 @@ export interface RunOptions extends CommonOptions {
   verbose?: boolean;
   strict?: boolean;
   failOnRegression?: boolean;
+  /** re-run a workflow the gate flagged this many times; it fails only when every re-run regresses too */
+  confirm?: number;
   runner?: 'vitest' | 'jest';
 }
 
@@ -110,6 +112,12 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
+  if (hasRegression(result.regressions) && opts.confirm && !abort.signal.aborted) {
+    const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
+    // an unconfirmed regression does not fail the run; failures and SLA violations still do
+    if (!confirmed)
+      code = run.status === 'failed' || run.status === 'timeout' || !run.sla.passed ? EXIT_FAILURE : EXIT_OK;
+  }
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   // ended by a signal: the shell convention 128 + signal number (SIGHUP 129, SIGINT 130, SIGTERM 143)
   if (stop.received) code = 128 + (osConstants.signals[stop.received] ?? 0);
@@ -154,6 +162,65 @@ function stopOnSignals(
       for (const s of STOP_SIGNALS) process.off(s, onSignal);
     },
   };
+}
+
+/**
+ * --confirm N: re-runs the flagged workflow N times, each recorded with `confirm: { of, attempt, of_attempts,
+ * reason }` and judged against the same baseline as the flagged run (the flagged run itself left out). The
+ * regression stands only when every re-run shows it on every flagged metric.
+ */
+async function confirmRegression(
+  ctx: Context,
+  opts: RunOptions,
+  command: string[],
+  flagged: Run,
+  regressions: ReadonlyArray<{ status: string; metric: string; message: string }>,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const metrics = regressions.filter((r) => r.status === 'regression').map((r) => r.metric);
+  const reason = regressions
+    .filter((r) => r.status === 'regression')
+    .map((r) => r.message)
+    .join('; ');
+  const n = opts.confirm!;
+  out(`Confirming: re-running '${flagged.workflow}' ${n} time(s) because ${metrics.join(', ')} regressed`);
+  let agreed = 0;
+  for (let attempt = 1; attempt <= n && !signal.aborted; attempt++) {
+    const rerun = await runWorkflow({
+      lane: opts.lane,
+      workflow: flagged.workflow,
+      target: targetOf(command),
+      options: { ...overridesOf(opts), cwd: ctx.cwd },
+      config: ctx.config,
+      runner: { name: 'cli', version: cliVersion() },
+      signal,
+    });
+    if (signal.aborted) break;
+    rerun.confirm = { of: flagged.id, attempt, of_attempts: n, reason };
+    // through the configured store (file or PostgreSQL), like the flagged run itself
+    const store = ctx.openStore();
+    try {
+      await store.append([rerun]);
+    } finally {
+      await store.close();
+    }
+    const history = (await loadRuns(ctx)).filter((r) => r.id !== flagged.id);
+    const verdicts = detectRegressions(rerun, history, {
+      metrics,
+      threshold: ctx.config.regressionThreshold,
+      window: ctx.config.historyWindow,
+    });
+    const still = verdicts.every((v) => v.status === 'regression');
+    if (still) agreed++;
+    out(`  re-run ${attempt}/${n}: ${still ? 'regression again' : verdicts.map((v) => v.message).join('; ')}`);
+  }
+  const confirmed = agreed === n;
+  out(
+    confirmed
+      ? `Regression confirmed by ${n} re-run(s).`
+      : `Regression not confirmed: ${agreed} of ${n} re-run(s) agreed; not failing on it.`,
+  );
+  return confirmed;
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
@@ -206,6 +273,11 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
+  if (opts.confirm !== undefined && command.length === 0) {
+    throw new UsageError(
+      '--confirm: re-running flagged workflows works with a command after -- (lanebench run --lane L --confirm N -- <command>); the runner form is not supported yet',
+    );
+  }
   // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
   const store = ctx.openStore();
   try {

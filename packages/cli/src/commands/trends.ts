@@ -3,6 +3,7 @@
  * (run means) of a metric per workflow, and the latest run's regression verdict.
  */
 import {
+  changePointsOf,
   detectRegressions,
   getTrends,
   METRIC_KEYS,
@@ -64,15 +65,20 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
           window: ctx.config.historyWindow,
         })[0]
       : undefined;
-    return { workflow, points, regression: verdict ?? null };
+    // change points over the same window of run medians (E-divisive, p ≤ 0.001)
+    const changePoints = changePointsOf(runs, opts.lane, workflow, opts.metric, { window });
+    return { workflow, points, regression: verdict ?? null, changePoints };
   });
   const regressed = report.some((w) => w.regression?.status === 'regression');
 
   if (opts.json) {
-    out(JSON.stringify({ lane: opts.lane, metric: opts.metric, unit, window, workflows: report }, null, 2));
+    const changePoints = report.flatMap((w) => w.changePoints);
+    out(
+      JSON.stringify({ lane: opts.lane, metric: opts.metric, unit, window, workflows: report, changePoints }, null, 2),
+    );
   } else {
     const c = colors();
-    const blocks = report.map(({ workflow, points, regression }) => {
+    const blocks = report.map(({ workflow, points, regression, changePoints }) => {
       const head = c.bold(
         `Trend: ${visible(opts.lane)} › ${visible(workflow)} › ${visible(opts.metric)}${unit ? ` (${visible(unit)})` : ''}, last ${points.length} run(s)`,
       );
@@ -92,7 +98,17 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
         ]),
       ];
       const status = regression ? `  Latest vs baseline: ${visible(regression.message)}` : '';
-      return [head, table(rows, '  '), status].filter(Boolean).join('\n');
+      const cps =
+        changePoints.length === 0
+          ? `  Change points (E-divisive, p ≤ 0.001): none in these ${points.length} run(s)`
+          : [
+              `  Change points (E-divisive, p ≤ 0.001):`,
+              ...changePoints.map(
+                (cp) =>
+                  `    ${cp.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  run ${visible(cp.run_id)}  git ${cp.git_sha ? cp.git_sha.slice(0, 7) : '—'}  median ${num(cp.before)} → ${num(cp.after)}${unit ? ` ${visible(unit)}` : ''} (${cp.before === 0 ? '—' : `${cp.after >= cp.before ? '+' : ''}${(((cp.after - cp.before) / cp.before) * 100).toFixed(1)}%`}, p=${cp.p_value.toPrecision(2)})`,
+              ),
+            ].join('\n');
+      return [head, table(rows, '  '), status, cps].filter(Boolean).join('\n');
     });
     out(blocks.join('\n\n'));
   }

@@ -32,3 +32,12 @@ export { wilcoxonSignedRank, hodgesLehmann, walshAverages, signedRankCdf } from 
 export { tQuantile, tSf, normalQuantile, normalCdf } from './distributions.js';
 export { runMedian, DEFAULT_GATE_ALPHA, DEFAULT_MIN_RUNS } from './regression.js';
 export type { ChangePoint } from './types.js';
+export {
+  detectChangePoints,
+  changePointsOf,
+  changePointsOfHistory,
+  DEFAULT_CHANGE_POINT_ALPHA,
+  type ChangePointOptions,
+  type SeriesChangePoint,
+} from './changepoints.js';
+export { calibrationRow, CALIBRATION_EFFECTS, type CalibrationRow } from './calibrate.js';

@@ -14,7 +14,12 @@ import { mdePct, samplesToDecide, verdictOf, Z_POWER_90, type Verdict } from './
 
 /** Metrics whose regression fails `ab` (exit 1) unless --metrics says otherwise. */
 export const AB_GATED_METRICS = ['execution_time', 'cpu_seconds', 'memory_usage'] as const;
-export const DEFAULT_AB_ALPHA = 0.05;
+/**
+ * Two-sided level of the A/B interval: 0.01 (99 % intervals). With 0.05 the A/A false-alarm rate on a loaded
+ * machine was 3 % (bench regressions.ab, docs/ANALYSIS.md): when the noise is as large as the threshold, the rule's
+ * false-alarm rate approaches α/2, so α = 0.01 bounds it by ½ %. It needs at least 8 pairs.
+ */
+export const DEFAULT_AB_ALPHA = 0.01;
 export const DEFAULT_AB_PAIRS = 10;
 
 /**

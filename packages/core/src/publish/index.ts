@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detectRegressions } from '../analysis/index.js';
+import { changePointsOfHistory, detectRegressions, type ChangePoint } from '../analysis/index.js';
 import type { RegressionResult } from '../analysis/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { openHistoryStore, rescueRuns, type HistoryStore } from '../history/index.js';
@@ -42,6 +42,8 @@ export interface PublishResult {
   /** format → absolute path of each report written */
   reports: Record<string, string>;
   regressions: RegressionResult[];
+  /** change points of the published runs' series (last 200 runs each; execution_time, cpu_seconds, memory_usage) */
+  changePoints: ChangePoint[];
   recommendations: Recommendation[];
   /** the console summary (already colored or not, per options) */
   summary: string;
@@ -99,6 +101,7 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     detectRegressions(run, history.runs, { threshold: config.regressionThreshold, window: config.historyWindow }),
   );
   const recommendations = runs.flatMap((run) => recommend(run, config.lanes[run.lane], history.runs));
+  const changePoints = changePointsOfHistory(history.runs, undefined, { window: 200 }, runs);
 
   const input: ReportInput = {
     runs,
@@ -117,6 +120,7 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     historyFile,
     reports,
     regressions,
+    changePoints,
     recommendations,
     summary:
       renderConsoleSummary(runs, { color, env }) +
