@@ -124,7 +124,7 @@ describe('lanebench validate-sla', () => {
     const r = lanebench(d, ['validate-sla', '--lane', 'docs']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /^✗ SLA Status: docs\n {2}Compliant: False\n {2}Violations: 1\n {2}- execution_time_p95: \d+\.\d{2} > 0\.001 \(error\)\n/,
+      /^✗ SLA Status: docs\n {2}Compliant: False\n {2}Violations: 1\n {2}- execution_time_p95: measured \d+(\.\d+)? s, required <= 0\.001 s \(error\)\n/,
     );
   });
 });

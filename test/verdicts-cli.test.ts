@@ -61,7 +61,7 @@ describe('a config file that never settles or throws', () => {
 });
 
 describe('an interrupted run (2 of 5 iterations) is never shown as a pass', () => {
-  it('exit 1; metrics.json partial; JUnit <error>; ⚠️ with "2 of 5 iterations" in Markdown and HTML; Passed=false', async () => {
+  it('exit 130 (SIGINT); metrics.json partial; JUnit <error>; ⚠️ with "2 of 5 iterations" in Markdown and HTML; Passed=false', async () => {
     const dir = tempDir('partial');
     const child = spawn(
       process.execPath,
@@ -79,7 +79,8 @@ describe('an interrupted run (2 of 5 iterations) is never shown as a pass', () =
     }
     child.kill('SIGINT'); // iteration 3 is running (0.6 s)
     const code = await exited;
-    expect(code, output).toBe(1);
+    // ended by a signal: 128 + SIGINT, never 0 (issue 11: the shell convention for a run stopped by a signal)
+    expect(code, output).toBe(130);
 
     const [run] = readHistoryFile(dir).runs;
     expect(run?.status).toBe('partial');
@@ -111,21 +112,26 @@ describe('an interrupted run (2 of 5 iterations) is never shown as a pass', () =
 
 describe('regressions in `lanebench run`', () => {
   it('are printed; --fail-on-regression and failOnRegression: true fail the run', () => {
-    const dir = tempDir('regress');
-    writeFile(dir, 'lanebench.config.mjs', 'export default { failOnRegression: process.env.FAIL_ON_REG === "1" };\n');
     const nap = (ms: number) => ['--', 'node', '-e', `setTimeout(() => {}, ${ms})`];
     const args = ['run', '--lane', 'docs', '--iterations', '5', '--name', 'nap'];
-    const base = lanebench(dir, [...args, ...nap(100)]);
-    expect(base.code, base.stdout + base.stderr).toBe(0);
-    seedBaseline(join(dir, OUT, 'metrics.json'));
-    const slow = lanebench(dir, [...args, ...nap(400)]);
+    // Each case gets its own clean baseline: the run-median gate rightly calls a comparison inconclusive when an
+    // earlier slow run sits in the window, so cases must not share one history.
+    const withBaseline = (name: string): string => {
+      const dir = tempDir(`regress-${name}`);
+      writeFile(dir, 'lanebench.config.mjs', 'export default { failOnRegression: process.env.FAIL_ON_REG === "1" };\n');
+      const base = lanebench(dir, [...args, ...nap(100)]);
+      expect(base.code, base.stdout + base.stderr).toBe(0);
+      seedBaseline(join(dir, OUT, 'metrics.json'));
+      return dir;
+    };
+    const slow = lanebench(withBaseline('plain'), [...args, ...nap(900)]);
     expect(slow.code, slow.stdout + slow.stderr).toBe(0);
     expect(slow.stdout).toMatch(/Compared with earlier runs: \d+ regressions?\n/);
     expect(slow.stdout).toMatch(/▲ docs › nap › execution_time: regression/);
-    const flag = lanebench(dir, [...args, '--fail-on-regression', ...nap(900)]);
+    const flag = lanebench(withBaseline('flag'), [...args, '--fail-on-regression', ...nap(900)]);
     expect(flag.code, flag.stdout + flag.stderr).toBe(1);
     expect(flag.stdout).toContain('(failOnRegression: the run fails)');
-    const config = lanebench(dir, [...args, ...nap(2000)], { FAIL_ON_REG: '1' });
+    const config = lanebench(withBaseline('config'), [...args, ...nap(900)], { FAIL_ON_REG: '1' });
     expect(config.code, config.stdout + config.stderr).toBe(1);
     expect(config.stdout).toMatch(/▲ docs › nap › execution_time: regression/);
   }, 240_000);
