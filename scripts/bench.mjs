@@ -245,6 +245,9 @@ const SECTIONS = [
 // Sections on analysis, reports, CLI start-up and memory vs GNU time: scripts/bench-reports.mjs
 // (reports.scale, cli.coldstart, measure.gnutime).
 SECTIONS.push(...(await import('./bench-reports.mjs')).SECTIONS);
+// The observer effect of the sampler (measure.observer): scripts/bench-observer.mjs
+SECTIONS.push(...(await import('./bench-observer.mjs')).SECTIONS);
+SECTIONS.push(...(await import('./bench-regressions.mjs')).SECTIONS); // regressions.ab, regressions.history
 
 const only = process.argv.slice(2);
 // Warm-up: first-use costs (module init, JIT) belong to no section.

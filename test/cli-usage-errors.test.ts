@@ -60,7 +60,6 @@ const CASES: Array<[string, string[], RegExp]> = [
     ['trends', '--lane', 'docs', '--metric', 'speed'],
     /--metric: unknown metric 'speed' for lane 'docs'; expected one of: execution_time, cpu_seconds/,
   ],
-  ['trends missing metric', ['trends', '--lane', 'docs'], /required option '--metric <metric>' not specified/],
   [
     'compare unknown side',
     ['compare', 'nope-1', 'nope-2'],

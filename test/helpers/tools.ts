@@ -27,21 +27,18 @@ export function toolAvailable(cmd: string, why: string): boolean {
   return false;
 }
 
+/** The Jenkins xunit junit-10.xsd, vendored under test/fixtures/junit (MIT; see the NOTICE there). */
+export const JUNIT_XSD = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'junit', 'junit-10.xsd');
+
 /**
- * The Jenkins xunit junit-10.xsd, from the shared folder beside the repository (../shared/junit)
- * or LANEBENCH_JUNIT_XSD. Returns its path when it and xmllint are there. The schema is not part
- * of the repository: when it is absent the validation is skipped with the reason printed (also in
- * CI, whose checkout has the shared folder beside it); a missing xmllint follows toolAvailable.
+ * The schema's path when xmllint is there to use it. A missing xmllint follows toolAvailable (skip with the
+ * reason printed, or fail under LANEBENCH_REQUIRE_TOOLS=1); a missing schema is a broken checkout and fails.
  */
 export function junitSchema(why = 'validates junit.xml against junit-10.xsd'): string | null {
+  if (!existsSync(JUNIT_XSD))
+    throw new Error(`${JUNIT_XSD} is missing: it is part of the repository (git checkout it)`);
   if (!toolAvailable('xmllint', why)) return null;
-  const candidates = [
-    process.env.LANEBENCH_JUNIT_XSD,
-    resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'junit', 'junit-10.xsd'),
-  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) console.warn(`SKIP: junit-10.xsd not found (looked at ${candidates.join(', ')}): ${why} is skipped`);
-  return found ?? null;
+  return JUNIT_XSD;
 }
 
 /**

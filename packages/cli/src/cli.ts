@@ -1,8 +1,11 @@
 // Entry point of the `lanebench` bin (tsup adds the shebang).
+import { tolerateClosedOutput, writable } from './lib/output.js';
 import { main } from './program.js';
 
+tolerateClosedOutput();
 const code = await main(process.argv);
 // flush both streams before exiting: a runner driven in-process may leave handles open
-await new Promise<void>((r) => process.stdout.write('', () => r()));
-await new Promise<void>((r) => process.stderr.write('', () => r()));
+for (const stream of [process.stdout, process.stderr]) {
+  if (writable(stream)) await new Promise<void>((r) => stream.write('', () => r()));
+}
 process.exit(code);

@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_FAILURE, EXIT_USAGE, isUsageError } from './lib/errors.js';
-import { err } from './lib/output.js';
+import { visible } from '@lanebench/core/sanitize';
+import { err, errRaw } from './lib/output.js';
 import { intInRange, secondsInRange } from './lib/parse.js';
 import { cliVersion } from './lib/version.js';
 
@@ -24,7 +25,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .version(cliVersion(), '-V, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: errRaw });
 
   const action =
     <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) =>
@@ -48,6 +49,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .option('--verbose', 'show every iteration and where reports went')
       .option('--strict', 'fail on SLA warnings too')
       .option('--fail-on-regression', 'exit 1 when a regression against earlier runs is detected')
+      .option(
+        '--confirm <n>',
+        'with a command: re-run a flagged workflow N times (1-20) and fail only when every re-run regresses too',
+        intInRange('--confirm', 1, 20),
+      )
       .addOption(new Option('--runner <runner>', 'override the configured runner').choices(['vitest', 'jest'])),
   ).action(action(async () => (await import('./commands/run.js')).runCommandAction));
 
@@ -96,7 +102,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .command('trends')
       .description('the last N values of a metric for a lane, per workflow')
       .requiredOption('--lane <lane>', 'lane')
-      .requiredOption('--metric <metric>', 'metric, e.g. execution_time, memory_usage, cpu_usage or a custom metric')
+      .option(
+        '--metric <metric>',
+        'metric, e.g. execution_time, memory_usage, cpu_usage or a custom metric',
+        // as `analyze` needs no metric, trends answers the usual question without one
+        'execution_time',
+      )
       .option('--window <n>', 'number of runs (default: config historyWindow)', WINDOW)
       .option('--workflow <name>', 'only this workflow')
       .option('--fail-on-regression', 'exit 1 when the latest run regressed against its baseline')
@@ -121,6 +132,91 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .argument('<inputs...>', 'history files or directories containing metrics.json'),
   ).action(action(async () => (await import('./commands/merge.js')).mergeAction));
 
+  const history = program
+    .command('history')
+    .description('move runs between history stores (file, PostgreSQL) and prune them');
+  common(
+    history
+      .command('export')
+      .description('write the configured history as a schema-v1 file (stdout without --to)')
+      .option('--to <file>', 'file to write'),
+  ).action(action(async () => (await import('./commands/history.js')).historyExportAction));
+  common(
+    history
+      .command('import')
+      .description('add the runs of history files to the configured store (idempotent on run ids)')
+      .argument('<files...>', 'schema-v1 history files'),
+  ).action(action(async () => (await import('./commands/history.js')).historyImportAction));
+  common(
+    history
+      .command('prune')
+      .description('remove old runs from the configured store')
+      .option(
+        '--keep-runs <n>',
+        'keep the newest N runs of each lane/workflow',
+        intInRange('--keep-runs', 0, 10_000_000),
+      )
+      .option('--older-than <age>', 'remove runs started longer ago than this (90d, 12h, 30m)')
+      .option('--lane <lane>', 'only this lane'),
+  ).action(action(async () => (await import('./commands/history.js')).historyPruneAction));
+  common(
+    program
+      .command('ab')
+      .description(
+        'paired, interleaved A/B of two versions of a workflow (ABBA pairs); exit 1 on a regression verdict of execution_time, cpu_seconds or memory_usage',
+      )
+      .argument('[command...]', 'with --base: the command to measure in both checkouts (after --)')
+      .requiredOption('--lane <lane>', 'lane whose timeout, warm-up and sampling apply')
+      .option('--base-cmd <cmd>', 'command form: the base command (shell command line)')
+      .option('--head-cmd <cmd>', 'command form: the head command (shell command line)')
+      .option('--base <ref>', 'git form: base ref, checked out into a temporary git worktree')
+      .option('--head <ref>', 'git form: head ref (default: the working tree as it is)')
+      .option(
+        '--prepare <cmd>',
+        'git form: run once per side before measuring, unmeasured (e.g. "npm ci && npm run build")',
+      )
+      .option(
+        '--pairs <n>',
+        `interleaved pairs, 1-1000 (default ${10}; at least 8 for a 99% interval)`,
+        intInRange('--pairs', 1, 1000),
+      )
+      .option('--name <name>', 'workflow name in the history (default: the head command)')
+      .option('--fail-on-inconclusive', 'exit 1 when a gated metric is inconclusive, too')
+      .option('--verbose', 'print every measured iteration')
+      .option(
+        '--json',
+        'print one row per metric: { workflow, metric, verdict, ratio, ci_low, ci_high, p_value, pairs, mde_pct }',
+      )
+      .addHelpText(
+        'after',
+        `
+Statistics (docs/ANALYSIS.md): per metric, the log-ratios head/base of the pairs; ratio = exp(Hodges-Lehmann
+estimate), interval = its 99% distribution-free interval, p = Wilcoxon signed-rank. Threshold: config
+regressionThreshold (default 10%). Verdicts:
+  regression    interval above 0 and ratio above +threshold
+  improvement   interval below 0 and ratio below -threshold
+  no-change     the whole interval inside ±threshold
+  inconclusive  otherwise; the output says about how many pairs would decide it
+MDE: the smallest slowdown flagged with 90% power at this noise and pair count.
+Both sides are recorded in the history as two runs tagged ab: { session, side, pair_count }.
+Git form: temporary worktrees are removed afterwards, also on Ctrl-C/SIGTERM; a bad ref or a failing --prepare
+exits 2.`,
+      ),
+  ).action(action(async () => (await import('./commands/ab.js')).abAction));
+
+  common(
+    program
+      .command('calibrate')
+      .description(
+        'A/A noise of this machine: iteration and run-to-run variation, pairs needed to detect 5/10/20% changes',
+      )
+      .argument('[command...]', 'the command to calibrate with (after --)')
+      .requiredOption('--lane <lane>', 'lane whose timeout, warm-up and sampling apply')
+      .option('--rounds <n>', 'A/A rounds (default 5), 1-100', intInRange('--rounds', 1, 100))
+      .option('--pairs <n>', 'interleaved A/A pairs per round (default 5), 2-100', intInRange('--pairs', 2, 100))
+      .option('--json', 'print the figures as JSON'),
+  ).action(action(async () => (await import('./commands/calibrate.js')).calibrateAction));
+
   return program;
 }
 
@@ -139,7 +235,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return EXIT_USAGE;
     }
     if (isUsageError(e)) {
-      err(`lanebench: ${e.message}`);
+      // the CLI's own usage errors are one line that may quote a hostile value: keep it one line
+      err(`lanebench: ${e.name === 'UsageError' ? visible(e.message) : e.message}`);
       return EXIT_USAGE;
     }
     err(`lanebench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -11,3 +11,4 @@ export * from './recommend/index.js';
 export * from './report/index.js';
 export * from './publish/index.js';
 export * from './api/index.js';
+export { safeOutput, visible, workflowCommandLine, type SafeOutputOptions } from './output/index.js';

@@ -226,6 +226,12 @@ export interface Run {
   runner: RunnerInfo;
   /** human-readable notes (small-sample percentiles, aborted iterations, measurement fallbacks) */
   notes: string[];
+  /** set on the two runs a `lanebench ab` session records: its id, which side this is, how many pairs */
+  ab?: { session: string; side: 'base' | 'head'; pair_count: number };
+  /** machine state while the run was measured: load average, CPU frequency governor, busy flag */
+  machine?: { load_avg?: [number, number, number]; governor?: string; busy?: boolean };
+  /** set on a confirmation re-run (`--confirm N`): the run it re-checks and why */
+  confirm?: { of: string; attempt: number; of_attempts: number; reason: string };
 }
 
 export const HISTORY_SCHEMA_VERSION = 1 as const;

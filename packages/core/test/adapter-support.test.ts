@@ -220,7 +220,7 @@ describe("a Run's test outcome", () => {
     const line = renderConsoleSummary([strict], { color: false }).split('\n');
     expect(line[0]).toContain('all lanes compliant; 1 run failed in strict mode (warnings)');
     expect(line[1]).toBe('docs [compliant, failed in strict mode (warnings)]');
-    expect(line[2]).toMatch(/✗ docs \/ heavy docs .* compliant, failed in strict mode \(warnings\), 1 violation$/);
+    expect(line[2]).toMatch(/✗ docs \/ heavy docs .* compliant, failed in strict mode \(warnings\) · 1 warning$/);
     expect(renderConsoleSummary([strict], { color: false })).not.toContain('NOT compliant');
     // an SLA error is still "NOT compliant"
     expect(renderConsoleSummary([breach], { color: false })).toMatch(/✗ docs \/ slow .* NOT compliant/);

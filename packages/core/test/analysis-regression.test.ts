@@ -1,142 +1,155 @@
 import { describe, expect, it } from 'vitest';
 import { detectRegressions } from '../src/analysis/index.js';
-import { makeRun, normal, prng, sampledRun } from './analysis-fixtures.js';
+import { makeRun, normal, prng } from './analysis-fixtures.js';
+import type { Run } from '../src/types.js';
 
-const TRIALS = 1000;
+const day = (i: number): string => new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString();
 
-function flagRate(shift: number, seed: number): { regressions: number; improvements: number } {
-  const draw = normal(prng(seed));
-  let regressions = 0;
-  let improvements = 0;
-  for (let t = 0; t < TRIALS; t++) {
-    const base = sampledRun(draw, 100, 0.05, 10, { started_at: '2025-01-01T00:00:00Z', id: `b${t}` });
-    const cand = sampledRun(draw, 100 * (1 + shift), 0.05, 10, { started_at: '2025-01-02T00:00:00Z', id: `c${t}` });
-    const [r] = detectRegressions(cand, [base], { metrics: ['execution_time'] });
-    if (r!.status === 'regression') regressions++;
-    if (r!.status === 'improvement') improvements++;
-  }
-  return { regressions, improvements };
+/** A run whose execution_time iterations are exactly `values` (so its median is known). */
+function run(i: number, values: number[], extra: Partial<Parameters<typeof makeRun>[0]> = {}): Run {
+  return makeRun({ started_at: day(i), id: `r${i}`, iterations: values.map((e) => ({ execution_time: e })), ...extra });
 }
 
-describe('detectRegressions', () => {
-  it('flags at most 5% of same-distribution pairs (CV 5%, 10 iterations, 1,000 seeded trials)', () => {
-    const { regressions, improvements } = flagRate(0, 42);
-    expect(regressions + improvements).toBeLessThanOrEqual(TRIALS * 0.05);
+/** Baseline runs with the given medians (three iterations each: m − 1 %, m, m + 1 %). */
+function baseline(medians: number[]): Run[] {
+  return medians.map((m, i) => run(i, [m * 0.99, m, m * 1.01]));
+}
+
+const gate = (cand: Run, history: Run[], extra = {}) =>
+  detectRegressions(cand, history, { metrics: ['execution_time'], ...extra })[0]!;
+
+// Ten baseline medians whose logs have mean 0 (geometric mean 1) and sample sd 0.02 exactly.
+const SD = 0.02;
+const DEV = [-1, 1, -1, 1, -1, 1, -1, 1, -1, 1].map((s) => s * SD * Math.sqrt(9 / 10));
+const MEDIANS = DEV.map(Math.exp);
+// the prediction half-width on the log scale: t(0.995, 9) · sd · √(1 + 1/10)
+const HALF = 3.249835541592126 * SD * Math.sqrt(1.1);
+
+describe('run-level gate (detectRegressions)', () => {
+  it('compares the candidate median with the distribution of baseline run medians (pinned figures)', () => {
+    const r = gate(run(20, [1.2, 1.25, 1.3]), baseline(MEDIANS));
+    expect(r.baseline_runs).toBe(10);
+    expect(r.baseline_mean).toBeCloseTo(1, 12);
+    expect(r.candidate_mean).toBe(1.25);
+    expect(r.change_pct).toBeCloseTo(25, 9);
+    expect(r.status).toBe('regression');
+    expect(r.ci_low_pct).toBeCloseTo(Math.expm1(Math.log(1.25) - HALF) * 100, 6);
+    expect(r.ci_high_pct).toBeCloseTo(Math.expm1(Math.log(1.25) + HALF) * 100, 6);
+    // p from t with 9 df at d/se = ln 1.25 / (0.02·√1.1): scipy 2*t.sf(10.638, 9) ≈ 2.1e-6
+    expect(r.p_value!).toBeGreaterThan(1e-6);
+    expect(r.p_value!).toBeLessThan(4e-6);
+    expect(r.run_cv_pct).toBeCloseTo(Math.sqrt(Math.expm1(SD * SD)) * 100, 9);
+    // MDE: max(τ, t·se) + z0.9·se with se = 0.02·√1.1
+    const se = SD * Math.sqrt(1.1);
+    expect(r.mde_pct).toBeCloseTo(
+      Math.expm1(Math.max(Math.log(1.1), 3.249835541592126 * se) + 1.2815515655 * se) * 100,
+      6,
+    );
+    expect(r.message).toMatch(/regression: 1\.00 → 1\.25 \(run medians, \+25\.0%/);
   });
 
-  it('has a calibrated p-value: about 5% of same-distribution pairs reach p < 0.05 on their own', () => {
-    const draw = normal(prng(1234));
-    let significant = 0;
+  it('regression needs the estimate above the threshold: just above is regression, just below is not', () => {
+    const tau = Math.log(1.1);
+    const above = gate(run(20, [Math.exp(tau + 1e-6)]), baseline(MEDIANS));
+    const below = gate(run(20, [Math.exp(tau - 1e-6)]), baseline(MEDIANS));
+    expect(above.status).toBe('regression');
+    // below the threshold and the interval reaches past it: neither regression nor no-change
+    expect(below.status).toBe('inconclusive');
+  });
+
+  it('no-change exactly when the whole prediction interval is inside ±threshold', () => {
+    const tau = Math.log(1.1);
+    const inside = gate(run(20, [Math.exp(tau - HALF - 1e-6)]), baseline(MEDIANS));
+    const edge = gate(run(20, [Math.exp(tau - HALF + 1e-6)]), baseline(MEDIANS));
+    expect(inside.status).toBe('no-change');
+    expect(edge.status).toBe('inconclusive');
+  });
+
+  it('improvement mirrors regression', () => {
+    const tau = Math.log(1.1);
+    expect(gate(run(20, [Math.exp(-tau - 1e-6)]), baseline(MEDIANS)).status).toBe('improvement');
+    expect(gate(run(20, [Math.exp(-tau + 1e-6)]), baseline(MEDIANS)).status).toBe('inconclusive');
+  });
+
+  it('a noisy history makes a large change inconclusive instead of a regression', () => {
+    // run-to-run sd 15 %: a +12 % candidate is within what runs do on their own
+    const noisy = DEV.map((d) => Math.exp((d / SD) * 0.15));
+    const r = gate(run(20, [1.12]), baseline(noisy));
+    expect(r.status).toBe('inconclusive');
+    expect(r.message).toMatch(/inconclusive \(run-to-run CV 15\.\d% of the last 10 runs/);
+  });
+
+  it('is honest when runs drift more than iterations vary (the pooled gate was not): ≤ 1 % false regressions', () => {
+    // iteration CV 1 %, run-to-run drift 5 %: every run is the same workload on a drifting machine
+    const draw = normal(prng(2024));
+    let alarms = 0;
+    let regressions = 0;
+    let pooledWouldFlag = 0;
+    const TRIALS = 400;
     for (let t = 0; t < TRIALS; t++) {
-      const base = sampledRun(draw, 100, 0.05, 10, { started_at: '2025-01-01T00:00:00Z' });
-      const cand = sampledRun(draw, 100, 0.05, 10, { started_at: '2025-01-02T00:00:00Z' });
-      if (detectRegressions(cand, [base], { metrics: ['execution_time'] })[0]!.p_value! < 0.05) significant++;
+      const runs: Run[] = [];
+      for (let i = 0; i <= 10; i++) {
+        const level = Math.exp(draw(0, 0.05));
+        runs.push(
+          run(
+            i,
+            Array.from({ length: 5 }, () => level * Math.exp(draw(0, 0.01))),
+            { id: `t${t}-${i}` },
+          ),
+        );
+      }
+      const r = gate(runs[10]!, runs.slice(0, 10));
+      if (r.status === 'regression') regressions++;
+      if (r.status === 'regression' || r.status === 'improvement') alarms++;
+      if (Math.abs(r.change_pct!) > 10) pooledWouldFlag++;
     }
-    // the exact test at n = 10 + 10 has a true size of about 4.3%; allow binomial noise
-    expect(significant).toBeGreaterThan(20);
-    expect(significant).toBeLessThan(70);
+    // the level is α = 1 % two-sided: at most ~½ % each way, plus binomial noise
+    expect(regressions).toBeLessThanOrEqual(TRIALS * 0.01);
+    expect(alarms).toBeLessThanOrEqual(TRIALS * 0.02);
+    // the drift is real: a tenth-or-so of candidates are more than 10 % off the baseline center
+    expect(pooledWouldFlag).toBeGreaterThan(TRIALS * 0.02);
   });
 
-  it('flags at least 95% of pairs shifted by +20%', () => {
-    const { regressions } = flagRate(0.2, 7);
-    expect(regressions).toBeGreaterThanOrEqual(TRIALS * 0.95);
-  });
-
-  it('reports improvements', () => {
-    const draw = normal(prng(3));
-    const base = sampledRun(draw, 100, 0.05, 10, { started_at: '2025-01-01T00:00:00Z' });
-    const cand = sampledRun(draw, 70, 0.05, 10, { started_at: '2025-01-02T00:00:00Z' });
-    const [r] = detectRegressions(cand, [base], { metrics: ['execution_time'] });
-    expect(r!.status).toBe('improvement');
-    expect(r!.change_pct!).toBeLessThan(-20);
-    expect(r!.p_value!).toBeLessThan(0.05);
-  });
-
-  it('needs a significant AND large change: a small consistent shift is no-change', () => {
-    const base = makeRun({
-      started_at: '2025-01-01T00:00:00Z',
-      iterations: [100, 100.1, 100.2, 100.3, 100.4].map((e) => ({ execution_time: e })),
-    });
-    const cand = makeRun({
-      started_at: '2025-01-02T00:00:00Z',
-      iterations: [105, 105.1, 105.2, 105.3, 105.4].map((e) => ({ execution_time: e })),
-    });
-    const [r] = detectRegressions(cand, [base], { metrics: ['execution_time'] });
-    expect(r!.p_value!).toBeLessThan(0.05);
-    expect(r!.status).toBe('no-change');
-    expect(r!.threshold_pct).toBe(10);
+  it('says insufficient-data with fewer than 5 baseline runs, and how many it has', () => {
+    const r = gate(run(20, [1, 1, 1]), baseline([1, 1, 1, 1]));
+    expect(r.status).toBe('insufficient-data');
+    expect(r.message).toMatch(/needs at least 5 earlier comparable runs, has 4/);
+    expect(r.p_value).toBeNull();
+    expect(gate(run(20, [1]), []).message).toMatch(/no earlier run to compare with/);
+    // minRuns is an option
+    expect(gate(run(20, [2]), baseline([1, 1.01, 0.99]), { minRuns: 3 }).status).toBe('regression');
   });
 
   it('marks pairs from different environments instead of mixing them', () => {
-    const draw = normal(prng(9));
-    const base = sampledRun(draw, 100, 0.05, 10, { started_at: '2025-01-01T00:00:00Z', fingerprint: 'laptop' });
-    const cand = sampledRun(draw, 150, 0.05, 10, { started_at: '2025-01-02T00:00:00Z', fingerprint: 'ci-runner' });
-    const results = detectRegressions(cand, [base]);
-    expect(results.map((r) => r.status)).toEqual([
-      'environment-mismatch',
-      'environment-mismatch',
-      'environment-mismatch',
-    ]);
-    expect(results[0]!.baseline_runs).toBe(0);
-    expect(results[0]!.message).toMatch(/other environment/);
+    const base = baseline(MEDIANS).map((r) => ({ ...r, env: { ...r.env, fingerprint: 'laptop' } }));
+    const cand = run(20, [1.5], { fingerprint: 'ci-runner' });
+    const r = gate(cand, base);
+    expect(r.status).toBe('environment-mismatch');
+    expect(r.message).toMatch(/other environment/);
   });
 
-  it('uses only same-environment runs when both kinds exist', () => {
-    const draw = normal(prng(11));
-    const other = sampledRun(draw, 500, 0.05, 10, { started_at: '2025-01-01T00:00:00Z', fingerprint: 'other' });
-    const same = sampledRun(draw, 100, 0.05, 10, { started_at: '2025-01-01T01:00:00Z' });
-    const cand = sampledRun(draw, 101, 0.05, 10, { started_at: '2025-01-02T00:00:00Z' });
-    const [r] = detectRegressions(cand, [other, same, cand], { metrics: ['execution_time'] });
-    expect(r!.baseline_runs).toBe(1);
-    expect(r!.status).toBe('no-change');
+  it('ignores later runs, other workflows, failed runs, A/B and confirmation runs; honours the window', () => {
+    const history = [
+      ...baseline([5, 5, 5, 5, 5]), // oldest: would make the candidate an improvement
+      ...[1, 1.01, 0.99, 1, 1.02].map((m, i) => run(10 + i, [m])),
+      run(16, [9], { status: 'failed' }),
+      run(17, [9], { workflow: 'other' }),
+      { ...run(18, [9]), ab: { session: 's', side: 'head' as const, pair_count: 10 } },
+      { ...run(19, [9]), confirm: { of: 'x', attempt: 1, of_attempts: 2, reason: 'r' } },
+      run(40, [9]),
+    ];
+    const r = gate(run(30, [1]), history, { window: 5 });
+    expect(r.baseline_runs).toBe(5);
+    expect(r.status).toBe('no-change');
   });
 
-  it('says insufficient-data without a baseline or with fewer than 3 samples', () => {
-    const cand = makeRun({ iterations: [{ execution_time: 1 }, { execution_time: 2 }, { execution_time: 3 }] });
-    expect(detectRegressions(cand, [], { metrics: ['execution_time'] })[0]!.status).toBe('insufficient-data');
-    const tiny = makeRun({
-      started_at: '2024-01-01T00:00:00Z',
-      iterations: [{ execution_time: 1 }, { execution_time: 1 }],
-    });
-    const [r] = detectRegressions(cand, [tiny], { metrics: ['execution_time'] });
-    expect(r!.status).toBe('insufficient-data');
-    expect(r!.message).toMatch(/at least 3 samples/);
-    expect(r!.p_value).toBeNull();
-  });
-
-  it('ignores later runs, other workflows and failed runs; honours the window', () => {
-    const mk = (at: string, e: number, extra: Record<string, unknown> = {}) =>
-      makeRun({
-        started_at: at,
-        iterations: [e, e + 0.1, e + 0.2, e - 0.1].map((x) => ({ execution_time: x })),
-        ...extra,
-      });
-    const old = mk('2025-01-01T00:00:00Z', 50);
-    const recent = mk('2025-01-02T00:00:00Z', 100);
-    const failed = mk('2025-01-02T12:00:00Z', 10, { status: 'failed' });
-    const otherWf = mk('2025-01-02T13:00:00Z', 10, { workflow: 'other' });
-    const later = mk('2025-01-04T00:00:00Z', 10);
-    const cand = mk('2025-01-03T00:00:00Z', 100);
-    const [r] = detectRegressions(cand, [old, recent, failed, otherWf, later], {
-      metrics: ['execution_time'],
-      window: 1,
-    });
-    expect(r!.baseline_runs).toBe(1);
-    expect(r!.baseline_mean).toBeCloseTo(100.05, 6);
-    expect(r!.status).toBe('no-change');
-  });
-
-  it('checks custom metrics by default', () => {
-    const base = makeRun({
-      started_at: '2025-01-01T00:00:00Z',
-      iterations: [1, 2, 3, 4].map((v) => ({ execution_time: 1, custom: { pages: 100 + v } })),
-    });
-    const cand = makeRun({
-      started_at: '2025-01-02T00:00:00Z',
-      iterations: [1, 2, 3, 4].map((v) => ({ execution_time: 1, custom: { pages: 200 + v } })),
-    });
-    const results = detectRegressions(cand, [base]);
+  it('checks custom metrics by default and treats all-zero series as no change', () => {
+    const mk = (i: number, pages: number) =>
+      makeRun({ started_at: day(i), iterations: [1, 2, 3].map(() => ({ execution_time: 1, custom: { pages } })) });
+    const history = [100, 101, 99, 100, 102].map((p, i) => mk(i, p));
+    const results = detectRegressions(mk(9, 200), history);
     expect(results.map((r) => r.metric)).toEqual(['execution_time', 'cpu_seconds', 'memory_usage', 'pages']);
     expect(results[3]!.status).toBe('regression');
+    expect(results[0]!.status).toBe('no-change');
   });
 });

@@ -29,7 +29,13 @@ describe('api (the guide’s class names)', () => {
     const analyzer = new PerformanceAnalyzer({ schema_version: 1, runs: [a, b] });
     expect(analyzer.analyzeLane('docs')).toMatchObject({ lane: 'docs', total_runs: 2 });
     expect(analyzer.getTrends('docs', 'execution_time').map((p) => p.run_id)).toEqual(['a', 'b']);
-    expect(analyzer.detectRegressions('b', { metrics: ['execution_time'] })[0]!.status).toBe('regression');
+    // one earlier run is too little for the run-level gate; five are enough
+    expect(analyzer.detectRegressions('b', { metrics: ['execution_time'] })[0]!.status).toBe('insufficient-data');
+    const more = [1, 2, 3, 4].map((i) =>
+      makeRun({ id: `a${i}`, started_at: `2024-12-0${i}T00:00:00Z`, iterations: times(10 + i / 10, 10, 9.9) }),
+    );
+    const five = new PerformanceAnalyzer({ schema_version: 1, runs: [...more, a, b] });
+    expect(five.detectRegressions('b', { metrics: ['execution_time'] })[0]!.status).toBe('regression');
     expect(() => analyzer.detectRegressions('zzz')).toThrow(/no run with id 'zzz'/);
     expect(analyzer.compare([a], [b]).find((c) => c.metric === 'execution_time')!.change_pct).toBeCloseTo(50.3, 0);
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { junitTime, renderJunit } from '../src/report/junit.js';
+import { formatViolation } from '../src/thresholds/violation-text.js';
 import { escapeXmlAttr, escapeXmlText } from '../src/report/xml.js';
 import { makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
 import { junitSchema } from '../../../test/helpers/tools.js';
@@ -68,8 +69,9 @@ describe('junit report', () => {
     expect(failure.type).toBe('SLAViolation');
     for (const v of errorsExpected) {
       expect(failure.message).toContain(v.name);
-      expect(failure['#text']).toContain(v.value.toFixed(3));
-      expect(failure['#text']).toContain(`required ${v.operator} ${Number(v.threshold.toFixed(6))} ${v.unit}`);
+      // the one violation language, exactly (formatViolation)
+      expect(failure['#text']).toContain(`  ${formatViolation(v)}`);
+      expect(failure.message).toContain(formatViolation(v));
     }
     // warnings are not failures (not strict) but appear in system-out
     const warnings = standardRun.sla.violations.filter((v) => v.severity === 'warning');

@@ -154,7 +154,7 @@ describe('github annotations', () => {
     // 2 SLA warnings (standard mean, memory) + 1 regression
     expect(warnings).toHaveLength(3);
     expect(errors[0]).toMatch(
-      /^::error file=bench\/standard\.bench\.ts,title=lanebench SLA error%3A standard \/ unit tests::execution_time_p95: measured \d+\.\d{3} s, required <= 1200 s \(error\)$/,
+      /^::error file=bench\/standard\.bench\.ts,title=lanebench SLA error%3A standard \/ unit tests::execution_time_p95: measured \d+\.\d s, required <= 1200 s \(error\)$/,
     );
   });
 

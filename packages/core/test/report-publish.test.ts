@@ -27,7 +27,7 @@ describe('console summary', () => {
     expect(line).toContain(`mem max ${build.metrics_analysis.memory_usage!.max.toFixed(1)} MB`);
     expect(line).toContain(`cpu avg ${build.metrics_analysis.cpu_usage!.mean.toFixed(1)} %`);
     expect(line).toContain('compliant');
-    expect(text).toMatch(/✗ standard \/ unit tests .* NOT compliant, 3 violations/);
+    expect(text).toMatch(/✗ standard \/ unit tests .* NOT compliant · 1 error, 2 warnings/);
     expect(text).toContain('✗ execution_time_p95: measured');
     expect(text).toContain('heavy / migrations  TIMEOUT');
     expect(text).toContain('2 lanes not compliant');

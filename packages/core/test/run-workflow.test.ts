@@ -296,7 +296,7 @@ describe('runWorkflow', () => {
     });
     const notes = run.notes.join('\n');
     expect(notes).toMatch(/memory below the sampling resolution in iteration\(s\) 1, 3/);
-    expect(notes).toMatch(/CPU below the kernel's resolution .* iteration\(s\) 3/);
+    expect(notes).toMatch(/CPU at or below the kernel's resolution .* iteration\(s\) 3/);
     expect(notes).toMatch(/3 escaped process\(es\) .* iteration\(s\) 2; 2 still running at the end and killed/);
   });
 

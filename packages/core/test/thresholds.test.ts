@@ -122,15 +122,10 @@ describe('threshold parser', () => {
       /unknown key 'level'.*expr, severity/,
     );
     expect(() => compileThresholds({ execution_time: [42 as never] })).toThrow(/must be a string like/);
-    const err = (() => {
-      try {
-        compileThresholds({ execution_time: ['mean < 2s'], memory_usage: 'max < 1GB' });
-        return null;
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(err).toBeNull(); // a single entry without a list is accepted
+    // a single entry without a list is refused (issue 11 item 11): it hid a forgotten [ ]
+    expect(() => compileThresholds({ execution_time: ['mean < 2s'], memory_usage: 'max < 1GB' as never })).toThrow(
+      /thresholds\.memory_usage: expected a list of thresholds such as \['p\(95\) < 20m'\], got 'max < 1GB'/,
+    );
     expect(new ThresholdError('x')).toBeInstanceOf(ConfigError);
   });
 });
@@ -210,17 +205,38 @@ describe('evaluateThresholds', () => {
   });
 });
 
-describe('formatViolation', () => {
-  const base = { name: 'execution_time_p95', severity: 'error' as const };
-  it('shows 2 decimals, the trimmed threshold and the actual relation', () => {
+describe('formatViolation: the one violation language', () => {
+  const base = { name: 'execution_time_p95', severity: 'error' as const, operator: '<' as const, unit: 's' };
+  it('name, measured value, unit, the required relation and severity', () => {
     expect(formatViolation({ ...base, value: 1250.3, threshold: 1200 })).toBe(
-      'execution_time_p95: 1250.30 > 1200 (error)',
+      'execution_time_p95: measured 1250.3 s, required < 1200 s (error)',
     );
-    expect(formatViolation({ ...base, value: 0.25, threshold: 0.5 })).toBe('execution_time_p95: 0.25 < 0.5 (error)');
-    expect(formatViolation({ ...base, value: 1200, threshold: 1200, severity: 'warning' })).toBe(
-      'execution_time_p95: 1200.00 == 1200 (warning)',
+    expect(formatViolation({ ...base, value: 4.854321, threshold: 0.1 })).toBe(
+      'execution_time_p95: measured 4.854 s, required < 0.1 s (error)',
     );
-    expect(formatViolation({ ...base, value: 3, threshold: 1.25 })).toBe('execution_time_p95: 3.00 > 1.25 (error)');
+    expect(
+      formatViolation({ ...base, name: 'cpu_usage_mean', unit: '%', value: 61.25, threshold: 50, severity: 'warning' }),
+    ).toBe('cpu_usage_mean: measured 61.25 %, required < 50 % (warning)');
+    expect(formatViolation({ ...base, name: 'pages_max', unit: '', value: 3, operator: '<=', threshold: 2 })).toBe(
+      'pages_max: measured 3, required <= 2 (error)',
+    );
+  });
+
+  it('never prints a measured value that reads as meeting the threshold it breaks', () => {
+    // the matcher used to print 0.004 s as "0.00 s"
+    expect(formatViolation({ ...base, value: 0.004, threshold: 0.001 })).toBe(
+      'execution_time_p95: measured 0.004 s, required < 0.001 s (error)',
+    );
+    expect(formatViolation({ ...base, value: 1200.0004, operator: '<=', threshold: 1200 })).toBe(
+      'execution_time_p95: measured 1200.0004 s, required <= 1200 s (error)',
+    );
+    expect(formatViolation({ ...base, value: 0.0999999, operator: '>=', threshold: 0.1 })).toBe(
+      'execution_time_p95: measured 0.0999999 s, required >= 0.1 s (error)',
+    );
+    // breached exactly at the limit: equal is the truth, and it does not meet `<`
+    expect(formatViolation({ ...base, value: 1200, threshold: 1200 })).toBe(
+      'execution_time_p95: measured 1200 s, required < 1200 s (error)',
+    );
   });
 
   it('is the message of a violation from evaluateThresholds', () => {
@@ -229,7 +245,7 @@ describe('formatViolation', () => {
       compileThresholds({ execution_time: ['p(95) < 20m'] }),
       { strict: false },
     );
-    expect(r.violations[0]!.message).toBe('execution_time_p95: 1250.30 > 1200 (error)');
+    expect(r.violations[0]!.message).toBe('execution_time_p95: measured 1250.3 s, required < 1200 s (error)');
   });
 });
 
@@ -352,8 +368,8 @@ describe('slaMatcher', () => {
     expect(m.pass).toBe(false);
     const msg = m.message();
     expect(msg).toMatch(/expected docs\/build site to meet the SLA of lane 'docs'/);
-    expect(msg).toContain('execution_time p95: 450.00 s, threshold <= 400 s (error)');
-    expect(msg).toContain('execution_time mean: 450.00 s, threshold <= 300 s (warning)');
+    expect(msg).toContain('  - execution_time_p95: measured 450 s, required <= 400 s (error)');
+    expect(msg).toContain('  - execution_time_mean: measured 450 s, required <= 300 s (warning)');
   });
 
   it('passes a compliant run and explains the .not case', () => {

@@ -5,13 +5,15 @@
  * options ← the settings of `lanebench run`, through core), and at the end publishes every Run
  * the workers wrote through core's publishRuns: history, reports, per-lane summary.
  */
-import { join } from 'node:path';
 import {
-  HISTORY_FILE_NAME,
-  preflightHistory,
+  checkSelectedLanes,
+  openHistoryStore,
   publishRuns,
+  safeOutput,
+  shouldColor,
   readCliOverrides,
   resolveLayeredConfig,
+  unmatchedSelection,
   type ResolvedConfig,
 } from '@lanebench/core';
 import { jestVersion } from './jest-globals.js';
@@ -23,8 +25,9 @@ export interface ReporterGlobalConfig {
   rootDir: string;
 }
 
+/** Every line this reporter prints passes core's sanitizer; color codes survive only when the summary is colored. */
 const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${safeOutput(line, { keepSgr: shouldColor(process.env, Boolean(process.stdout.isTTY)) })}\n`);
 };
 
 export class LanebenchReporter {
@@ -58,8 +61,15 @@ export class LanebenchReporter {
         ...(overrides.config ? { overrides: overrides.config } : {}),
         source: '@lanebench/jest reporter options',
       });
+      // a typo in LANEBENCH_LANE fails the run instead of skipping every workflow as "not selected"
+      checkSelectedLanes(this.config);
       // a history that cannot take the runs fails every workflow before anything is measured
-      await preflightHistory(join(this.config.outputDir, HISTORY_FILE_NAME));
+      const store = openHistoryStore(this.config);
+      try {
+        await store.check();
+      } finally {
+        await store.close();
+      }
       writeSession(this.dir, {
         config: this.config,
         runner,
@@ -78,7 +88,13 @@ export class LanebenchReporter {
     try {
       const { runs, problems } = readRunFiles(this.dir);
       for (const p of problems) log(`[lanebench] could not read a run handed over by a worker: ${p}`);
-      if (runs.length === 0 || !this.config) return;
+      if (!this.config) return;
+      const unmatched = unmatchedSelection(runs);
+      if (unmatched) {
+        log(`[lanebench] ${unmatched}`);
+        this.lastError ??= new Error(`lanebench: ${unmatched}`);
+      }
+      if (runs.length === 0) return;
       // publishRuns prints GitHub annotations to stdout (where Actions reads them); the summary
       // goes to stderr with the rest of Jest's report.
       const result = await publishRuns(runs, { config: this.config });
@@ -86,7 +102,9 @@ export class LanebenchReporter {
       for (const [format, file] of Object.entries(result.reports)) log(`[lanebench] ${format}: ${file}`);
       // Failing tests already fail the Jest run; this also covers SLA errors the tests did not assert.
       if (result.exitCode !== 0 && !this.lastError) {
-        this.lastError = new Error('lanebench: SLA error violations or failed runs (see the summary above)');
+        this.lastError = new Error(
+          'lanebench: SLA error violations, failed or partial runs, or regressions with failOnRegression (see the summary above)',
+        );
       }
     } catch (error) {
       // A corrupt history or an unwritable output dir must fail the run with its own message.

@@ -5,7 +5,8 @@
  */
 // Type-only: puts the `expect` package in the program so the augmentation at the end resolves.
 import type {} from 'expect';
-import { slaMatcher, type EvaluateRunOptions, type SlaExpectation } from '@lanebench/core';
+import { isRun, recordAssertedSla, slaMatcher, type EvaluateRunOptions, type SlaExpectation } from '@lanebench/core';
+import { recordRun } from './record.js';
 import { jestGlobals } from './jest-globals.js';
 import { readSession, sidecarDir } from './sidecar.js';
 
@@ -15,9 +16,23 @@ function projectConfig(): EvaluateRunOptions['config'] {
 }
 
 jestGlobals().expect.extend({
-  toMeetSla(received: unknown, expected: SlaExpectation, options?: EvaluateRunOptions) {
+  toMeetSla(this: unknown, received: unknown, expected: SlaExpectation, options?: EvaluateRunOptions) {
     const config = options?.config ?? projectConfig();
-    return slaMatcher(received, expected, { ...options, ...(config ? { config } : {}) });
+    const opts = { ...options, ...(config ? { config } : {}) };
+    const result = slaMatcher(received, expected, opts);
+    // the record the reporter publishes must carry the SLA this assertion checked (measure() handed
+    // the run over before it was asserted; the rewrite replaces that file)
+    if (
+      isRun(received) &&
+      recordAssertedSla(received, expected, opts, (this as { isNot?: boolean } | undefined)?.isNot === true)
+    ) {
+      try {
+        recordRun(received);
+      } catch {
+        // outside a Jest test (no expect state): nothing to hand over
+      }
+    }
+    return result;
   },
 });
 

@@ -56,14 +56,17 @@ export function readSession(dir: string): Session | undefined {
   }
 }
 
-/** One file per Run, named after the test that produced it so parallel workers never collide. */
+/**
+ * One file per Run, named after the test that produced it and the run id: parallel workers never
+ * collide, and writing the same run again (toMeetSla adding the asserted SLA) replaces its file.
+ */
 export function writeRunFile(dir: string, run: Run, key: { testPath?: string; testName?: string }): string {
   const owner = createHash('sha1')
     .update(`${key.testPath ?? ''}\0${key.testName ?? ''}`)
     .digest('hex')
     .slice(0, 12);
-  const unique = `${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const file = join(dir, RUNS_DIR, `${owner}-${unique}.json`);
+  const id = createHash('sha1').update(String(run.id)).digest('hex').slice(0, 16);
+  const file = join(dir, RUNS_DIR, `${owner}-${id}.json`);
   writeAtomic(file, JSON.stringify(run));
   return file;
 }

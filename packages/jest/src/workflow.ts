@@ -10,6 +10,7 @@ import {
   progressLines,
   runWorkflow,
   selectedLanes,
+  visible,
   workflowTestTimeoutMs,
   type ResolvedConfig,
   type RunnerInfo,
@@ -25,7 +26,8 @@ const progressToStderr = progressLines({ finishedOnly: true });
 
 export function workflow(lane: string, name: string, target: Workflow, options: WorkflowOptions = {}): void {
   const { test } = jestGlobals();
-  const title = `[${lane}] ${name}`;
+  // the runner prints test titles raw: escape what could act on the terminal (the Run keeps the real name)
+  const title = `[${visible(lane)}] ${visible(name)}`;
   const selected = selectedLanes(process.env);
   if (selected && !selected.includes(lane)) {
     // LANEBENCH_LANE picks other lanes: keep the test visible as skipped.

@@ -3,10 +3,9 @@
  * the value — a Run from measure(), or a Vitest 5 bench result from the lanebench provider. The
  * Run is also left in the current test's meta so the reporter records it.
  */
-import { evaluateRun, isRun, slaMatcher, type Run, type SlaExpectation } from '@lanebench/core';
+import { evaluateRun, isRun, recordAssertedSla, slaMatcher, type Run, type SlaExpectation } from '@lanebench/core';
 import { currentTest } from './current-test.js';
 import { recordRun } from './meta.js';
-import { NATIVE_LANE } from './native.js';
 import { runBehind } from './run-handle.js';
 import { workerPayload } from './worker-context.js';
 
@@ -35,16 +34,7 @@ export function toMeetSla(
 }
 
 function keepRun(run: Run, expected: SlaExpectation, opts: Parameters<typeof evaluateRun>[2], negated: boolean): void {
-  // A run without a lane of its own (measure() or a native bench, lane 'adhoc', no SLA) is recorded
-  // with the SLA the test asserts, and under the asserted lane, so reports agree with the test.
-  if (!negated && run.lane === NATIVE_LANE) {
-    try {
-      run.sla = evaluateRun(run, expected, opts);
-      if (typeof expected === 'string') run.lane = expected;
-    } catch {
-      // an invalid expectation: slaMatcher already reported it; keep the run as measured
-    }
-  }
+  recordAssertedSla(run, expected, opts, negated);
   const test = currentTest();
   if (test) recordRun(test, run);
 }

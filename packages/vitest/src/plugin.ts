@@ -5,8 +5,7 @@
  * handed to the workers.
  */
 import type { Plugin } from 'vitest/config';
-import { join } from 'node:path';
-import { HISTORY_FILE_NAME, preflightHistory, type ResolvedConfig } from '@lanebench/core';
+import { checkSelectedLanes, openHistoryStore, type ResolvedConfig } from '@lanebench/core';
 import { resolvePluginConfig } from './config.js';
 import type { LanebenchPluginOptions } from './options.js';
 import { PROVIDER_PATH, RUNNER_PATH, SETUP_PATH } from './paths.js';
@@ -73,8 +72,15 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
         resolved.set(root, pending);
       }
       const { config, workflowOverrides } = await pending;
+      // a typo in LANEBENCH_LANE fails the run here, before every workflow is skipped as "not selected"
+      checkSelectedLanes(config);
       // a history that cannot take the runs stops Vitest before the first iteration is measured
-      await preflightHistory(join(config.outputDir, HISTORY_FILE_NAME));
+      const store = openHistoryStore(config);
+      try {
+        await store.check();
+      } finally {
+        await store.close();
+      }
       const payload: WorkerPayload = {
         config,
         vitestVersion: vitest.version,

@@ -5,7 +5,7 @@
  * own test, measured N times by core's runWorkflow, failing on its own SLA errors.
  */
 import * as vitest from 'vitest';
-import { selectedLanes, workflowTestTimeoutMs, type Workflow } from '@lanebench/core';
+import { selectedLanes, visible, workflowTestTimeoutMs, type Workflow } from '@lanebench/core';
 import { attachSpec, type LanebenchWorkflowOptions, type WorkflowSpec } from './spec.js';
 import { workerPayload } from './worker-context.js';
 
@@ -26,7 +26,8 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
     options: workflowOptions,
     ...(outputDir !== undefined ? { outputDir } : {}),
   };
-  const title = `[${lane}] ${name}`;
+  // the runner prints test titles raw: escape what could act on the terminal (the Run keeps the real name)
+  const title = `[${visible(lane)}] ${visible(name)}`;
   const selected = selectedLanes(process.env);
   const skip = selected !== null && !selected.includes(lane);
 

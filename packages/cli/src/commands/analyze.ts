@@ -1,6 +1,6 @@
 /** `lanebench analyze [--lane L] [--window N]`: JSON statistics per lane (one object with --lane, else an array). */
 import { analyzeLane } from '@lanebench/core';
-import { checkLane, knownLanes, loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
+import { checkLane, checkWorkflow, knownLanes, loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK } from '../lib/errors.js';
 import { out } from '../lib/output.js';
 
@@ -13,9 +13,11 @@ export interface AnalyzeOptions extends CommonOptions {
 export async function analyzeAction(opts: AnalyzeOptions): Promise<number> {
   const ctx = await loadContext(opts);
   const runs = await loadRuns(ctx);
+  if (opts.lane !== undefined) checkLane(ctx, runs, opts.lane);
+  checkWorkflow(runs, opts.lane, opts.workflow);
   const range = {
     ...(opts.window !== undefined ? { window: opts.window } : {}),
-    ...(opts.workflow ? { workflow: opts.workflow } : {}),
+    ...(opts.workflow !== undefined ? { workflow: opts.workflow } : {}),
   };
   if (opts.lane !== undefined) {
     checkLane(ctx, runs, opts.lane);

@@ -2,7 +2,7 @@
  * `lanebench compare <baseline> <candidate>`: two run ids, git refs or history files side by side
  * per lane/workflow/metric, with change %, Mann-Whitney p-value and whether the environments match.
  */
-import { compareRuns, METRIC_UNITS, verdictLabel, type Comparison, type Run } from '@lanebench/core';
+import { compareRuns, METRIC_UNITS, verdictLabel, visible, type Comparison, type Run } from '@lanebench/core';
 import { resolveSide, type Side } from '../lib/compare-side.js';
 import { loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
@@ -101,7 +101,7 @@ export async function compareAction(baselineArg: string, candidateArg: string, o
         significance(r),
       ]),
     ];
-    lines.push('', c.bold(`${lane} › ${workflow}`), table(tableRows, '  '));
+    lines.push('', c.bold(`${visible(lane)} › ${visible(workflow)}`), table(tableRows, '  '));
   }
   lines.push(
     '',

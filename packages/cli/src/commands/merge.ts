@@ -11,6 +11,7 @@ import {
   serializeHistory,
   withFileLock,
   type HistoryFile,
+  type HistoryStore,
 } from '@lanebench/core';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -22,6 +23,12 @@ import { out } from '../lib/output.js';
 
 export async function mergeAction(inputs: string[], opts: CommonOptions): Promise<number> {
   const ctx = await loadContext(opts);
+  const store = ctx.openStore();
+  try {
+    if (store.kind !== 'file') return await mergeIntoStore(inputs, ctx.cwd, store);
+  } finally {
+    await store.close();
+  }
   const target = resolve(ctx.historyFile);
   const files: string[] = [];
   for (const arg of inputs) {
@@ -51,5 +58,25 @@ export async function mergeAction(inputs: string[], opts: CommonOptions): Promis
       ),
     );
   }
+  return EXIT_OK;
+}
+
+/** Merge into a shared store (PostgreSQL): every input run appended once by id, in one transaction. */
+async function mergeIntoStore(inputs: string[], cwd: string, store: HistoryStore): Promise<number> {
+  const sources: HistoryFile[] = [];
+  const files: string[] = [];
+  for (const arg of inputs) {
+    const file = historyPathOf(arg, cwd);
+    if (!file) throw new UsageError(`merge: '${arg}' is not a history file or a directory containing metrics.json`);
+    files.push(file);
+    sources.push(await readHistory(file));
+  }
+  const before = new Set((await store.readAll()).runs.map((r) => r.id));
+  const merged = mergeHistoriesDetailed(sources);
+  await store.append(merged.history.runs);
+  const added = merged.history.runs.filter((r) => !before.has(r.id)).length;
+  out(
+    `Merged ${files.length} file(s) into ${store.display}: ${merged.history.runs.length} runs (${added} new, ${merged.history.runs.length - added} already present)`,
+  );
   return EXIT_OK;
 }

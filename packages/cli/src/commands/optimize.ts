@@ -1,6 +1,6 @@
 /** `lanebench optimize --lane L [--json]`: recommendations for the latest run of each workflow of the lane. */
-import { latestPerWorkflow, recommend, type Recommendation } from '@lanebench/core';
-import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
+import { latestPerWorkflow, recommend, visible, type Recommendation } from '@lanebench/core';
+import { checkWorkflow, loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { out } from '../lib/output.js';
@@ -21,13 +21,13 @@ function render(recs: Recommendation[]): string {
         .join(', ');
       const metric = typeof r.evidence.metric === 'string' ? ` (${r.evidence.metric})` : '';
       return [
-        `${i + 1}. ${c.bold(r.title)} (priority ${r.priority}/5)`,
-        `   ${r.description}`,
+        `${i + 1}. ${c.bold(visible(r.title))} (priority ${r.priority}/5)`,
+        `   ${visible(r.description)}`,
         `   Estimated improvement: ${r.estimated_improvement_pct}%${metric}`,
         `   Effort: ${r.effort}`,
         '   Steps:',
-        ...r.steps.map((s) => `     - ${s}`),
-        `   Evidence: ${evidence}`,
+        ...r.steps.map((s) => `     - ${visible(s)}`),
+        `   Evidence: ${visible(evidence)}`,
       ].join('\n');
     })
     .join('\n\n');
@@ -36,7 +36,9 @@ function render(recs: Recommendation[]): string {
 export async function optimizeAction(opts: OptimizeOptions): Promise<number> {
   const ctx = await loadContext(opts);
   const runs = await loadRuns(ctx);
-  const laneRuns = requireLaneRuns(ctx, runs, opts.lane).filter((r) => !opts.workflow || r.workflow === opts.workflow);
+  const all = requireLaneRuns(ctx, runs, opts.lane);
+  checkWorkflow(all, opts.lane, opts.workflow);
+  const laneRuns = all.filter((r) => opts.workflow === undefined || r.workflow === opts.workflow);
   const lane = ctx.config.lanes[opts.lane];
   const latest = latestPerWorkflow(laneRuns);
   const recs = latest.flatMap((run) => recommend(run, lane, runs));
@@ -46,7 +48,9 @@ export async function optimizeAction(opts: OptimizeOptions): Promise<number> {
   }
   const blocks = latest.map((run) => {
     const mine = recs.filter((r) => r.workflow === run.workflow);
-    const head = colors().bold(`Optimization recommendations: ${opts.lane} › ${run.workflow} (run ${run.id})`);
+    const head = colors().bold(
+      `Optimization recommendations: ${visible(opts.lane)} › ${visible(run.workflow)} (run ${visible(run.id)})`,
+    );
     return mine.length
       ? `${head}\n\n${render(mine)}`
       : `${head}\n\nNo recommendation: the measured profile shows nothing to improve.`;

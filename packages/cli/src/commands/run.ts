@@ -8,16 +8,19 @@
  */
 import {
   detectRegressions,
-  preflightHistory,
   publishRuns,
-  readHistory,
+  killTreesNow,
   resolveLane,
+  runPassed,
   runWorkflow,
+  visible,
+  type ResolvedConfig,
   type Run,
   type RunnerInfo,
   type WorkflowOverrides,
 } from '@lanebench/core';
-import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
+import { constants as osConstants } from 'node:os';
+import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, isCI, out } from '../lib/output.js';
@@ -34,6 +37,8 @@ export interface RunOptions extends CommonOptions {
   verbose?: boolean;
   strict?: boolean;
   failOnRegression?: boolean;
+  /** re-run a workflow the gate flagged this many times; it fails only when every re-run regresses too */
+  confirm?: number;
   runner?: 'vitest' | 'jest';
 }
 
@@ -58,28 +63,26 @@ function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean 
   return regressions.some((r) => r.status === 'regression');
 }
 
-function regressionLines(regressions: ReadonlyArray<{ status: string; message: string }>): string[] {
-  return regressions
-    .filter((r) => r.status === 'regression' || r.status === 'improvement')
-    .map((r) => `  ${r.status === 'regression' ? '▲' : '▼'} ${r.message}`);
+/** `--fail-on-regression` beats the config's failOnRegression (it can only turn it on). */
+function withFailOnRegression(config: ResolvedConfig, opts: RunOptions): ResolvedConfig {
+  return opts.failOnRegression ? { ...config, failOnRegression: true } : config;
 }
 
 async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Promise<number> {
+  if (opts.name !== undefined && opts.name.trim() === '') {
+    throw new UsageError(`--name: '${opts.name}' is empty; expected a workflow name (default: the command line)`);
+  }
+  if (command[0]!.trim() === '') {
+    throw new UsageError(
+      `the command after -- is empty ('${command[0]}'); expected a command line, e.g. -- 'npm run docs:build'`,
+    );
+  }
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
   const interactive = Boolean(process.stderr.isTTY) && !isCI();
   const progress = createProgress({ interactive, verbose: Boolean(opts.verbose) });
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    err(
-      '\nlanebench: interrupted; stopping after killing the running iteration and keeping what finished (Ctrl-C again to quit now)',
-    );
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const stop = stopOnSignals(abort, killTreesNow);
   const runner: RunnerInfo = { name: 'cli', version: cliVersion() };
   let run: Run;
   try {
@@ -95,39 +98,149 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
     });
   } finally {
     progress.done();
-    process.off('SIGINT', onSigint);
   }
-  // publishRuns colors the summary by the same rule as colors() (core's shouldColor)
-  const result = await publishRuns([run], { config: ctx.config });
+  // the handlers stay until the run is saved: a signal now must not cut the history write short
+  let result: Awaited<ReturnType<typeof publishRuns>>;
+  try {
+    // publishRuns colors the summary by the same rule as colors() (core's shouldColor); the summary ends
+    // with the regression verdicts, and its exit code counts them when failOnRegression is on
+    result = await publishRuns([run], { config: withFailOnRegression(ctx.config, opts) });
+  } finally {
+    stop.dispose();
+  }
   out(result.summary);
-  const lines = regressionLines(result.regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
-  if (run.status === 'failed' || run.status === 'timeout') code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(result.regressions)) code = EXIT_FAILURE;
+  if (hasRegression(result.regressions) && opts.confirm && !abort.signal.aborted) {
+    const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
+    // an unconfirmed regression does not fail the run; failures and SLA violations still do
+    if (!confirmed)
+      code = run.status === 'failed' || run.status === 'timeout' || !run.sla.passed ? EXIT_FAILURE : EXIT_OK;
+  }
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
+  // ended by a signal: the shell convention 128 + signal number (SIGHUP 129, SIGINT 130, SIGTERM 143)
+  if (stop.received) code = 128 + (osConstants.signals[stop.received] ?? 0);
   return code;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * SIGINT (Ctrl-C), SIGTERM (CI cancel, docker stop) and SIGHUP (closed terminal) alike: the first aborts the run
+ * (the running iteration's tree is killed: SIGTERM, grace, SIGKILL) and lets what finished be saved; a second
+ * skips the grace and SIGKILLs the tree now, still saving; a third quits at once without saving.
+ */
+function stopOnSignals(
+  abort: AbortController,
+  killNow: () => void,
+): { readonly received: NodeJS.Signals | undefined; dispose(): void } {
+  let received: NodeJS.Signals | undefined;
+  let count = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    count++;
+    if (count === 1) {
+      received = sig;
+      err(
+        `\nlanebench: ${sig}: stopping: killing the running iteration's process tree, then saving the finished iterations (again: kill it now)`,
+      );
+      abort.abort(new Error(`interrupted by ${sig}`));
+    } else if (count === 2) {
+      err(`lanebench: ${sig} again: killing the process tree now (SIGKILL); the finished iterations are still saved`);
+      killNow();
+    } else {
+      err(`lanebench: ${sig} a third time: quitting without saving`);
+      process.exit(128 + (osConstants.signals[received ?? sig] ?? 0));
+    }
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  return {
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    },
+  };
+}
+
+/**
+ * --confirm N: re-runs the flagged workflow N times, each recorded with `confirm: { of, attempt, of_attempts,
+ * reason }` and judged against the same baseline as the flagged run (the flagged run itself left out). The
+ * regression stands only when every re-run shows it on every flagged metric.
+ */
+async function confirmRegression(
+  ctx: Context,
+  opts: RunOptions,
+  command: string[],
+  flagged: Run,
+  regressions: ReadonlyArray<{ status: string; metric: string; message: string }>,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const metrics = regressions.filter((r) => r.status === 'regression').map((r) => r.metric);
+  const reason = regressions
+    .filter((r) => r.status === 'regression')
+    .map((r) => r.message)
+    .join('; ');
+  const n = opts.confirm!;
+  out(`Confirming: re-running '${flagged.workflow}' ${n} time(s) because ${metrics.join(', ')} regressed`);
+  let agreed = 0;
+  for (let attempt = 1; attempt <= n && !signal.aborted; attempt++) {
+    const rerun = await runWorkflow({
+      lane: opts.lane,
+      workflow: flagged.workflow,
+      target: targetOf(command),
+      options: { ...overridesOf(opts), cwd: ctx.cwd },
+      config: ctx.config,
+      runner: { name: 'cli', version: cliVersion() },
+      signal,
+    });
+    if (signal.aborted) break;
+    rerun.confirm = { of: flagged.id, attempt, of_attempts: n, reason };
+    // through the configured store (file or PostgreSQL), like the flagged run itself
+    const store = ctx.openStore();
+    try {
+      await store.append([rerun]);
+    } finally {
+      await store.close();
+    }
+    const history = (await loadRuns(ctx)).filter((r) => r.id !== flagged.id);
+    const verdicts = detectRegressions(rerun, history, {
+      metrics,
+      threshold: ctx.config.regressionThreshold,
+      window: ctx.config.historyWindow,
+    });
+    const still = verdicts.every((v) => v.status === 'regression');
+    if (still) agreed++;
+    out(`  re-run ${attempt}/${n}: ${still ? 'regression again' : verdicts.map((v) => v.message).join('; ')}`);
+  }
+  const confirmed = agreed === n;
+  out(
+    confirmed
+      ? `Regression confirmed by ${n} re-run(s).`
+      : `Regression not confirmed: ${agreed} of ${n} re-run(s) agreed; not failing on it.`,
+  );
+  return confirmed;
 }
 
 async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
-  const before = new Set((await readHistory(ctx.historyFile)).runs.map((r) => r.id));
+  const before = new Set((await loadRuns(ctx)).map((r) => r.id));
   const launch = {
     cwd: ctx.cwd,
     lane: opts.lane,
     ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
-    config: { outputDir: ctx.config.outputDir },
+    // the runner's reporter publishes, so it must know to fail on a regression too
+    config: { outputDir: ctx.config.outputDir, ...(opts.failOnRegression ? { failOnRegression: true } : {}) },
     overrides,
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
   const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
 
-  const history = (await readHistory(ctx.historyFile)).runs;
+  const history = await loadRuns(ctx);
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
   if (added.length === 0) {
     if (runnerCode !== 0) return EXIT_FAILURE;
@@ -140,28 +253,37 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     );
   }
   // the runner's lanebench reporter already printed the full summary (publishRuns); close with the verdict
-  const bad = added.filter((r) => !r.sla.passed || r.status === 'failed' || r.status === 'timeout');
+  const bad = added.filter((r) => !runPassed(r));
   const c = colors();
   out(
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
       (bad.length === 0
         ? c.green('all passed')
-        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => r.workflow).join(', ')})`)),
+        : c.red(`${bad.length} failed or not compliant (${bad.map((r) => visible(r.workflow)).join(', ')})`)),
   );
   const regressions = added.flatMap((r) =>
     detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
   );
-  const lines = regressionLines(regressions);
-  if (lines.length) out(['Compared with earlier runs:', ...lines].join('\n'));
+  // the runner's reporter already printed the regression verdicts with its summary
   let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
   if (bad.length > 0) code = EXIT_FAILURE;
-  if (opts.failOnRegression && hasRegression(regressions)) code = EXIT_FAILURE;
+  if ((opts.failOnRegression || ctx.config.failOnRegression) && hasRegression(regressions)) code = EXIT_FAILURE;
   return code;
 }
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
+  if (opts.confirm !== undefined && command.length === 0) {
+    throw new UsageError(
+      '--confirm: re-running flagged workflows works with a command after -- (lanebench run --lane L --confirm N -- <command>); the runner form is not supported yet',
+    );
+  }
   // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
-  await preflightHistory(ctx.historyFile);
+  const store = ctx.openStore();
+  try {
+    await store.check();
+  } finally {
+    await store.close();
+  }
   return command.length > 0 ? runCommand(ctx, opts, command) : runRunner(ctx, opts);
 }

@@ -1,8 +1,17 @@
 /**
- * `lanebench trends --lane L --metric M [--window N] [--fail-on-regression]`: the last N values
+ * `lanebench trends --lane L [--metric M (default execution_time)] [--window N] [--fail-on-regression]`: the last N values
  * (run means) of a metric per workflow, and the latest run's regression verdict.
  */
-import { detectRegressions, getTrends, METRIC_KEYS, METRIC_UNITS, type BuiltinMetric, type Run } from '@lanebench/core';
+import {
+  changePointsOf,
+  detectRegressions,
+  getTrends,
+  METRIC_KEYS,
+  METRIC_UNITS,
+  type BuiltinMetric,
+  type Run,
+  visible,
+} from '@lanebench/core';
 import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
@@ -56,17 +65,22 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
           window: ctx.config.historyWindow,
         })[0]
       : undefined;
-    return { workflow, points, regression: verdict ?? null };
+    // change points over the same window of run medians (E-divisive, p ≤ 0.001)
+    const changePoints = changePointsOf(runs, opts.lane, workflow, opts.metric, { window });
+    return { workflow, points, regression: verdict ?? null, changePoints };
   });
   const regressed = report.some((w) => w.regression?.status === 'regression');
 
   if (opts.json) {
-    out(JSON.stringify({ lane: opts.lane, metric: opts.metric, unit, window, workflows: report }, null, 2));
+    const changePoints = report.flatMap((w) => w.changePoints);
+    out(
+      JSON.stringify({ lane: opts.lane, metric: opts.metric, unit, window, workflows: report, changePoints }, null, 2),
+    );
   } else {
     const c = colors();
-    const blocks = report.map(({ workflow, points, regression }) => {
+    const blocks = report.map(({ workflow, points, regression, changePoints }) => {
       const head = c.bold(
-        `Trend: ${opts.lane} › ${workflow} › ${opts.metric}${unit ? ` (${unit})` : ''}, last ${points.length} run(s)`,
+        `Trend: ${visible(opts.lane)} › ${visible(workflow)} › ${visible(opts.metric)}${unit ? ` (${visible(unit)})` : ''}, last ${points.length} run(s)`,
       );
       if (points.length === 0) return `${head}\n  no values recorded`;
       const first = points[0]!.value;
@@ -74,7 +88,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
         ['started', 'run', 'mean', 'median', 'p95', 'samples', 'vs first', 'git'],
         ...points.map((p) => [
           p.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-          p.run_id,
+          visible(p.run_id),
           num(p.value),
           num(p.median),
           num(p.p95),
@@ -83,8 +97,18 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
           p.git_sha ? p.git_sha.slice(0, 7) : '—',
         ]),
       ];
-      const status = regression ? `  Latest vs baseline: ${regression.message}` : '';
-      return [head, table(rows, '  '), status].filter(Boolean).join('\n');
+      const status = regression ? `  Latest vs baseline: ${visible(regression.message)}` : '';
+      const cps =
+        changePoints.length === 0
+          ? `  Change points (E-divisive, p ≤ 0.001): none in these ${points.length} run(s)`
+          : [
+              `  Change points (E-divisive, p ≤ 0.001):`,
+              ...changePoints.map(
+                (cp) =>
+                  `    ${cp.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  run ${visible(cp.run_id)}  git ${cp.git_sha ? cp.git_sha.slice(0, 7) : '—'}  median ${num(cp.before)} → ${num(cp.after)}${unit ? ` ${visible(unit)}` : ''} (${cp.before === 0 ? '—' : `${cp.after >= cp.before ? '+' : ''}${(((cp.after - cp.before) / cp.before) * 100).toFixed(1)}%`}, p=${cp.p_value.toPrecision(2)})`,
+              ),
+            ].join('\n');
+      return [head, table(rows, '  '), status, cps].filter(Boolean).join('\n');
     });
     out(blocks.join('\n\n'));
   }

@@ -3,12 +3,12 @@
  * directory (--output-dir beats the config), the history file and the lanes known.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
-  HISTORY_FILE_NAME,
   loadConfig,
-  readHistory,
+  openHistoryStore,
   resolveConfig,
+  type HistoryStore,
   type ResolvedConfig,
   type Run,
 } from '@lanebench/core';
@@ -23,16 +23,28 @@ export interface CommonOptions {
 export interface Context {
   cwd: string;
   config: ResolvedConfig;
+  /** the history's location as printed (a PostgreSQL URL with its password masked) */
   historyFile: string;
+  /** opens the configured history store (file or PostgreSQL); close it when done */
+  openStore(): HistoryStore;
 }
 
 export async function loadContext(opts: CommonOptions, cwd = process.cwd()): Promise<Context> {
   if (opts.config !== undefined && !existsSync(resolve(cwd, opts.config))) {
     throw new UsageError(`--config: file '${opts.config}' does not exist (resolved to ${resolve(cwd, opts.config)})`);
   }
+  if (opts.config !== undefined && opts.config.trim() === '') {
+    throw new UsageError(`--config: '${opts.config}' is empty; expected the path of a lanebench config file`);
+  }
+  if (opts.outputDir !== undefined && opts.outputDir.trim() === '') {
+    // an empty value used to fall back to the default directory without a word
+    throw new UsageError(`--output-dir: '${opts.outputDir}' is empty; expected a directory path`);
+  }
   const loaded = await loadProjectConfig(cwd, opts.config);
-  const config: ResolvedConfig = opts.outputDir ? { ...loaded, outputDir: resolve(cwd, opts.outputDir) } : loaded;
-  return { cwd, config, historyFile: join(config.outputDir, HISTORY_FILE_NAME) };
+  const config: ResolvedConfig =
+    opts.outputDir !== undefined ? { ...loaded, outputDir: resolve(cwd, opts.outputDir) } : loaded;
+  const probe = openHistoryStore(config);
+  return { cwd, config, historyFile: probe.display, openStore: () => openHistoryStore(config) };
 }
 
 /** core loadConfig, with a fallback for lanebench.config.ts on runtimes that cannot import TypeScript. */
@@ -50,7 +62,12 @@ async function loadProjectConfig(cwd: string, explicit?: string): Promise<Resolv
 }
 
 export async function loadRuns(ctx: Context): Promise<Run[]> {
-  return (await readHistory(ctx.historyFile)).runs;
+  const store = ctx.openStore();
+  try {
+    return (await store.readAll()).runs;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Lanes from the configuration first, then any other lane found in the history. */
@@ -67,6 +84,19 @@ export function checkLane(ctx: Context, runs: readonly Run[], lane: string): voi
 }
 
 /** The lane's runs, or exit 2 when there are none (nothing to evaluate). */
+/** A --workflow value must name a workflow of the lane's runs; otherwise exit 2 listing them. */
+export function checkWorkflow(runs: readonly Run[], lane: string | undefined, workflow: string | undefined): void {
+  if (workflow === undefined) return;
+  const names = [...new Set(runs.filter((r) => lane === undefined || r.lane === lane).map((r) => r.workflow))];
+  if (!names.includes(workflow)) {
+    throw new UsageError(
+      `--workflow: unknown workflow '${workflow}'${lane === undefined ? '' : ` in lane '${lane}'`}; expected one of: ${
+        names.length ? names.join(', ') : '(no runs recorded)'
+      }`,
+    );
+  }
+}
+
 export function requireLaneRuns(ctx: Context, runs: readonly Run[], lane: string): Run[] {
   checkLane(ctx, runs, lane);
   const mine = runs.filter((r) => r.lane === lane);

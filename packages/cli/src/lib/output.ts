@@ -1,4 +1,17 @@
-/** Terminal output and whether we are in CI (colors: colors.ts). Loaded by `--help`: no @lanebench/core here. */
+/**
+ * Terminal output and whether we are in CI (colors: colors.ts). Loaded by `--help`: only core's small sanitize
+ * entry here, not @lanebench/core itself. Every line the CLI prints passes core's sanitizer (SPEC §12).
+ */
+import { colorLevel, safeOutput } from '@lanebench/core/sanitize';
+
+/** Color sequences survive printing only when lanebench colors its output (then they are its own). */
+let keepSgr: boolean | undefined;
+function sanitized(text: string): string {
+  keepSgr ??= colorLevel() > 0;
+  const safe = safeOutput(text, { keepSgr });
+  return safe.endsWith('\n') ? safe : `${safe}\n`;
+}
+
 export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI;
   return (
@@ -8,12 +21,36 @@ export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
   );
 }
 
+/**
+ * A reader that went away (`lanebench … | head -1`) must not turn into an EPIPE stack or cut the run short: the
+ * measuring, history and reports go on, output to the closed stream is dropped, and the exit code is the run's.
+ */
+export function tolerateClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // EIO: the terminal went away (SIGHUP)
+      if (e.code === 'EPIPE' || e.code === 'EIO' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
+/** Whether a stream can still take output (false once its reader closed it). */
+export function writable(stream: NodeJS.WriteStream): boolean {
+  return !stream.destroyed && !stream.writableEnded;
+}
+
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (writable(process.stdout)) process.stdout.write(sanitized(text));
+}
+
+/** Commander's own messages (they quote the bad argument as given): no colors of ours in them. */
+export function errRaw(text: string): void {
+  process.stderr.write(safeOutput(text));
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (writable(process.stderr)) process.stderr.write(sanitized(text));
 }
 
 /** A number for humans: up to 3 significant decimals, no exponent. */

@@ -3,7 +3,7 @@
  * i/N, elapsed, ETA, refreshed every second), plain lines per finished iteration when stderr is
  * not a TTY or CI is set. Written to stderr so stdout carries only results.
  */
-import type { ProgressEvent } from '@lanebench/core';
+import { safeOutput, visible, type ProgressEvent } from '@lanebench/core';
 import { colors } from './colors.js';
 
 export interface Progress {
@@ -31,7 +31,10 @@ export function createProgress(opts: {
   let last: { e: ProgressEvent; at: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const label = (e: ProgressEvent) => `${c.bold(e.lane)} › ${e.workflow}`;
+  const label = (e: ProgressEvent) => `${c.bold(visible(e.lane))} › ${visible(e.workflow)}`;
+  const keepSgr = c.level > 0;
+  // the CLI's own cursor controls go in front of the sanitized line, never through it
+  const safe = (line: string) => safeOutput(line, { keepSgr });
   const kind = (e: ProgressEvent) => (e.warmup ? 'warm-up' : 'iteration');
 
   function liveLine(): string {
@@ -43,7 +46,7 @@ export function createProgress(opts: {
   }
 
   function redraw(): void {
-    stream.write(`\r\x1b[2K${liveLine()}`);
+    stream.write(`\r\x1b[2K${safe(liveLine())}`);
   }
 
   return {
@@ -61,14 +64,14 @@ export function createProgress(opts: {
       } (elapsed ${formatSeconds(e.elapsed_s)}, ETA ${formatSeconds(e.eta_s)})`;
       if (opts.interactive) {
         // keep finished iterations on screen in verbose mode, and failures always
-        if (finished && (opts.verbose || e.status !== 'passed')) stream.write(`\r\x1b[2K${line}\n`);
+        if (finished && (opts.verbose || e.status !== 'passed')) stream.write(`\r\x1b[2K${safe(line)}\n`);
         redraw();
         if (!timer) {
           timer = setInterval(redraw, 1000);
           timer.unref();
         }
       } else if (finished || opts.verbose) {
-        stream.write(`${line}\n`);
+        stream.write(`${safe(line)}\n`);
       }
     },
     done() {

@@ -1,44 +1,40 @@
 /**
- * Regression detection (SPEC §10).
+ * The run-level history gate (SPEC §10, docs/ANALYSIS.md).
  *
- * Baseline: the most recent `window` earlier runs (started before the candidate) of the same lane
- * and workflow, with status completed or partial, recorded on the same environment fingerprint.
- * Runs from other fingerprints are never mixed in: when only those exist the verdict is
- * 'environment-mismatch'.
+ * Baseline: the most recent `window` earlier runs (started before the candidate) of the same lane and workflow,
+ * status completed or partial, same environment fingerprint, not part of an A/B session. Runs from other
+ * fingerprints are never mixed in: when only those exist the verdict is 'environment-mismatch'.
  *
- * Samples: the candidate's passed iterations against the pooled passed iterations of the baseline
- * runs. The candidate is a single run, so its iterations are the only replicates it has; comparing
- * them with run means would leave one candidate value and no test. Pooling assumes iterations of
- * different runs on one machine are exchangeable, which holds when between-run drift is small
- * relative to the iteration noise; the threshold on the change of means guards against the
- * anti-conservative case where it is not.
- *
- * Verdict per metric: 'regression' (or 'improvement') only when |change of means| > threshold AND the
- * two-sided Mann-Whitney U test gives p < alpha; 'insufficient-data' when either side has fewer than
- * `minSamples` values. Every metric is "lower is better" (time, CPU, memory, custom costs).
+ * Each run is reduced to one number, the median of its passed iterations. On a shared machine runs drift by more
+ * than iterations vary (CPU steal, neighbours, other VMs), so iterations of different runs are not exchangeable and a
+ * test that pools them (the previous gate) is anti-conservative. Runs are: the candidate's median is compared with
+ * the distribution of the baseline runs' medians. On the log scale, with k baseline medians x_i (mean x̄, sample
+ * sd s) and the candidate's y, d = y − x̄ and (d / (s·√(1 + 1/k))) follows Student's t with k − 1 degrees of
+ * freedom when the candidate is one more run like the others: the prediction interval d ± t_{1−α/2,k−1}·s·√(1+1/k)
+ * is the interval of the four-valued verdict (verdict.ts). Its false-alarm rate is α/2 at most whatever the
+ * between-run drift is, because the drift is what s measures. Fewer than `minRuns` baseline runs: insufficient-data.
  */
 import type { Run } from '../types.js';
-import { mannWhitneyU } from './mann-whitney.js';
-import {
-  chronological,
-  changePct,
-  customMetrics,
-  fingerprint,
-  mean,
-  metricValues,
-  pooledValues,
-  startedMs,
-} from './select.js';
+import { tQuantile, tSf } from './distributions.js';
+import { chronological, customMetrics, fingerprint, metricValues, startedMs } from './select.js';
 import type { RegressionOptions, RegressionResult } from './types.js';
+import { mdePct, verdictOf, Z_POWER_90 } from './verdict.js';
 
 export const DEFAULT_REGRESSION_METRICS = ['execution_time', 'cpu_seconds', 'memory_usage'] as const;
 export const DEFAULT_REGRESSION_THRESHOLD = 0.1;
+/** two-sided level of the run-level gate: 0.01, so one run in 200 at most is a false alarm (docs/ANALYSIS.md) */
+export const DEFAULT_GATE_ALPHA = 0.01;
+/** level of the pooled Mann-Whitney test of `compare` (two sets of runs side by side) */
 export const DEFAULT_ALPHA = 0.05;
-export const DEFAULT_BASELINE_WINDOW = 10;
+/** fewest samples per side of `compare` */
 export const DEFAULT_MIN_SAMPLES = 3;
+export const DEFAULT_BASELINE_WINDOW = 10;
+/** fewer baseline runs than this: insufficient data (t with 4 degrees of freedom is the least that is useful) */
+export const DEFAULT_MIN_RUNS = 5;
 
 const fmt = (v: number): string =>
   Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+const pct = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
 
 /** Earlier comparable runs of the candidate's lane and workflow, newest first. */
 function earlierRuns(candidate: Run, history: readonly Run[]): Run[] {
@@ -50,9 +46,19 @@ function earlierRuns(candidate: Run, history: readonly Run[]): Run[] {
         r.lane === candidate.lane &&
         r.workflow === candidate.workflow &&
         startedMs(r) < t &&
+        r.ab === undefined &&
+        r.confirm === undefined &&
         (r.status === 'completed' || r.status === 'partial'),
     ),
   ).reverse();
+}
+
+/** Median of a run's passed values of a metric, null when it has none. */
+export function runMedian(run: Run, metric: string): number | null {
+  const v = metricValues(run, metric).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
 export function detectRegressions(
@@ -62,86 +68,123 @@ export function detectRegressions(
 ): RegressionResult[] {
   const threshold = opts.threshold ?? DEFAULT_REGRESSION_THRESHOLD;
   const thresholdPct = threshold * 100;
-  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const tau = Math.log1p(threshold);
+  const alpha = opts.alpha ?? DEFAULT_GATE_ALPHA;
   const window = opts.window ?? DEFAULT_BASELINE_WINDOW;
-  const minSamples = opts.minSamples ?? DEFAULT_MIN_SAMPLES;
+  const minRuns = Math.max(2, opts.minRuns ?? DEFAULT_MIN_RUNS);
   const metrics = opts.metrics ?? [...DEFAULT_REGRESSION_METRICS, ...customMetrics([candidate])];
 
   const earlier = earlierRuns(candidate, history);
   const fp = fingerprint(candidate);
   const sameEnv = earlier.filter((r) => fingerprint(r) === fp);
-  const baseline = sameEnv.slice(0, Math.max(0, window));
   const otherEnvs = new Set(earlier.filter((r) => fingerprint(r) !== fp).map(fingerprint));
 
   return metrics.map((metric): RegressionResult => {
-    const cand = metricValues(candidate, metric);
-    const base = pooledValues(baseline, metric);
-    const candidateMean = cand.length ? mean(cand) : null;
-    const baselineMean = base.length ? mean(base) : null;
+    // runs without a value of this metric do not count towards the window
+    const baseline: number[] = [];
+    for (const r of sameEnv) {
+      if (baseline.length >= Math.max(0, window)) break;
+      const m = runMedian(r, metric);
+      if (m !== null) baseline.push(m);
+    }
+    const cand = runMedian(candidate, metric);
+    const k = baseline.length;
     const common = {
       lane: candidate.lane,
       workflow: candidate.workflow,
       metric,
       threshold_pct: thresholdPct,
-      baseline_runs: baseline.length,
+      baseline_runs: k,
+      alpha,
+      ci_low_pct: null,
+      ci_high_pct: null,
+      mde_pct: null,
+      run_cv_pct: null,
     };
     const label = `${candidate.lane} › ${candidate.workflow} › ${metric}`;
 
-    if (baseline.length === 0 && otherEnvs.size > 0) {
+    if (k === 0 && otherEnvs.size > 0) {
       return {
         ...common,
         status: 'environment-mismatch',
         baseline_mean: null,
-        candidate_mean: candidateMean,
+        candidate_mean: cand,
         change_pct: null,
         p_value: null,
         message: `${label}: no earlier run on this environment (fingerprint ${fp || 'unknown'}); ${earlier.length} earlier run(s) from ${otherEnvs.size} other environment(s) were not compared`,
       };
     }
-    if (
-      baseline.length === 0 ||
-      cand.length < minSamples ||
-      base.length < minSamples ||
-      candidateMean === null ||
-      baselineMean === null
-    ) {
-      const why =
-        baseline.length === 0
-          ? 'no earlier run to compare with'
-          : `needs at least ${minSamples} samples on each side (baseline ${base.length}, candidate ${cand.length})`;
+    const insufficient = (why: string, baselineMean: number | null): RegressionResult => ({
+      ...common,
+      status: 'insufficient-data',
+      baseline_mean: baselineMean,
+      candidate_mean: cand,
+      change_pct: baselineMean !== null && cand !== null && baselineMean > 0 ? (cand / baselineMean - 1) * 100 : null,
+      p_value: null,
+      message: `${label}: insufficient data — ${why}`,
+    });
+    if (cand === null) return insufficient('the run has no passed value of this metric', null);
+    if (k < minRuns) {
+      return insufficient(
+        k === 0
+          ? `no earlier run to compare with (needs ${minRuns})`
+          : `needs at least ${minRuns} earlier comparable runs, has ${k}`,
+        k > 0 ? baseline.reduce((a, b) => a + b, 0) / k : null,
+      );
+    }
+    if (cand === 0 && baseline.every((b) => b === 0)) {
       return {
         ...common,
-        status: 'insufficient-data',
-        baseline_mean: baselineMean,
-        candidate_mean: candidateMean,
-        change_pct: baselineMean !== null && candidateMean !== null ? changePct(baselineMean, candidateMean) : null,
-        p_value: null,
-        message: `${label}: insufficient data — ${why}`,
+        status: 'no-change',
+        baseline_mean: 0,
+        candidate_mean: 0,
+        change_pct: 0,
+        p_value: 1,
+        ci_low_pct: 0,
+        ci_high_pct: 0,
+        message: `${label}: no change (0 in every run)`,
       };
     }
+    if (cand <= 0 || baseline.some((b) => b <= 0)) {
+      return insufficient('a run median is 0, so ratios are undefined', null);
+    }
 
-    const change = changePct(baselineMean, candidateMean);
-    const p = mannWhitneyU(base, cand).p_value;
-    const significant = p < alpha;
-    const large = change !== null && Math.abs(change) > thresholdPct;
-    const status = significant && large ? (change > 0 ? 'regression' : 'improvement') : 'no-change';
-    const changeText = change === null ? 'from a zero baseline' : `${change >= 0 ? '+' : ''}${change.toFixed(1)}%`;
-    const verdict =
+    const logs = baseline.map(Math.log);
+    const xbar = logs.reduce((a, b) => a + b, 0) / k;
+    const s = Math.sqrt(logs.reduce((a, b) => a + (b - xbar) ** 2, 0) / (k - 1));
+    const d = Math.log(cand) - xbar;
+    const se = s * Math.sqrt(1 + 1 / k);
+    const tc = tQuantile(1 - alpha / 2, k - 1);
+    const low = d - tc * se;
+    const high = d + tc * se;
+    const status = verdictOf(d, low, high, tau);
+    const p = se > 0 ? Math.min(1, 2 * tSf(Math.abs(d) / se, k - 1)) : d === 0 ? 1 : 0;
+    const baselineMean = Math.exp(xbar);
+    const change = Math.expm1(d) * 100;
+    const lowPct = Math.expm1(low) * 100;
+    const highPct = Math.expm1(high) * 100;
+    const mde = mdePct(se, tc, tau, Z_POWER_90);
+    const runCv = Math.sqrt(Math.expm1(s * s)) * 100;
+    const head =
       status === 'regression'
         ? 'regression'
         : status === 'improvement'
           ? 'improvement'
-          : !large
+          : status === 'no-change'
             ? `no change (within ±${thresholdPct}%)`
-            : `no significant change (p ≥ ${alpha})`;
+            : `inconclusive (run-to-run CV ${runCv.toFixed(1)}% of the last ${k} runs hides a ${thresholdPct}% change; confirm with \`lanebench ab\` or --confirm)`;
     return {
       ...common,
       status,
       baseline_mean: baselineMean,
-      candidate_mean: candidateMean,
+      candidate_mean: cand,
       change_pct: change,
       p_value: p,
-      message: `${label}: ${verdict}: ${fmt(baselineMean)} → ${fmt(candidateMean)} (${changeText}, p=${p.toPrecision(3)}, ${baseline.length} baseline run(s))`,
+      ci_low_pct: lowPct,
+      ci_high_pct: highPct,
+      mde_pct: mde,
+      run_cv_pct: runCv,
+      message: `${label}: ${head}: ${fmt(baselineMean)} → ${fmt(cand)} (run medians, ${pct(change)}, ${Math.round((1 - alpha) * 100)}% range ${pct(lowPct)}…${pct(highPct)}, p=${p.toPrecision(3)}, detectable ≥${mde.toFixed(1)}%, ${k} baseline run(s))`,
     };
   });
 }

@@ -36,41 +36,52 @@ export interface TrendPoint {
 }
 
 export type RegressionStatus =
-  'regression' | 'improvement' | 'no-change' | 'insufficient-data' | 'environment-mismatch';
+  'regression' | 'improvement' | 'no-change' | 'inconclusive' | 'insufficient-data' | 'environment-mismatch';
 
 /**
- * Verdict on one metric of a candidate run against its baseline window (SPEC §10).
- * Numbers that could not be computed (no baseline, zero baseline mean, too few samples) are null.
+ * Verdict of the run-level gate on one metric of a candidate run against its baseline window (SPEC §10,
+ * docs/ANALYSIS.md). Numbers that could not be computed (no baseline, too few runs, zero medians) are null.
  */
 export interface RegressionResult {
   lane: string;
   workflow: string;
   metric: string;
   status: RegressionStatus;
+  /** geometric mean of the baseline runs' medians (the gate compares run-level summaries, not iterations) */
   baseline_mean: number | null;
+  /** the candidate run's median over its passed iterations */
   candidate_mean: number | null;
-  /** (candidate − baseline) / baseline × 100; null when the baseline mean is 0 or missing */
+  /** candidate_mean / baseline_mean − 1, in percent */
   change_pct: number | null;
-  /** two-sided Mann-Whitney U p-value; null when the test was not run */
+  /** two-sided p-value of the candidate median under the t prediction distribution of the baseline run medians */
   p_value: number | null;
   threshold_pct: number;
-  /** number of baseline runs whose iterations were pooled */
+  /** number of baseline runs (each contributes its median) */
   baseline_runs: number;
+  /** two-sided level of the prediction interval */
+  alpha?: number;
+  /** (1 − alpha) prediction interval of the change, percent */
+  ci_low_pct?: number | null;
+  ci_high_pct?: number | null;
+  /** smallest increase this gate flags with 90 % power at this run-to-run noise, percent */
+  mde_pct?: number | null;
+  /** run-to-run coefficient of variation of the baseline medians, percent */
+  run_cv_pct?: number | null;
   message: string;
 }
 
 /** Options of `detectRegressions`. */
 export interface RegressionOptions {
-  /** at most this many most recent earlier runs form the baseline (default 10) */
+  /** at most this many most recent earlier comparable runs form the baseline (default 10) */
   window?: number;
-  /** relative change of means that counts as a change, as a fraction like config.regressionThreshold (default 0.10 = 10 %) */
+  /** relative change that counts, as a fraction like config.regressionThreshold (default 0.10 = 10 %) */
   threshold?: number;
-  /** significance level of the two-sided test (default 0.05) */
+  /** two-sided level of the prediction interval (default 0.01) */
   alpha?: number;
   /** metrics to check (default: execution_time, cpu_seconds, memory_usage and every custom metric of the candidate) */
   metrics?: string[];
-  /** minimum samples on each side (default 3) */
-  minSamples?: number;
+  /** fewest baseline runs for a verdict (default 5); fewer is 'insufficient-data' */
+  minRuns?: number;
 }
 
 /** Summary of a metric on one side of a comparison. */
@@ -106,4 +117,21 @@ export interface MergeSummary {
   duplicates: number;
   /** ids seen more than once with different content (the first seen copy is kept) */
   conflicts: string[];
+}
+
+/**
+ * A change point of a lane/workflow/metric series of run medians (E-divisive means, docs/ANALYSIS.md): the first run
+ * of the new segment, and the medians of the segments before and after it.
+ */
+export interface ChangePoint {
+  lane: string;
+  workflow: string;
+  metric: string;
+  run_id: string;
+  started_at: string;
+  git_sha?: string;
+  before: number;
+  after: number;
+  /** permutation p-value of the split */
+  p_value: number;
 }

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { loadConfig, resolveLane, type LanebenchConfig, type ResolvedConfig } from '../config/index.js';
-import { readHistory } from '../history/index.js';
+import { openHistoryStore } from '../history/index.js';
 import { publishRuns } from '../publish/index.js';
 import { runWorkflow } from '../run/index.js';
 import type { ProgressEvent, Workflow, WorkflowOptions } from '../run/types.js';
@@ -84,8 +83,13 @@ export class BenchmarkSuite {
     return publishRuns(runs, { config: this.config, log });
   }
 
-  /** Every run recorded in this configuration's history file. */
+  /** Every run recorded in this configuration's history (file or PostgreSQL store). */
   async history(): Promise<Run[]> {
-    return (await readHistory(join(this.config.outputDir, 'metrics.json'))).runs;
+    const store = openHistoryStore(this.config);
+    try {
+      return (await store.readAll()).runs;
+    } finally {
+      await store.close();
+    }
   }
 }

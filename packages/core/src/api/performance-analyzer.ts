@@ -3,7 +3,7 @@ import { compareRuns, type CompareOptions } from '../analysis/compare.js';
 import { detectRegressions } from '../analysis/regression.js';
 import { getTrends } from '../analysis/trends.js';
 import type { Comparison, LaneAnalysis, RegressionOptions, RegressionResult, TrendPoint } from '../analysis/types.js';
-import { readHistory } from '../history/index.js';
+import { readHistory, type HistoryStore } from '../history/index.js';
 import type { HistoryFile, Run } from '../types.js';
 
 /**
@@ -24,6 +24,11 @@ export class PerformanceAnalyzer {
 
   static async fromFile(file: string): Promise<PerformanceAnalyzer> {
     return new PerformanceAnalyzer(await readHistory(file));
+  }
+
+  /** Reads a history store (openHistoryStore: a file or PostgreSQL). */
+  static async fromStore(store: HistoryStore): Promise<PerformanceAnalyzer> {
+    return new PerformanceAnalyzer(await store.readAll());
   }
 
   /** `{ lane, total_runs, metrics_analysis }` over the lane's last `window` runs. */

@@ -56,4 +56,6 @@ export const CONFIG_KEYS = [
   'regressionThreshold',
   'historyWindow',
   'strict',
+  'history',
+  'failOnRegression',
 ] as const;

@@ -23,7 +23,7 @@ export {
   type CliOverrides,
   type RunnerLaunchEnv,
 } from './cli-overrides.js';
-export { selectedLanes } from './lane-selection.js';
+export { selectedLanes, checkSelectedLanes, unmatchedSelection } from './lane-selection.js';
 export type {
   DurationInput,
   LaneConfig,

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import { canonicalSla } from './sla-aliases.js';
 import { CONFIG_FILE_NAMES, readConfigFile, type ModuleImporter } from './read-file.js';
 import { resolveConfig } from './resolve.js';
 import type { LaneConfig, LanebenchConfig, ResolvedConfig } from './types.js';
@@ -35,7 +36,11 @@ export function mergeConfigs(...layers: Array<LanebenchConfig | undefined>): Lan
       for (const [name, lane] of Object.entries(lanes)) {
         const prev = merged[name];
         merged[name] = prev
-          ? { ...prev, ...lane, ...(prev.sla || lane.sla ? { sla: { ...prev.sla, ...lane.sla } } : {}) }
+          ? {
+              ...prev,
+              ...lane,
+              ...(prev.sla || lane.sla ? { sla: { ...canonicalSla(prev.sla), ...canonicalSla(lane.sla) } } : {}),
+            }
           : lane;
       }
       out.lanes = merged;

@@ -19,6 +19,7 @@ import {
   RUNNERS,
   WARMUP_RANGE,
 } from './defaults.js';
+import { canonicalSla } from './sla-aliases.js';
 import { ConfigError, showValue } from './errors.js';
 import { parseDuration, parseMegabytes, parsePercent } from './units.js';
 import { boolean, integerInRange, knownKeys, oneOf, plainObject, positiveNumber } from './validate.js';
@@ -60,6 +61,20 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
 
   const lanesInput =
     c.lanes === undefined ? {} : plainObject(c.lanes, 'config.lanes', '{ <lane>: { iterations, timeout, sla, … } }');
+  // a lane named __proto__ (or one that replaced the object's prototype) would vanish on assignment: refuse it
+  const proto: unknown = Object.getPrototypeOf(lanesInput);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ConfigError(
+      "config.lanes: a lane named '__proto__' is not allowed (it replaces the object's prototype); choose another lane name",
+    );
+  }
+  for (const name of Object.keys(lanesInput)) {
+    if (RESERVED_LANE_NAMES.includes(name)) {
+      throw new ConfigError(
+        `config.lanes: the lane name '${name}' is reserved; lane names are any other non-empty text, e.g. 'docs' or 'e2e'`,
+      );
+    }
+  }
   const lanes: Record<string, ResolvedLane> = {};
   const names = [...new Set([...Object.keys(DEFAULT_LANES), ...Object.keys(lanesInput)])];
   for (const name of names) {
@@ -73,7 +88,7 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
             `lanes.${name}`,
             '{ iterations, timeout, warmup, strict, onFailure, sla, thresholds }',
           ) as LaneConfig);
-    lanes[name] = resolveLaneConfig(name, mergeLaneConfig(base, userLane), strict);
+    lanes[name] = resolveLaneConfig(name, mergeLaneConfig(base, userLane, `lanes.${name}.sla`), strict);
   }
 
   return {
@@ -95,6 +110,8 @@ export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?:
         ? DEFAULT_HISTORY_WINDOW
         : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
     strict,
+    ...(c.history !== undefined ? { history: historyLocationOf(c.history) } : {}),
+    failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
   };
 }
 
@@ -151,13 +168,17 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
 }
 
 /** User values win; SLAs merge value by value; thresholds and custom metrics add up. */
-function mergeLaneConfig(base: LaneConfig | undefined, user: LaneConfig | undefined): LaneConfig {
+/** Names that would collide with Object's own properties when used as keys. */
+const RESERVED_LANE_NAMES = ['__proto__', 'constructor', 'prototype'];
+
+function mergeLaneConfig(base: LaneConfig | undefined, user: LaneConfig | undefined, what = 'sla'): LaneConfig {
   if (!base) return user ?? {};
   if (!user) return base;
   return {
     ...base,
     ...user,
-    sla: base.sla || user.sla ? { ...base.sla, ...user.sla } : undefined,
+    // aliases renamed first, so a later `target_time` replaces an earlier `target`
+    sla: base.sla || user.sla ? { ...canonicalSla(base.sla, what), ...canonicalSla(user.sla, what) } : undefined,
   };
 }
 
@@ -193,7 +214,8 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
 }
 
 /** An SLA in stored units (s, MB, %), validated; undefined values are dropped. */
-function resolveSla(sla: LaneSlaInput, what: string): ResolvedSla {
+function resolveSla(input: LaneSlaInput, what: string): ResolvedSla {
+  const sla = canonicalSla(input, what);
   // compileLaneSla checks the keys; converting first gives ResolvedSla plain numbers
   compileLaneSla(sla, what);
   const out: ResolvedSla = {};
@@ -268,4 +290,11 @@ function resolveReports(value: unknown): ReportFormat[] {
     if (!out.includes(format)) out.push(format);
   }
   return out;
+}
+
+function historyLocationOf(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`config.history: expected a file path or a postgres:// URL, got ${showValue(value)}`);
+  }
+  return value;
 }

@@ -19,6 +19,12 @@ export interface LaneSlaInput {
   memory_max?: number | string;
   /** limit of mean CPU share of the machine (warning) */
   cpu_avg?: number | string;
+  /** the Python guide's name for `target` (giving both is an error) */
+  target_time?: DurationInput;
+  /** the Python guide's name for `p95` */
+  p95_time?: DurationInput;
+  /** the Python guide's name for `p99` */
+  p99_time?: DurationInput;
 }
 
 /** What a lane accepts in a config file and in workflow options. */
@@ -66,6 +72,13 @@ export interface LanebenchConfig {
   historyWindow?: number;
   /** strict mode for every lane that does not set its own */
   strict?: boolean;
+  /**
+   * where the history lives: a file path (default `<outputDir>/metrics.json`) or a
+   * `postgres://…` URL. LANEBENCH_HISTORY in the environment wins.
+   */
+  history?: string;
+  /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
+  failOnRegression?: boolean;
 }
 
 export interface ResolvedLane {
@@ -102,6 +115,9 @@ export interface ResolvedConfig {
   regressionThreshold: number;
   historyWindow: number;
   strict: boolean;
+  /** `history` from the config, when set (see LanebenchConfig.history) */
+  history?: string;
+  failOnRegression: boolean;
   /** the file the configuration came from, when it came from one */
   configFile?: string;
 }

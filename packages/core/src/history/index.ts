@@ -26,3 +26,17 @@ export { collectEnv, detectCiProvider, environmentFingerprint } from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';
+export {
+  historyLocation,
+  isPostgresUrl,
+  maskUrl,
+  maskSecret,
+  applyWindow,
+  pruneRuns,
+  type HistoryStore,
+  type HistoryWindow,
+  type PruneOptions,
+} from './history-store.js';
+export { FileHistoryStore } from './file-store.js';
+export { PostgresHistoryStore, PG_SCHEMA_VERSION } from './postgres-store.js';
+export { openHistoryStore } from './open-store.js';

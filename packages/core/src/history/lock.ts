@@ -1,3 +1,4 @@
+import { safeOutput } from '../output/sanitize.js';
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readFileSync, renameSync, type Stats } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -136,7 +137,7 @@ export async function acquireLock(
 ): Promise<HeldLock & { release(): Promise<void> }> {
   const staleMs = opts.staleMs ?? defaultStaleMs();
   const waitMs = opts.waitMs ?? 60_000;
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${safeOutput(line)}\n`));
   const dir = lockPathFor(file);
   const parent = path.dirname(file);
   try {
@@ -258,7 +259,7 @@ export async function withFileLock<T>(
   fn: (lock: HeldLock) => Promise<T>,
   opts: LockOptions = {},
 ): Promise<T> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${safeOutput(line)}\n`));
   for (let attempt = 1; ; attempt++) {
     const lock = await acquireLock(file, opts);
     try {

@@ -3,7 +3,7 @@ export { ITERATION_COOKIE, measureIteration, type MeasureIterationOptions } from
 export type { SamplerFactory, SamplerOptions, TreeFigures, TreeSampler } from './sampler.js';
 export type { Executor } from './exec.js';
 export { FakeExecutor, FakeSampler, fakeSamplers, type FakeCommandResult } from './fake.js';
-export { killTree, type KillTreeOptions, type KnownProcess } from './kill.js';
+export { killTree, killTreesNow, type KillTreeOptions, type KnownProcess } from './kill.js';
 export { ExecError } from './exec.js';
 export { withMeasureLock } from './mutex.js';
 export { downsampleTimeline } from './timeline.js';

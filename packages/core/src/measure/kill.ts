@@ -25,6 +25,17 @@ export interface KillTreeOptions {
   group?: boolean;
 }
 
+/**
+ * Escalation for an impatient user (a second Ctrl-C while lanebench stops a run): every pending grace period ends
+ * at once and what is left is SIGKILLed, and later kills in this process skip the grace too.
+ */
+let graceSkipped = false;
+const waiting = new Set<() => void>();
+export function killTreesNow(): void {
+  graceSkipped = true;
+  for (const wake of [...waiting]) wake();
+}
+
 /** SIGTERM the tree of `pid`, wait up to graceMs for it to exit, SIGKILL what is left. Resolves when it is gone. */
 export async function killTree(pid: number, opts: KillTreeOptions = {}): Promise<void> {
   const graceMs = opts.graceMs ?? 2000;
@@ -40,7 +51,16 @@ export async function killTree(pid: number, opts: KillTreeOptions = {}): Promise
   await collect();
   signalAll(pid, group, members, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && anyAlive(pid, group, members)) await sleep(20);
+  let woken = false;
+  const wake = (): void => {
+    woken = true;
+  };
+  waiting.add(wake);
+  try {
+    while (!woken && !graceSkipped && Date.now() < deadline && anyAlive(pid, group, members)) await sleep(20);
+  } finally {
+    waiting.delete(wake);
+  }
 
   // Re-walk: the tree may have forked during the grace period.
   await collect();

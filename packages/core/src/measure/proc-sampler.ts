@@ -74,6 +74,10 @@ export interface TrackedProcess {
   cancelledBytes: number;
   /** its parent is neither us nor a live member of the tree, so the kernel will not give us its CPU and I/O */
   orphaned: boolean;
+  /** consecutive readings without any change (see REST_EVERY) */
+  steady: number;
+  /** performance.now() of the last VmHWM reading while alive */
+  lastHwmRead: number;
   /** it left the tree while alive (re-parented away from it, or in a session of its own found by the cookie) */
   escaped: boolean;
   alive: boolean;
@@ -127,10 +131,13 @@ const HWM_EVERY = 4;
 const YOUNG_MS = 2000;
 /** Safety net of the cookie/session scan (readdir of /proc costs ~0.1–0.6 ms). */
 const COOKIE_SCAN_EVERY = 20;
-const SCAN_BUDGET = 24;
+const SCAN_BUDGET = 8;
 /** PSS is re-read when RSS moved by more than this share (or 2 MiB), and at least every PSS_REFRESH_EVERY samples. */
 const PSS_RSS_CHANGE = 0.05;
 const PSS_REFRESH_EVERY = 20;
+/** A process unchanged for STEADY_AFTER readings is read every REST_EVERY samples (see sample()). */
+const STEADY_AFTER = 4;
+const REST_EVERY = 8;
 
 export class ProcTreeSampler {
   private readonly opts: Required<ProcSamplerOptions>;
@@ -301,6 +308,8 @@ export class ProcTreeSampler {
         cancelledBytes: 0,
         orphaned: false,
         escaped: false,
+        steady: 0,
+        lastHwmRead: 0,
         alive: true,
       };
       this.procs.set(key, p);
@@ -312,6 +321,12 @@ export class ProcTreeSampler {
   private update(p: TrackedProcess, s: ProcStat, readHwm: boolean): boolean {
     const zombie = s.state === 'Z' || s.state === 'X';
     let reaped = false;
+    const ticks = s.utime + s.stime + s.cutime + s.cstime;
+    const unchanged =
+      ticks === p.utime + p.stime + p.cutime + p.cstime &&
+      s.cminflt === p.cminflt &&
+      s.rssPages * this.page === p.rssBytes;
+    p.steady = unchanged && !zombie ? p.steady + 1 : 0;
     p.ppid = s.ppid;
     p.utime = s.utime;
     p.stime = s.stime;
@@ -327,8 +342,9 @@ export class ProcTreeSampler {
     const grew = rss > p.rssBytes;
     p.rssBytes = rss;
     if (!zombie) {
-      if (readHwm || grew || p.hwmBytes === 0 || performance.now() - p.firstSeen < YOUNG_MS) {
+      if (readHwm || grew || p.hwmBytes === 0 || (p.steady === 0 && performance.now() - p.firstSeen < YOUNG_MS)) {
         const hwm = readHwmBytes(s.pid);
+        if (hwm !== null) p.lastHwmRead = performance.now();
         if (hwm !== null && hwm > p.hwmBytes) p.hwmBytes = hwm;
       }
       if (p.orphaned) this.readOrphanIo(p);
@@ -342,7 +358,8 @@ export class ProcTreeSampler {
     if (!shared) return p.rssBytes; // a lone process: nothing of the tree shares its pages, RSS is its charge
     const moved = Math.abs(p.rssBytes - p.rssAtPss) > Math.max(2 * 1048576, p.rssAtPss * PSS_RSS_CHANGE);
     // A fork or an exit changes every sharer's PSS without changing its RSS: a cached value would then overcount.
-    if (p.pssBytes < 0 || moved || membershipChanged || this.samples - p.pssSample >= PSS_REFRESH_EVERY) {
+    const stale = p.steady < STEADY_AFTER && this.samples - p.pssSample >= PSS_REFRESH_EVERY;
+    if (p.pssBytes < 0 || moved || membershipChanged || stale) {
       const pss = readPssBytes(p.pid);
       if (pss === null) return p.pssBytes >= 0 ? p.pssBytes : p.rssBytes;
       this.pssUsed = true;
@@ -382,6 +399,16 @@ export class ProcTreeSampler {
         if (s) visit(s);
       }
     };
+    // Resting processes (unchanged for STEADY_AFTER readings, CPU ticks included — a sleeping daemon, a parent
+    // waiting for its children; a process cannot touch memory without using CPU) are read every REST_EVERY samples only, staggered by pid; their last readings
+    // stand in between. A change (CPU, RSS, a reap) makes a process busy again at its next reading, and a child it
+    // starts meanwhile is found then or by the scan. This keeps a tree of many idle processes cheap to watch.
+    if (!final) {
+      for (const p of this.procs.values()) {
+        if (p.alive && p.steady >= STEADY_AFTER && (this.samples + p.pid) % REST_EVERY !== 0)
+          seen.add(keyOf(p.pid, p.starttime));
+      }
+    }
     // Roots are checked by starttime: after a root's exit its pid may name an unrelated process.
     for (const [pid, starttime] of this.roots) {
       const s = readStat(pid);
@@ -532,7 +559,9 @@ export class ProcTreeSampler {
     let orphanCancelled = 0;
     for (const p of this.procs.values()) {
       if (p.hwmBytes > peakHwm) peakHwm = p.hwmBytes;
-      if (p.hwmBytes === 0) this.unresolved = true;
+      // Never read, or every reading fell within one interval of its first sight (it lived shorter than the
+      // sampling interval, e.g. read right after its exec): its peak is unknown.
+      if (p.hwmBytes === 0 || (!p.alive && p.lastHwmRead - p.firstSeen < this.opts.intervalMs)) this.unresolved = true;
       own += p.utime + p.stime;
       if (p.orphaned) {
         orphanCpu += p.utime + p.stime + p.cutime + p.cstime;
@@ -700,8 +729,9 @@ export class ProcSampler implements TreeSampler {
       measurement: {
         memory_method: memoryMethod,
         memory_below_resolution: r.memoryUnresolved,
-        // Kernel CPU accounting is in clock ticks per process: below one tick per process the figure is noise.
-        cpu_below_resolution: r.processes.length > 0 && treeCpu < processes / this.tck,
+        // Kernel CPU accounting is in clock ticks per process: at most one tick per process is noise. A command that
+        // ended before it was first read still counts as one process; a function's own CPU is exact (cpuUsage).
+        cpu_below_resolution: (!isFn || r.processes.length > 0) && treeCpu <= processes / this.tck,
       },
     };
     if (net0 && net1) figures.network_loopback_bytes = Math.max(0, net1.lo - net0.lo);

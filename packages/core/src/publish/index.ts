@@ -6,19 +6,21 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detectRegressions } from '../analysis/index.js';
+import { changePointsOfHistory, detectRegressions, type ChangePoint } from '../analysis/index.js';
 import type { RegressionResult } from '../analysis/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { appendRuns, readHistory, rescueRuns } from '../history/index.js';
+import { openHistoryStore, rescueRuns, type HistoryStore } from '../history/index.js';
 import { recommend } from '../recommend/index.js';
 import type { Recommendation } from '../recommend/index.js';
 import { appendStepSummary, githubAnnotations } from '../report/github.js';
 import { HISTORY_FILE_NAME, removeReports, writeReports } from '../report/index.js';
 import { HistoryError } from '../history/errors.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { renderConsoleSummary, shouldColor } from '../report/console.js';
+import { renderConsoleSummary, renderRegressionSummary, shouldColor } from '../report/console.js';
+import { runPassed } from '../report/format.js';
 import type { ReportInput } from '../report/types.js';
 import type { Run, Threshold } from '../types.js';
+import { workflowCommandLine } from '../output/sanitize.js';
 
 export interface PublishOptions {
   config: ResolvedConfig;
@@ -30,14 +32,18 @@ export interface PublishOptions {
   color?: boolean;
   /** timestamp of the reports (default now) */
   generatedAt?: string;
+  /** the history to write to (default: openHistoryStore(config, env), closed afterwards) */
+  store?: HistoryStore;
 }
 
 export interface PublishResult {
-  /** absolute path of metrics.json */
+  /** absolute path of metrics.json, or the PostgreSQL URL with its password masked */
   historyFile: string;
   /** format → absolute path of each report written */
   reports: Record<string, string>;
   regressions: RegressionResult[];
+  /** change points of the published runs' series (last 200 runs each; execution_time, cpu_seconds, memory_usage) */
+  changePoints: ChangePoint[];
   recommendations: Recommendation[];
   /** the console summary (already colored or not, per options) */
   summary: string;
@@ -45,7 +51,7 @@ export interface PublishResult {
   annotations: string[];
   /** set when the Markdown summary was appended to $GITHUB_STEP_SUMMARY */
   stepSummary?: { file: string; bytes: number; truncated: boolean };
-  /** 1 when a run failed, timed out or did not pass its SLA (errors, or warnings in strict mode) */
+  /** 1 when a run did not pass (see exitCodeFor), or a regression was detected with failOnRegression */
   exitCode: 0 | 1;
 }
 
@@ -53,55 +59,76 @@ function laneThresholds(config: ResolvedConfig): Record<string, Threshold[]> {
   return Object.fromEntries(Object.entries(config.lanes).map(([name, lane]) => [name, lane.thresholds]));
 }
 
-export function exitCodeFor(runs: readonly Run[]): 0 | 1 {
-  return runs.some((r) => r.status === 'failed' || r.status === 'timeout' || r.sla?.passed === false) ? 1 : 0;
+/**
+ * 1 when a run did not pass (failed, timed out, partial, SLA errors or strict warnings) or, with
+ * `failOnRegression`, when a regression was detected. The same verdict every report shows (runPassed).
+ */
+export function exitCodeFor(
+  runs: readonly Run[],
+  regressions: readonly Pick<RegressionResult, 'status'>[] = [],
+  failOnRegression = false,
+): 0 | 1 {
+  if (runs.some((r) => !runPassed(r))) return 1;
+  return failOnRegression && regressions.some((g) => g.status === 'regression') ? 1 : 0;
 }
 
 export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<PublishResult> {
   const { config } = opts;
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const historyFile = join(config.outputDir, HISTORY_FILE_NAME);
+  const store = opts.store ?? openHistoryStore(config, env);
+  const historyFile = store.display;
   const color = opts.color ?? shouldColor(env, Boolean(process.stdout?.isTTY));
 
   let history;
-  if (runs.length === 0) {
-    history = await readHistory(historyFile);
-  } else {
-    try {
-      await mkdir(config.outputDir, { recursive: true });
-      // validates the existing file first and throws HistoryError on a corrupt/newer one
-      history = await appendRuns(historyFile, runs);
-    } catch (err) {
-      // a measured run is never thrown away: it goes to a rescue file and the error says how to merge it
-      throw await rescueRuns(historyFile, runs, err);
+  try {
+    if (runs.length > 0) {
+      try {
+        await mkdir(config.outputDir, { recursive: true });
+        // validates the existing history first and throws HistoryError on a corrupt/newer one
+        await store.append(runs);
+      } catch (err) {
+        // a measured run is never thrown away: it goes to a rescue file and the error says how to merge it
+        throw await rescueRuns(store.rescueFile, runs, err, { display: store.display });
+      }
     }
+    history = await store.readAll();
+  } finally {
+    if (!opts.store) await store.close();
   }
 
   const regressions = runs.flatMap((run) =>
     detectRegressions(run, history.runs, { threshold: config.regressionThreshold, window: config.historyWindow }),
   );
   const recommendations = runs.flatMap((run) => recommend(run, config.lanes[run.lane], history.runs));
+  const changePoints = changePointsOfHistory(history.runs, undefined, { window: 200 }, runs);
 
   const input: ReportInput = {
     runs,
     history: history.runs,
     regressions,
     recommendations,
+    // the dashboard draws them on the trend charts
+    changePoints,
     thresholds: laneThresholds(config),
     generated_at: opts.generatedAt ?? new Date().toISOString(),
   };
-  const reports = runs.length > 0 ? await writeReportsOrClean(input, config) : {};
-  if (runs.length > 0 && !reports.json && config.reports.includes('json')) reports.json = historyFile;
+  const reports = runs.length > 0 ? await writeReportsOrClean(input, config, historyFile) : {};
+  if (runs.length > 0 && !reports.json && config.reports.includes('json') && store.kind === 'file') {
+    reports.json = historyFile;
+  }
 
   const result: PublishResult = {
     historyFile,
     reports,
     regressions,
+    changePoints,
     recommendations,
-    summary: renderConsoleSummary(runs, { color, env }),
+    summary:
+      renderConsoleSummary(runs, { color, env }) +
+      renderRegressionSummary(regressions, { color, env, failOnRegression: config.failOnRegression }),
     annotations: [],
-    exitCode: exitCodeFor(runs),
+    exitCode: exitCodeFor(runs, regressions, config.failOnRegression),
   };
 
   if (runs.length > 0 && env.GITHUB_STEP_SUMMARY) {
@@ -111,7 +138,8 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
   }
   if (env.GITHUB_ACTIONS === 'true') {
     result.annotations = githubAnnotations(input);
-    for (const line of result.annotations) log(line);
+    // the only lines lanebench prints that may start with `::` (every other print path defuses them)
+    for (const line of result.annotations) log(workflowCommandLine(line));
   }
   return result;
 }
@@ -120,7 +148,11 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
  * Writes the reports; when one cannot be written (disk full), removes the reports left from an earlier
  * run, so no report describes an older run than the history, and says so in the error.
  */
-async function writeReportsOrClean(input: ReportInput, config: ResolvedConfig): Promise<Record<string, string>> {
+async function writeReportsOrClean(
+  input: ReportInput,
+  config: ResolvedConfig,
+  historyDisplay: string,
+): Promise<Record<string, string>> {
   try {
     return await writeReports(input, { outputDir: config.outputDir, formats: config.reports });
   } catch (err) {
@@ -128,7 +160,7 @@ async function writeReportsOrClean(input: ReportInput, config: ResolvedConfig): 
     const reason = err instanceof Error ? err.message : String(err);
     const e = new HistoryError(
       join(config.outputDir, HISTORY_FILE_NAME),
-      `the run was saved to ${join(config.outputDir, HISTORY_FILE_NAME)}, but the reports could not be written: ${reason}` +
+      `the run was saved to ${historyDisplay}, but the reports could not be written: ${reason}` +
         (removed.length ? `; removed the older reports so none describes an earlier run: ${removed.join(', ')}` : '') +
         `. Regenerate them with: lanebench report --output-dir ${config.outputDir}`,
       { cause: err },

@@ -6,6 +6,7 @@
  * NO_COLOR), then NO_COLOR (any non-empty value disables), then whether stdout is a terminal.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { RegressionResult } from '../analysis/types.js';
 import type { Run } from '../types.js';
 import {
   failingViolations,
@@ -13,7 +14,6 @@ import {
   fmtPct,
   fmtSeconds,
   isIncomplete,
-  oneLine,
   reportedViolations,
   runErrorMessage,
   SMALL_SAMPLE_NOTE,
@@ -22,6 +22,10 @@ import {
 } from './format.js';
 import { violationFigures } from './stats-text.js';
 import { buildReportView, type RunSummary } from './view-model.js';
+import { forcedLevel, shouldColor } from '../output/color.js';
+import { visible } from '../output/sanitize.js';
+
+export { colorLevel, shouldColor } from '../output/color.js';
 
 export interface ConsoleSummaryOptions {
   /** force colors on/off; default: from FORCE_COLOR / NO_COLOR / TTY */
@@ -30,29 +34,14 @@ export interface ConsoleSummaryOptions {
   isTTY?: boolean;
 }
 
-/** Whether to color output, following FORCE_COLOR / NO_COLOR conventions. */
-export function shouldColor(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout?.isTTY)): boolean {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.TERM === 'dumb') return false;
-  return isTTY;
-}
-
-/** The level a colored terminal gets: FORCE_COLOR=2/3 ask for 256 colors / truecolor, else basic. */
-function forcedLevel(env: NodeJS.ProcessEnv): 1 | 2 | 3 {
-  const f = env.FORCE_COLOR;
-  if (f === '2') return 2;
-  if (f === '3') return 3;
-  return 1;
-}
-
-/** A chalk color level (0 = none) following shouldColor, for the CLI's own output. */
-export function colorLevel(
-  env: NodeJS.ProcessEnv = process.env,
-  isTTY = Boolean(process.stdout?.isTTY),
-): 0 | 1 | 2 | 3 {
-  return shouldColor(env, isTTY) ? forcedLevel(env) : 0;
+/** Names and messages on one line, with everything that could act on the terminal shown as escapes. */
+function oneLine(s: string): string {
+  return visible(
+    String(s)
+      .replace(/\s*(?:\r\n|\r|\n)\s*/g, ' — ')
+      .replace(/[\t ]+/g, ' ')
+      .trim(),
+  );
 }
 
 /** The shared label with its negation in capitals, as terminals have no bold red to rely on. */
@@ -80,19 +69,34 @@ function runLine(c: ChalkInstance, s: RunSummary): string[] {
       `mem max ${fmtMB(stat(run, 'memory_usage')?.max)}`,
       `cpu avg ${fmtPct(stat(run, 'cpu_usage')?.mean)}`,
     ].join('  ');
-    const violations = s.errors + s.warnings;
-    // the same verdict words as the dashboard and Markdown (labels.ts); warnings are counted separately
+    // the same verdict words as the dashboard and Markdown (labels.ts); a partial run is compliant on fewer
+    // iterations than asked for, so it reads "compliant · partial: 2 of 5 iterations" with a warning mark
     const status = ok ? c.green('compliant') : c.red(emphasize(s.verdict.label));
-    const iters = s.iterations.partial ? c.yellow(` (${s.iterations.marked} passed)`) : '';
-    out.push(
-      `  ${ok ? c.green('✓') : c.red('✗')} ${c.bold(name)}  ${figures}  ${status}${violations ? `, ${violations} violation${violations > 1 ? 's' : ''}` : ''}${iters}`,
-    );
+    const partial = s.verdict.kind === 'partial';
+    const iters = partial ? c.yellow(` · ${s.verdict.label}`) : '';
+    const runMark = !ok ? c.red('✗') : partial ? c.yellow('!') : c.green('✓');
+    out.push(`  ${runMark} ${c.bold(name)}  ${figures}  ${status}${violationCounts(run)}${iters}`);
   }
   for (const v of reportedViolations(run)) {
     const failing = failingViolations(run).includes(v);
     out.push(`      ${failing ? c.red('✗') : c.yellow('!')} ${oneLine(violationFigures(v, run))}`);
   }
   return out;
+}
+
+/**
+ * ` · 1 error, 2 warnings`: counted by severity, so a compliant run reads "compliant · 1 warning"
+ * rather than the contradictory "compliant, 1 violation".
+ */
+function violationCounts(run: Run): string {
+  const all = reportedViolations(run);
+  const errors = all.filter((v) => v.severity === 'error').length;
+  const warnings = all.length - errors;
+  const parts = [
+    errors ? `${errors} error${errors > 1 ? 's' : ''}` : '',
+    warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '',
+  ].filter(Boolean);
+  return parts.length ? ` · ${parts.join(', ')}` : '';
 }
 
 export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = {}): string {
@@ -123,4 +127,28 @@ export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = 
   }
   if (view.hasUnresolved) lines.push(c.dim(`† ${SMALL_SAMPLE_NOTE}`));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The regression verdicts of this session, after the per-lane summary: every runner's console shows
+ * them, not only the CLI and the reports. Empty when nothing regressed or improved.
+ */
+export function renderRegressionSummary(
+  regressions: ReadonlyArray<Pick<RegressionResult, 'status' | 'message'>>,
+  opts: ConsoleSummaryOptions & { failOnRegression?: boolean } = {},
+): string {
+  const env = opts.env ?? process.env;
+  const color = opts.color ?? shouldColor(env, opts.isTTY ?? Boolean(process.stdout?.isTTY));
+  const c = new Chalk({ level: color ? forcedLevel(env) : 0 });
+  const shown = regressions.filter((r) => r.status === 'regression' || r.status === 'improvement');
+  if (shown.length === 0) return '';
+  const count = shown.filter((r) => r.status === 'regression').length;
+  const head =
+    count === 0
+      ? 'Compared with earlier runs: no regression'
+      : `Compared with earlier runs: ${count} regression${count > 1 ? 's' : ''}${opts.failOnRegression ? ' (failOnRegression: the run fails)' : ''}`;
+  const lines = shown.map((r) =>
+    r.status === 'regression' ? `  ${c.red('▲')} ${oneLine(r.message)}` : `  ${c.green('▼')} ${oneLine(r.message)}`,
+  );
+  return [count ? c.red(head) : head, ...lines].join('\n') + '\n';
 }

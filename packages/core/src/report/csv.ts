@@ -16,7 +16,7 @@
  */
 import { stringify, type Options } from 'csv-stringify/sync';
 import type { Run } from '../types.js';
-import { failingViolations, isNum, passedIterations, stat } from './format.js';
+import { failingViolations, isNum, passedIterations, runPassed, stat } from './format.js';
 import type { ReportInput, ReportWriter } from './types.js';
 
 type Cell = string | number | boolean | null | undefined;
@@ -58,7 +58,7 @@ export const CSV_COLUMNS: readonly Column[] = [
   { header: 'Disk IO Mean (B)', value: m('disk_io', 'mean') },
   { header: 'Network IO Mean (B)', value: m('network_io', 'mean') },
   { header: 'Compliant', value: (r) => r.sla?.compliant },
-  { header: 'Passed', value: (r) => r.sla?.passed && r.status !== 'failed' && r.status !== 'timeout' },
+  { header: 'Passed', value: (r) => runPassed(r) },
   { header: 'Violations', value: (r) => r.sla?.violations.length ?? 0 },
   { header: 'Error Violations', value: (r) => failingViolations(r).length },
   { header: 'Violation Names', value: (r) => (r.sla?.violations ?? []).map((v) => v.name).join(' ') },

@@ -99,12 +99,38 @@ export function failingViolations(run: Run): Violation[] {
   return (run.sla?.violations ?? []).filter((v) => v.severity === 'error' || strict);
 }
 
-export type RunOutcome = 'passed' | 'sla-failed' | 'error';
+/**
+ * A run that kept fewer iterations than requested (failures, Ctrl-C, abort) but has statistics. It is
+ * never a pass: its figures describe fewer iterations than the verdict was asked to rest on.
+ */
+export function isPartial(run: Run): boolean {
+  return run.status === 'partial';
+}
+
+/** `2 of 5 iterations`: passed iterations out of the requested ones, the wording every report uses. */
+export function iterationsKept(run: Run): string {
+  const requested = run.iterations_requested ?? run.iterations.length;
+  return `${passedIterations(run)} of ${requested} iteration${requested === 1 ? '' : 's'}`;
+}
+
+/** How every report words a partial run: `partial: 2 of 5 iterations`. */
+export function partialText(run: Run): string {
+  return `partial: ${iterationsKept(run)}`;
+}
+
+/** 'partial' is checked after the SLA: a partial run that also breaches its SLA is reported as the breach. */
+export type RunOutcome = 'passed' | 'sla-failed' | 'partial' | 'error';
 
 export function runOutcome(run: Run): RunOutcome {
   if (isIncomplete(run)) return 'error';
   if (!run.sla?.passed || failingViolations(run).length > 0) return 'sla-failed';
+  if (isPartial(run)) return 'partial';
   return 'passed';
+}
+
+/** The one pass/fail verdict of a run: what the exit code, JUnit, CSV `Passed` and every badge follow. */
+export function runPassed(run: Run): boolean {
+  return runOutcome(run) === 'passed';
 }
 
 /**
@@ -128,6 +154,9 @@ export function runErrorMessage(run: Run): string {
   const bad = run.iterations.find((i) => i.status !== 'passed' && i.error);
   if (bad?.error) return `iteration ${bad.index}: ${cleanText(bad.error).trim()}`;
   if (run.status === 'timeout') return `timed out (limit ${fixed(run.timeout_s, 0)} s per iteration)`;
+  // an interrupted or aborted run has no failed iteration; its note says why it stopped
+  const stop = run.notes?.find((n) => n.startsWith('run interrupted') || n.startsWith('stopped after'));
+  if (stop) return stop;
   return `run ${run.status}`;
 }
 

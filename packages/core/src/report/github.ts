@@ -6,8 +6,9 @@
  * the rest is counted in one `::notice` line pointing to the job summary.
  */
 import { appendFile, stat } from 'node:fs/promises';
+import { visible } from '../output/sanitize.js';
 import type { Run } from '../types.js';
-import { failingViolations, isIncomplete, runErrorMessage, stripAnsi } from './format.js';
+import { failingViolations, isIncomplete, isPartial, partialText, runErrorMessage, stripAnsi } from './format.js';
 import { violationFigures } from './stats-text.js';
 import type { ReportInput } from './types.js';
 
@@ -15,13 +16,15 @@ export const MAX_ANNOTATIONS_PER_KIND = 10;
 /** GitHub rejects a step summary larger than 1 MiB. */
 export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 
-/** Escapes the message part of a workflow command (after `::`). */
+/**
+ * Escapes the message part of a workflow command (after `::`): color codes dropped, every other control, escape
+ * and bidi character shown as an escape (output/sanitize.ts), line breaks and `%` percent-encoded as GitHub decodes.
+ */
 export function escapeGithubData(s: string): string {
   return stripAnsi(s)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A');
+    .split(/(\r|\n)/)
+    .map((part) => (part === '\r' ? '%0D' : part === '\n' ? '%0A' : visible(part.replace(/%/g, '%25'))))
+    .join('');
 }
 
 /** Escapes a property value of a workflow command (`title=`, `file=`). */
@@ -61,6 +64,15 @@ export function collectAnnotations(input: ReportInput): Annotation[] {
         ...(file ? { file } : {}),
       });
       continue;
+    }
+    if (isPartial(run)) {
+      // fewer iterations than requested fails the run (exitCodeFor): say so where the job shows errors
+      errors.push({
+        kind: 'error',
+        title: `lanebench: ${where(run)} partial`,
+        message: `${partialText(run)} (${runErrorMessage(run)})`,
+        ...(file ? { file } : {}),
+      });
     }
     const failing = failingViolations(run);
     for (const v of run.sla?.violations ?? []) {

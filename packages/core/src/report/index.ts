@@ -38,7 +38,14 @@ export {
   STEP_SUMMARY_MAX_BYTES,
   type Annotation,
 } from './github.js';
-export { renderConsoleSummary, shouldColor, colorLevel, type ConsoleSummaryOptions } from './console.js';
+export {
+  renderConsoleSummary,
+  renderRegressionSummary,
+  shouldColor,
+  colorLevel,
+  type ConsoleSummaryOptions,
+} from './console.js';
+export { runPassed, runOutcome, partialText, type RunOutcome } from './format.js';
 export { escapeXmlText, escapeXmlAttr, sanitizeXmlChars } from './xml.js';
 export { lttb, lttbIndices } from './downsample.js';
 

@@ -18,7 +18,9 @@ import {
   groupByLane,
   isIncomplete,
   isNum,
+  partialText,
   runErrorMessage,
+  runOutcome,
   STRICT_WARNINGS_FAILURE,
   unique,
 } from './format.js';
@@ -80,7 +82,7 @@ function testcase(run: Run): XmlNode {
   } else {
     const failing = failingViolations(run);
     if (failing.length > 0) {
-      const message = failing.map((v) => v.message || violationFigures(v, run)).join('; ');
+      const message = failing.map((v) => violationFigures(v, run)).join('; ');
       const body = [
         failedOnStrictWarnings(run)
           ? `SLA of ${run.lane} / ${run.workflow}: ${STRICT_WARNINGS_FAILURE}:`
@@ -88,6 +90,14 @@ function testcase(run: Run): XmlNode {
         ...failing.map((v) => `  ${violationFigures(v, run)}`),
       ].join('\n');
       children.push({ name: 'failure', attrs: { type: 'SLAViolation', message }, text: body });
+    } else if (runOutcome(run) === 'partial') {
+      // fewer iterations than requested and nothing else wrong: the run could not complete, so <error>
+      const message = `${run.workflow}: ${partialText(run)} (${runErrorMessage(run)})`;
+      children.push({
+        name: 'error',
+        attrs: { type: 'RunPartial', message },
+        text: `${message}\n\n${runSummaryText(run)}`,
+      });
     }
   }
   children.push({ name: 'system-out', text: runSummaryText(run) });
@@ -107,7 +117,9 @@ export function renderJunit(input: ReportInput): string {
   for (const [lane, runs] of groupByLane(input.runs)) {
     const cases = runs.map(testcase);
     const f = runs.filter((r) => !isIncomplete(r) && failingViolations(r).length > 0).length;
-    const e = runs.filter(isIncomplete).length;
+    const e = runs.filter(
+      (r) => isIncomplete(r) || (runOutcome(r) === 'partial' && failingViolations(r).length === 0),
+    ).length;
     const time = runs.reduce((s, r) => s + (isNum(r.duration_s) && r.duration_s > 0 ? r.duration_s : 0), 0);
     const first = runs.reduce((a, b) => (a.started_at <= b.started_at ? a : b));
     tests += runs.length;

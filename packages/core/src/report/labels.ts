@@ -4,16 +4,28 @@
  * "not significant" in another.
  */
 import type { Run } from '../types.js';
-import { failedOnStrictWarnings, fixed, isIncomplete, isNum, reportedViolations, runOutcome } from './format.js';
+import {
+  failedOnStrictWarnings,
+  fixed,
+  isIncomplete,
+  isNum,
+  iterationsKept,
+  partialText,
+  reportedViolations,
+  runOutcome,
+} from './format.js';
 import { STRICT_WARNINGS_FAILURE } from './format.js';
 
 /** SLA verdict of one run. */
 export type RunVerdictKind =
-  'compliant' | 'compliant-warnings' | 'strict-failed' | 'not-compliant' | 'failed' | 'timeout';
+  'compliant' | 'compliant-warnings' | 'partial' | 'strict-failed' | 'not-compliant' | 'failed' | 'timeout';
 
 export interface RunVerdict {
   kind: RunVerdictKind;
-  /** lower-case label: "compliant", "not compliant", "timeout", … (failed/timeout: the run status itself) */
+  /**
+   * lower-case label: "compliant", "not compliant", "timeout", "partial: 2 of 5 iterations", … (failed/timeout:
+   * the run status itself)
+   */
   label: string;
   /** good (green), warn (amber) or bad (red): the color every report gives the verdict */
   tone: 'ok' | 'warn' | 'bad';
@@ -25,7 +37,10 @@ export function runVerdict(run: Run): RunVerdict {
       ? { kind: 'timeout', label: 'timeout', tone: 'bad' }
       : { kind: 'failed', label: 'failed', tone: 'bad' };
   if (failedOnStrictWarnings(run)) return { kind: 'strict-failed', label: STRICT_WARNINGS_FAILURE, tone: 'bad' };
-  if (runOutcome(run) === 'sla-failed') return { kind: 'not-compliant', label: 'not compliant', tone: 'bad' };
+  const outcome = runOutcome(run);
+  if (outcome === 'sla-failed') return { kind: 'not-compliant', label: 'not compliant', tone: 'bad' };
+  // fewer iterations than requested is never a plain pass (a breach above still wins)
+  if (outcome === 'partial') return { kind: 'partial', label: partialText(run), tone: 'warn' };
   const warnings = reportedViolations(run).length;
   return warnings > 0
     ? { kind: 'compliant-warnings', label: `compliant, ${warnings} warning${warnings > 1 ? 's' : ''}`, tone: 'warn' }
@@ -91,6 +106,6 @@ export function iterationCount(run: Run): IterationCount {
   const passed = run.iterations.filter((i) => i.status === 'passed').length;
   const requested = Math.max(run.iterations_requested ?? 0, run.iterations.length);
   const partial = run.status === 'partial' || (!isIncomplete(run) && passed < requested);
-  const text = `${passed} of ${requested} iteration${requested === 1 ? '' : 's'}`;
+  const text = iterationsKept(run);
   return { passed, requested, partial, text, marked: partial ? `${PARTIAL_MARK} ${text}` : text };
 }

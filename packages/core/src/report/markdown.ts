@@ -13,7 +13,9 @@ import {
   fmtPct,
   fmtSeconds,
   fmtSigned,
+  isPartial,
   oneLine,
+  partialText,
   runErrorMessage,
   SMALL_SAMPLE_NOTE,
   stat,
@@ -59,6 +61,8 @@ export function escapeMarkdown(value: string | number | null | undefined): strin
  * backticks inside; `|` is escaped because GitHub splits table cells on it even inside code.
  */
 export function mdCode(value: string | number | null | undefined): string {
+  // a tag- or link-like name is escaped text instead: a code span would keep the raw `<tag>` / `](` in the file
+  if (/[<>]|\]\(/.test(clean(value))) return escapeMarkdown(value);
   const text = clean(value).replace(/\|/g, '\\|');
   if (text.trim() === '') return text === '' ? '` `' : `\`${text}\``;
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
@@ -81,6 +85,8 @@ function dagger(s: RunSummary, metric: string, key: 'p95' | 'p99'): string {
 }
 
 function slaCell(s: RunSummary): string {
+  // a partial run is never a plain pass: its cell says how many iterations it rests on
+  if (s.verdict.kind === 'partial') return `⚠️ ${md(s.verdict.label)}`;
   const mark = s.verdict.tone === 'bad' ? '❌' : '✅';
   return s.verdict.kind === 'compliant' || s.verdict.kind === 'compliant-warnings' || s.verdict.kind === 'not-compliant'
     ? mark
@@ -122,10 +128,14 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
 
   const headline = [
     o.compliant
-      ? `**✅ All ${o.laneCount} lane${o.laneCount === 1 ? '' : 's'} compliant**`
+      ? `**${o.partial.length ? '⚠️' : '✅'} All ${o.laneCount} lane${o.laneCount === 1 ? '' : 's'} compliant${o.partial.length ? ' on partial data' : ''}**`
       : `**❌ ${o.nonCompliantLanes.length} of ${o.laneCount} lane${o.laneCount === 1 ? '' : 's'} not compliant** (${o.nonCompliantLanes.map(mdCode).join(', ')})`,
   ];
   if (o.incomplete) headline.push(`${o.incomplete} run${o.incomplete > 1 ? 's' : ''} failed or timed out`);
+  if (o.partial.length)
+    headline.push(
+      `⚠️ ${o.partial.length} run${o.partial.length > 1 ? 's' : ''} partial (${o.partial.map((p) => md(p.iterations.text)).join(', ')})`,
+    );
   // compliance counts errors only; runs failed on warnings by strict mode are named separately
   if (o.strictFailed)
     headline.push(`${o.strictFailed} run${o.strictFailed > 1 ? 's' : ''} failed in strict mode (warnings)`);
@@ -140,9 +150,11 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
     for (const s of lane.runs) {
       const r = s.run;
       const et = stat(r, 'execution_time');
-      const iters = s.iterations.partial ? s.iterations.marked : `${s.iterations.passed}/${s.iterations.requested}`;
+      const status = isPartial(r)
+        ? `⚠️ ${md(partialText(r))}`
+        : `${md(r.status)} ${s.iterations.partial ? s.iterations.marked : `${s.iterations.passed}/${s.iterations.requested}`}`;
       out.push(
-        `| ${mdCode(lane.name)} | ${mdCode(r.workflow)} | ${md(r.status)} ${iters} | ${fmtSeconds(et?.mean)} | ${fmtSeconds(et?.median)} | ${fmtSeconds(et?.p95)}${dagger(s, 'execution_time', 'p95')} | ${fmtSeconds(et?.p99)}${dagger(s, 'execution_time', 'p99')} | ${fmtMB(stat(r, 'memory_usage')?.max)} | ${fmtPct(stat(r, 'cpu_usage')?.mean)} | ${slaCell(s)} | ${violationsCell(s)} | ${s.regressions} |`,
+        `| ${mdCode(lane.name)} | ${mdCode(r.workflow)} | ${status} | ${fmtSeconds(et?.mean)} | ${fmtSeconds(et?.median)} | ${fmtSeconds(et?.p95)}${dagger(s, 'execution_time', 'p95')} | ${fmtSeconds(et?.p99)}${dagger(s, 'execution_time', 'p99')} | ${fmtMB(stat(r, 'memory_usage')?.max)} | ${fmtPct(stat(r, 'cpu_usage')?.mean)} | ${slaCell(s)} | ${violationsCell(s)} | ${s.regressions} |`,
       );
     }
   }
@@ -158,10 +170,14 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
 
   const failedRuns = view.runs.filter((s) => isIncomplete(s.run));
   const violations = view.runs.flatMap((s) => reportedViolations(s.run).map((v) => ({ r: s.run, v })));
-  if (failedRuns.length || violations.length) {
+  if (failedRuns.length || o.partial.length || violations.length) {
     out.push('### SLA violations and failed runs', '');
     for (const { run: r } of failedRuns)
       out.push(`- ❌ ${mdCode(r.lane)} / ${mdCode(r.workflow)} ${md(r.status)}: ${md(oneLine(runErrorMessage(r)))}`);
+    for (const { run: r } of o.partial)
+      out.push(
+        `- ⚠️ ${mdCode(r.lane)} / ${mdCode(r.workflow)} ${md(partialText(r))}: ${md(oneLine(runErrorMessage(r)))}`,
+      );
     for (const { r, v } of violations) {
       const failing = failingViolations(r).includes(v);
       out.push(`- ${failing ? '❌' : '⚠️'} ${mdCode(r.lane)} / ${mdCode(r.workflow)} ${md(violationFigures(v, r))}`);
@@ -184,13 +200,12 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
     }
     out.push('');
   }
-  if (c && c.notMade.length) {
-    out.push(
-      `<details><summary>${c.notMade.length} comparison${c.notMade.length > 1 ? 's' : ''} not made</summary>`,
-      '',
-    );
+  // an inconclusive comparison was made but decides nothing: listed with the ones not made
+  const notMade = [...(c?.made ?? []).filter((g) => g.status === 'inconclusive'), ...(c?.notMade ?? [])];
+  if (notMade.length) {
+    out.push(`<details><summary>${notMade.length} comparison${notMade.length > 1 ? 's' : ''} not made</summary>`, '');
     // the message names lane › workflow › metric itself
-    for (const g of c.notMade) out.push(`- ${verdictLabel(g.status)}: ${md(g.message)}`);
+    for (const g of notMade) out.push(`- ${verdictLabel(g.status)}: ${md(g.message)}`);
     out.push('', '</details>', '');
   }
 

@@ -2,18 +2,11 @@
  * Plain-text rendering of a run's statistics and SLA result, shared by the JUnit <system-out> and
  * failure bodies (and usable in logs).
  */
+import { formatViolation } from '../thresholds/violation-text.js';
 import type { Run, Violation } from '../types.js';
 import { METRIC_KEYS } from '../types.js';
 import { runVerdict } from './labels.js';
-import {
-  cleanText,
-  fixed,
-  hasUnresolved,
-  metricUnit,
-  passedIterations,
-  plainNumber,
-  SMALL_SAMPLE_NOTE,
-} from './format.js';
+import { cleanText, fixed, hasUnresolved, metricUnit, passedIterations, SMALL_SAMPLE_NOTE } from './format.js';
 
 /** Metric keys of a run's analysis: built-ins in canonical order, then custom metrics alphabetically. */
 export function orderedMetrics(run: Run): string[] {
@@ -28,13 +21,13 @@ function pad(s: string, n: number, right = false): string {
 }
 
 /**
- * Figures of one violation: `execution_time_p95: measured 1250.300 s, required <= 1200 s (error)`.
- * When the run has no samples of the metric, the thresholds module's own message (which says so) is used.
+ * One violation in the one violation language (thresholds' formatViolation):
+ * `execution_time_p95: measured 1250.3 s, required <= 1200 s (error)`. When the run has no samples
+ * of the metric, the thresholds module's own message (which says so) is used.
  */
 export function violationFigures(v: Violation, run?: Run): string {
   if (run && run.metrics_analysis?.[v.metric] === undefined && v.message) return v.message;
-  const unit = v.unit ? ` ${v.unit}` : '';
-  return `${v.name}: measured ${fixed(v.value, 3)}${unit}, required ${v.operator} ${plainNumber(v.threshold)}${unit} (${v.severity})`;
+  return formatViolation(v);
 }
 
 export function statsTable(run: Run): string {

@@ -12,6 +12,7 @@ import {
   hasUnresolved,
   isIncomplete,
   isNum,
+  isPartial,
   isRegression,
   laneCompliant,
   recommendationsFor,
@@ -101,6 +102,8 @@ export interface ReportView {
     /** runs that failed or timed out */
     incomplete: number;
     strictFailed: number;
+    /** runs that kept fewer iterations than requested (status `partial`): "compliant on partial data" */
+    partial: RunSummary[];
     violations: number;
     regressions: number;
   };
@@ -218,6 +221,7 @@ export function buildReportView(input: ReportInput): ReportView {
       runs: runs.length,
       incomplete: input.runs.filter(isIncomplete).length,
       strictFailed: input.runs.filter(failedOnStrictWarnings).length,
+      partial: runs.filter((s) => isPartial(s.run)),
       violations: runs.reduce((s, r) => s + r.errors + r.warnings, 0),
       regressions: (regs ?? []).filter(isRegression).length,
     },

@@ -4,14 +4,23 @@
  * Both adapters fail their test with the first and print the second; the error type is theirs.
  */
 import { formatViolation } from '../thresholds/index.js';
+import { safeOutput, visible } from '../output/sanitize.js';
 import type { Run } from '../types.js';
 
 function label(run: Run): string {
-  return `${run.lane} › ${run.workflow}`;
+  return `${visible(run.lane)} › ${visible(run.workflow)}`;
+}
+
+/** A multi-line error text kept readable under its bullet, every line escaped (see output/sanitize.ts). */
+function indented(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(visible)
+    .join('\n    ');
 }
 
 function violationLines(run: Run): string[] {
-  return run.sla.violations.map((v) => `  - ${formatViolation(v)}`);
+  return run.sla.violations.map((v) => `  - ${visible(formatViolation(v))}`);
 }
 
 /** The message a test fails with, or null when the run completed and passed its SLA. */
@@ -19,7 +28,7 @@ export function runFailureMessage(run: Run): string | null {
   if (run.status !== 'completed') {
     const errors = run.iterations
       .filter((i) => i.status !== 'passed')
-      .map((i) => `  - iteration ${i.index} ${i.status}: ${i.error ?? 'no message'}`);
+      .map((i) => `  - iteration ${i.index} ${i.status}: ${indented(i.error ?? 'no message')}`);
     return `lanebench: ${label(run)} ${run.status} (${errors.length} of ${run.iterations_requested} iterations did not pass)\n${errors.join('\n')}`;
   }
   if (!run.sla.passed) {
@@ -48,5 +57,6 @@ export function assertRunPassed(run: Run, opts: AssertRunOptions = {}): void {
   const failure = runFailureMessage(run);
   if (failure !== null) throw opts.toError ? opts.toError(failure) : new Error(failure);
   const warnings = runWarningMessage(run);
-  if (warnings !== null) (opts.warn ?? ((text: string) => void process.stderr.write(`${text}\n`)))(warnings);
+  if (warnings !== null)
+    (opts.warn ?? ((text: string) => void process.stderr.write(`${safeOutput(text)}\n`)))(warnings);
 }

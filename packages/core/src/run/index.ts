@@ -6,6 +6,7 @@ export { assertRunPassed, runFailureMessage, runWarningMessage, type AssertRunOp
 export { formatProgressLine, progressLines, type ProgressLinesOptions } from './progress-line.js';
 export { workflowTestTimeoutMs, MAX_TEST_TIMEOUT_MS } from './test-timeout.js';
 export { withAdhocLane } from './adhoc-lane.js';
+export { recordAssertedSla } from './asserted-sla.js';
 export type {
   ExecOptions,
   ExecResult,
@@ -15,3 +16,5 @@ export type {
   WorkflowFn,
   WorkflowOptions,
 } from './types.js';
+export { runAbSession, abOrder, type AbSessionSpec, type AbSession, type AbSide, type AbProgress } from './ab.js';
+export { machineState, busyNote, type MachineState } from './machine.js';

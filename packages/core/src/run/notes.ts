@@ -58,7 +58,7 @@ export function measurementNotes(iterations: readonly Iteration[]): string[] {
   const cpu = list((i) => i.measurement?.cpu_below_resolution === true);
   if (cpu)
     out.push(
-      `${MEASUREMENT_NOTE_PREFIX}CPU below the kernel's resolution (one clock tick per process) in iteration(s) ${cpu}`,
+      `${MEASUREMENT_NOTE_PREFIX}CPU at or below the kernel's resolution (one clock tick per process) in iteration(s) ${cpu}`,
     );
   let found = 0;
   let killed = 0;

@@ -13,6 +13,7 @@ import { evaluateRun, evaluateThresholds } from '../thresholds/index.js';
 import type { Iteration, Run, RunnerInfo, SlaResult } from '../types.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
+import { busyNote, machineState, mergeMachineStates } from './machine.js';
 import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
 
 export interface RunWorkflowSpec {
@@ -45,6 +46,7 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
   if (!(sampleIntervalMs > 0)) throw new RangeError(`sampleIntervalMs must be > 0, got ${sampleIntervalMs}`);
 
   const startedAt = new Date();
+  const machineAtStart = machineState();
   // Known before the first iteration: it is part of every iteration's environment cookie.
   const runId = newRunId(lane.name, spec.workflow, startedAt);
   const t0 = performance.now();
@@ -120,6 +122,8 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
   }
 
   const metrics_analysis = analyzeIterations(iterations);
+  const machine = mergeMachineStates(machineAtStart, machineState());
+  const busy = busyNote(machine);
   const run: Run = {
     id: runId,
     lane: lane.name,
@@ -137,7 +141,8 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
     env: collectEnv(runner),
     git: collectGit(opts.cwd ?? config.root),
     runner,
-    notes: runNotes(iterations, lane.iterations, interruptedAt),
+    notes: [...runNotes(iterations, lane.iterations, interruptedAt), ...(busy ? [busy] : [])],
+    machine,
   };
   if (spec.file !== undefined) run.file = spec.file;
   run.sla = laneSla(run, lane, customUnits);

@@ -3,6 +3,7 @@ import { showValue } from '../config/errors.js';
 import { parseDuration, parseMegabytes, parsePercent } from '../config/units.js';
 import type { LaneSlaInput } from '../config/types.js';
 import { SLA_KEYS } from '../config/defaults.js';
+import { canonicalSla } from '../config/sla-aliases.js';
 import { ThresholdError } from './errors.js';
 import { parseExpression } from './parser.js';
 import { conversionFactor, isBuiltinMetric, unitRuleFor } from './metric-units.js';
@@ -59,8 +60,13 @@ export function compileThresholds(spec: ThresholdSpec, opts: CompileOptions = {}
   }
   const out: Threshold[] = [];
   for (const [metric, entries] of Object.entries(spec)) {
-    const list = Array.isArray(entries) ? entries : [entries];
-    for (const entry of list) out.push(parseThreshold(metric, entry, opts));
+    // a list, as in k6: a bare string here is almost always a forgotten [ ], and silently accepting it hid typos
+    if (!Array.isArray(entries)) {
+      throw new ThresholdError(
+        `thresholds.${metric}: expected a list of thresholds such as ['p(95) < 20m'], got ${showValue(entries)}`,
+      );
+    }
+    for (const entry of entries) out.push(parseThreshold(metric, entry, opts));
   }
   return out;
 }
@@ -69,13 +75,16 @@ export function compileThresholds(spec: ThresholdSpec, opts: CompileOptions = {}
  * A lane SLA as thresholds, with SPEC §3 severities: mean over target = warning, p95/p99 over limit = error,
  * memory max over limit = warning, cpu avg over limit = warning. Values at the limit comply (`<=`).
  */
-export function compileLaneSla(sla: LaneSlaInput, what = 'sla'): Threshold[] {
+export function compileLaneSla(input: LaneSlaInput, what = 'sla'): Threshold[] {
+  const sla = canonicalSla(input, what);
   if (sla === null || typeof sla !== 'object' || Array.isArray(sla)) {
     throw new ThresholdError(`${what} must be an object with keys ${SLA_KEYS.join(', ')}, got ${showValue(sla)}`);
   }
   for (const key of Object.keys(sla)) {
     if (!(SLA_KEYS as readonly string[]).includes(key)) {
-      throw new ThresholdError(`unknown key '${key}' in ${what}; valid keys: ${SLA_KEYS.join(', ')}`);
+      throw new ThresholdError(
+        `unknown key '${key}' in ${what}; valid keys: ${SLA_KEYS.join(', ')} (aliases: target_time, p95_time, p99_time)`,
+      );
     }
   }
   const out: Threshold[] = [];

@@ -1,4 +1,9 @@
-import type { MetricStats, Operator, SlaResult, Threshold, Violation } from '../types.js';
+import type { MetricStats, SlaResult, Threshold, Violation } from '../types.js';
+import { compare } from './compare.js';
+import { formatViolation } from './violation-text.js';
+
+export { compare } from './compare.js';
+export { formatViolation, formatThresholdValue, formatMeasured } from './violation-text.js';
 import { percentile } from '../stats/percentile.js';
 import { unitRuleFor } from './metric-units.js';
 
@@ -9,24 +14,6 @@ export interface EvaluateOptions {
   customUnits?: Record<string, string>;
   /** raw samples by metric, needed for percentiles other than p95/p99 (e.g. p(90), p(99.9)) */
   values?: Record<string, readonly number[]>;
-}
-
-/** Does `value <op> limit` hold? */
-export function compare(value: number, operator: Operator, limit: number): boolean {
-  switch (operator) {
-    case '<':
-      return value < limit;
-    case '<=':
-      return value <= limit;
-    case '>':
-      return value > limit;
-    case '>=':
-      return value >= limit;
-    case '==':
-      return value === limit;
-    case '!=':
-      return value !== limit;
-  }
 }
 
 /**
@@ -110,20 +97,4 @@ export function evaluateThresholds(
     violations,
     checked: thresholds.length,
   };
-}
-
-/**
- * `execution_time_p95: 1250.30 > 1200 (error)`. The value has 2 decimals, the threshold is shown
- * without trailing zeros, and the operator is the actual relation of the measured value to the
- * threshold ('>', '<' or '==') — what the user sees is always a true statement about the breach,
- * e.g. a `p(95) < 1200` breached at exactly 1200 shows `1200.00 == 1200`.
- */
-export function formatViolation(v: Pick<Violation, 'name' | 'value' | 'threshold' | 'severity'>): string {
-  const relation = v.value > v.threshold ? '>' : v.value < v.threshold ? '<' : '==';
-  return `${v.name}: ${v.value.toFixed(2)} ${relation} ${formatThresholdValue(v.threshold)} (${v.severity})`;
-}
-
-/** A threshold value without trailing zeros (at most 6 decimals): 1200, 0.5, 1.25. */
-export function formatThresholdValue(value: number): string {
-  return String(Number(value.toFixed(6)));
 }

@@ -1,7 +1,7 @@
 import type { Run, SlaResult, Violation } from '../types.js';
 import { showValue } from '../config/errors.js';
 import { evaluateRun, type EvaluateRunOptions, type SlaExpectation } from './evaluate-run.js';
-import { formatThresholdValue } from './evaluate.js';
+import { formatViolation } from './violation-text.js';
 
 export interface SlaMatcherResult {
   pass: boolean;
@@ -63,18 +63,9 @@ function passedMessage(subject: string, target: string, result: SlaResult): stri
   return [`${head}; warnings:`, ...result.violations.map(violationLine)].join('\n');
 }
 
-/** One line per violation: metric, aggregation, measured value, the threshold it breached, severity. */
+/** One line per violation, in the one violation language (formatViolation). */
 function violationLine(v: Violation): string {
-  if (
-    v.name === 'iterations_failed' ||
-    !Number.isFinite(v.value) ||
-    v.message.includes('no samples') ||
-    v.message.includes('raw samples')
-  ) {
-    return `  - ${v.message}`;
-  }
-  const unit = v.unit ? ` ${v.unit}` : '';
-  return `  - ${v.metric} ${v.aggregation}: ${v.value.toFixed(2)}${unit}, threshold ${v.operator} ${formatThresholdValue(v.threshold)}${unit} (${v.severity})`;
+  return `  - ${formatViolation(v)}`;
 }
 
 function describeReceived(value: unknown): string {

@@ -4,7 +4,7 @@ import type { Severity } from '../types.js';
 export type ThresholdEntry = string | { expr: string; severity?: Severity };
 
 /** k6-style thresholds keyed by metric name (SPEC §6). A single entry may stand for a one-element list. */
-export type ThresholdSpec = Record<string, ThresholdEntry | ThresholdEntry[]>;
+export type ThresholdSpec = Record<string, ThresholdEntry[]>;
 
 export interface CompileOptions {
   /** names of custom metrics thresholds may refer to, besides the built-in ones */

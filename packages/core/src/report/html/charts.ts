@@ -168,8 +168,9 @@ const TREND_METRICS: Array<{
 ];
 
 export function abOf(run: Run): ReportAbInfo | undefined {
-  const ab = (run as Run & { ab?: unknown }).ab;
-  if (ab && typeof ab === 'object' && typeof (ab as ReportAbInfo).session === 'string') return ab as ReportAbInfo;
+  const ab = run.ab;
+  // a history file written by hand may carry anything here
+  if (ab && typeof ab === 'object' && typeof ab.session === 'string') return ab;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /** Small fragments several sections share. */
 import type { Run } from '../../../types.js';
 import { stat } from '../../format.js';
-import type { RunVerdict } from '../../labels.js';
+import { PARTIAL_MARK, type RunVerdict } from '../../labels.js';
 import type { ChartSpec } from '../charts.js';
 import { markup, type SafeHtml } from '../template.js';
 
@@ -14,7 +14,8 @@ export function laneBadge(compliant: boolean): SafeHtml {
 }
 
 export function verdictBadge(v: RunVerdict): SafeHtml {
-  return badge(v.tone, v.label);
+  // a partial run is never a plain pass: the badge carries the warning mark
+  return badge(v.tone, v.kind === 'partial' ? `${PARTIAL_MARK} ${v.label}` : v.label);
 }
 
 /** † after a percentile that the sample count cannot resolve. */

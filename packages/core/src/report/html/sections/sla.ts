@@ -1,12 +1,6 @@
 /** SLA compliance per lane and every violation or failed run of the session. */
-import {
-  failingViolations,
-  fixed,
-  isIncomplete,
-  plainNumber,
-  reportedViolations,
-  runErrorMessage,
-} from '../../format.js';
+import { formatMeasured } from '../../../thresholds/violation-text.js';
+import { failingViolations, isIncomplete, plainNumber, reportedViolations, runErrorMessage } from '../../format.js';
 import { violationFigures } from '../../stats-text.js';
 import type { ReportView } from '../../view-model.js';
 import { markup, type SafeHtml } from '../template.js';
@@ -35,9 +29,9 @@ export function slaSection(view: ReportView): SafeHtml {
           <td>${r.lane}</td>
           <td class="name">${r.workflow}</td>
           <td><code>${v.name}</code></td>
-          <td class="num">${measured ? `${fixed(v.value, 3)} ${v.unit}` : '—'}</td>
+          <td class="num">${measured ? `${formatMeasured(v.value, v.operator, v.threshold)} ${v.unit}` : '—'}</td>
           <td class="num">${v.operator} ${plainNumber(v.threshold)} ${v.unit}</td>
-          <td>${v.message || violationFigures(v, r)}</td>
+          <td>${violationFigures(v, r)}</td>
           <td>${badge(isErr ? 'bad' : 'warn', v.severity)}</td>
         </tr>`,
       );

@@ -1,5 +1,6 @@
 /** Executive summary: the headline verdict, the session's counts and one card per lane. */
 import { fmtMB, fmtPct, fmtSeconds } from '../../format.js';
+import { PARTIAL_MARK } from '../../labels.js';
 import type { LaneSummary, ReportView } from '../../view-model.js';
 import { markup, type SafeHtml } from '../template.js';
 import { laneBadge, plural } from './common.js';
@@ -7,8 +8,10 @@ import { laneBadge, plural } from './common.js';
 /** The headline every report shows first; the same words as the Markdown and console summaries. */
 export function headline(view: ReportView): string {
   const o = view.overall;
+  // a partial run is never a plain pass: the headline says so, with the iterations kept
+  const partial = o.partial.length ? ` on partial data (${o.partial.map((s) => s.iterations.text).join(', ')})` : '';
   return o.compliant
-    ? `✓ All ${plural(o.laneCount, 'lane')} compliant`
+    ? `${partial ? PARTIAL_MARK : '✓'} All ${plural(o.laneCount, 'lane')} compliant${partial}`
     : `✗ ${o.nonCompliantLanes.length} of ${plural(o.laneCount, 'lane')} not compliant`;
 }
 

@@ -1,0 +1,312 @@
+/**
+ * `lanebench ab`: paired, interleaved A/B of two versions of one workflow (docs/ANALYSIS.md).
+ *
+ *   lanebench ab --lane L --base-cmd '<cmd>' --head-cmd '<cmd>' [--pairs N] [--name NAME] [--json]
+ *   lanebench ab --lane L --base <ref> [--head <ref>] [--prepare '<cmd>'] [--pairs N] -- <command…>
+ *
+ * The ref form checks each ref out into a temporary git worktree (the head defaults to the working tree itself),
+ * runs --prepare once per side unmeasured, and measures the command in each. Worktrees are removed afterwards, also
+ * when the session fails, is interrupted (SIGINT/SIGTERM) or a prepare step fails. Both sides are appended to the
+ * history as two runs tagged with Run.ab. Exit 1 on a regression of a gated metric (or an inconclusive one with
+ * --fail-on-inconclusive) and on failed iterations; 2 on bad input, bad refs and failing prepare steps.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AB_GATED_METRICS,
+  abOrder,
+  analyzeAbRuns,
+  appendRuns,
+  customMetrics,
+  DEFAULT_AB_ALPHA,
+  DEFAULT_AB_PAIRS,
+  METRIC_KEYS,
+  METRIC_UNITS,
+  resolveLane,
+  runAbSession,
+  type AbRow,
+  type AbSide,
+  type Run,
+} from '@lanebench/core';
+import { colors } from '../lib/colors.js';
+import { loadContext, type CommonOptions } from '../lib/context.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
+import { err, num, out, table } from '../lib/output.js';
+import { cliVersion } from '../lib/version.js';
+import { Worktrees } from '../lib/worktrees.js';
+
+export interface AbOptions extends CommonOptions {
+  lane: string;
+  baseCmd?: string;
+  headCmd?: string;
+  base?: string;
+  head?: string;
+  prepare?: string;
+  pairs?: number;
+  name?: string;
+  json?: boolean;
+  failOnInconclusive?: boolean;
+  verbose?: boolean;
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+function commandLabel(command: string[]): string {
+  return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+function validate(command: string[], opts: AbOptions): 'commands' | 'refs' {
+  const cmdForm = opts.baseCmd !== undefined || opts.headCmd !== undefined;
+  const refForm = opts.base !== undefined || opts.head !== undefined || opts.prepare !== undefined;
+  if (cmdForm && refForm) {
+    throw new UsageError('--base-cmd/--head-cmd and --base/--head/--prepare are two different forms of ab; use one');
+  }
+  if (cmdForm) {
+    if (opts.baseCmd === undefined || opts.headCmd === undefined)
+      throw new UsageError(
+        `${opts.baseCmd === undefined ? '--base-cmd' : '--head-cmd'} is missing: the command form needs both`,
+      );
+    for (const [o, v] of [
+      ['--base-cmd', opts.baseCmd],
+      ['--head-cmd', opts.headCmd],
+    ] as const)
+      if (v.trim() === '') throw new UsageError(`${o}: the command is empty`);
+    if (command.length > 0)
+      throw new UsageError('a command after -- belongs to the --base <ref> form; with --base-cmd/--head-cmd give none');
+    return 'commands';
+  }
+  if (opts.base === undefined) {
+    throw new UsageError(
+      'ab needs either --base-cmd and --head-cmd, or --base <git ref> [--head <git ref>] -- <command>',
+    );
+  }
+  if (command.length === 0) {
+    throw new UsageError(
+      `--base: give the command to measure in both checkouts after --, e.g. lanebench ab --lane ${opts.lane} --base ${opts.base} -- npm run build (the lane's workflow files through the runner are not supported by ab yet)`,
+    );
+  }
+  return 'refs';
+}
+
+/** Runs `cmd` through the shell in `cwd`, output to our stderr; resolves to its exit code (signal → 128+n). */
+function runPrepare(cmd: string, cwd: string, track: (c: ChildProcess | null) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, { cwd, shell: true, stdio: ['ignore', 2, 2] });
+    track(child);
+    child.on('error', () => resolve(127));
+    child.on('close', (code, signal) => {
+      track(null);
+      resolve(code ?? (signal ? 128 + 15 : 1));
+    });
+  });
+}
+
+function metricsOf(base: Run, head: Run): string[] {
+  const present = (m: string) =>
+    [base, head].some((r) =>
+      r.iterations.some(
+        (it) =>
+          (it as unknown as Record<string, unknown>)[m] !== undefined &&
+          Number((it as unknown as Record<string, number>)[m]) > 0,
+      ),
+    );
+  return [
+    ...METRIC_KEYS.filter((m) => (AB_GATED_METRICS as readonly string[]).includes(m) || present(m)),
+    ...customMetrics([base, head]),
+  ];
+}
+
+const pct = (r: number | null): string => (r === null ? '—' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
+const pval = (p: number | null): string => (p === null ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3));
+
+function verdictText(r: AbRow): string {
+  if (r.verdict !== 'inconclusive') return r.note ? `${r.verdict} (${r.note})` : r.verdict;
+  if (r.note) return `inconclusive (${r.note})`;
+  return r.pairs_to_decide
+    ? `inconclusive (~${r.pairs_to_decide} pairs would decide)`
+    : 'inconclusive (more than 10000 pairs)';
+}
+
+function unitOf(metric: string): string {
+  return (METRIC_UNITS as Record<string, string>)[metric] ?? '';
+}
+
+function markdown(
+  lane: string,
+  rows: AbRow[],
+  pairs: number,
+  sides: [string, string],
+  alpha: number,
+  threshold: number,
+): string {
+  const lines = [
+    `### lanebench ab: ${lane} › ${rows[0]?.workflow ?? ''}`,
+    '',
+    `Base: \`${sides[0].replace(/`/g, "'")}\` · Head: \`${sides[1].replace(/`/g, "'")}\` · ${pairs} interleaved pairs (ABBA) · threshold ±${threshold * 100}% · ${Math.round((1 - alpha) * 100)}% intervals`,
+    '',
+    '| Metric | Base | Head | Ratio (head/base) | Interval | p | MDE | Verdict |',
+    '|---|---:|---:|---:|---|---:|---:|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.metric}${r.gated ? '' : ' (not gated)'} | ${num(r.base)} ${unitOf(r.metric)} | ${num(r.head)} ${unitOf(r.metric)} | ${r.ratio === null ? '—' : r.ratio.toFixed(3)} | ${pct(r.ci_low)} … ${pct(r.ci_high)} | ${pval(r.p_value)} | ${r.mde_pct === null ? '—' : `${r.mde_pct.toFixed(1)}%`} | ${r.verdict === 'regression' ? '🔺 ' : r.verdict === 'improvement' ? '🔻 ' : ''}${verdictText(r).replace(/\|/g, '/')} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export async function abAction(command: string[], opts: AbOptions): Promise<number> {
+  const form = validate(command, opts);
+  const ctx = await loadContext(opts);
+  resolveLane(ctx.config, opts.lane, {}); // unknown lane: exit 2 naming the choices
+  const pairs = opts.pairs ?? DEFAULT_AB_PAIRS;
+  const threshold = ctx.config.regressionThreshold;
+  const alpha = DEFAULT_AB_ALPHA;
+
+  const abort = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  let child: ChildProcess | null = null;
+  let worktrees: Worktrees | null = null;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalled) {
+      worktrees?.removeAll();
+      process.exit(SIGNAL_EXIT[sig] ?? 1);
+    }
+    signalled = sig;
+    err(`\nlanebench ab: ${sig}: stopping, removing temporary worktrees`);
+    abort.abort();
+    child?.kill('SIGTERM');
+  };
+  const cleanupOnExit = (): void => worktrees?.removeAll();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', cleanupOnExit);
+
+  try {
+    let base: AbSide;
+    let head: AbSide;
+    let workflow: string;
+    if (form === 'commands') {
+      base = { target: opts.baseCmd!, cwd: ctx.cwd, label: opts.baseCmd! };
+      head = { target: opts.headCmd!, cwd: ctx.cwd, label: opts.headCmd! };
+      workflow = opts.name ?? opts.headCmd!;
+    } else {
+      worktrees = new Worktrees(ctx.cwd);
+      const target = command.length === 1 ? command[0]! : command;
+      const b = worktrees.add('--base', opts.base!);
+      const h = opts.head !== undefined ? worktrees.add('--head', opts.head) : null;
+      base = { target, cwd: b.cwd, label: `${b.ref} (${b.sha.slice(0, 10)})` };
+      head = h
+        ? { target, cwd: h.cwd, label: `${h.ref} (${h.sha.slice(0, 10)})` }
+        : { target, cwd: ctx.cwd, label: 'working tree' };
+      workflow = opts.name ?? commandLabel(command);
+      if (opts.prepare !== undefined) {
+        for (const [side, s] of [
+          ['base', base],
+          ['head', head],
+        ] as const) {
+          if (signalled) break;
+          err(`lanebench ab: prepare (${side}: ${s.label}): ${opts.prepare}`);
+          const code = await runPrepare(opts.prepare, s.cwd!, (c) => (child = c));
+          if (signalled) break;
+          if (code !== 0)
+            throw new UsageError(
+              `--prepare failed in the ${side} checkout (${s.label}) with exit code ${code}: ${opts.prepare}`,
+            );
+        }
+      }
+    }
+    if (signalled) return SIGNAL_EXIT[signalled] ?? EXIT_FAILURE;
+
+    const session = await runAbSession({
+      lane: opts.lane,
+      workflow,
+      base,
+      head,
+      pairs,
+      config: ctx.config,
+      runner: { name: 'cli', version: cliVersion() },
+      signal: abort.signal,
+      onProgress: (e) => {
+        // one line per finished pair (its second side), every iteration with --verbose
+        if (e.status !== undefined && !e.warmup && (opts.verbose || e.side === abOrder(e.pair - 1)[1]))
+          err(
+            `  pair ${e.pair}/${e.pairs} ${e.side}: ${e.status}${e.execution_time !== undefined ? ` ${num(e.execution_time)} s` : ''}`,
+          );
+      },
+    });
+    if (session.pairs > 0) await appendRuns(ctx.historyFile, [session.base, session.head]);
+    if (signalled) {
+      err(
+        `lanebench ab: interrupted after ${session.pairs} complete pair(s); they were recorded in ${ctx.historyFile}`,
+      );
+      return SIGNAL_EXIT[signalled] ?? EXIT_FAILURE;
+    }
+
+    const rows = analyzeAbRuns(session.base, session.head, metricsOf(session.base, session.head), { threshold, alpha });
+    const md = markdown(opts.lane, rows, session.pairs, [base.label!, head.label!], alpha, threshold);
+    mkdirSync(ctx.config.outputDir, { recursive: true });
+    writeFileSync(join(ctx.config.outputDir, 'ab_summary.md'), md);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
+
+    const failedIterations = [session.base, session.head].filter(
+      (r) => r.status === 'failed' || r.status === 'timeout' || r.iterations.some((it) => it.status !== 'passed'),
+    );
+    if (opts.json) {
+      out(JSON.stringify(rows, null, 2));
+    } else {
+      const c = colors();
+      const paint = (r: AbRow) =>
+        r.verdict === 'regression'
+          ? c.red(verdictText(r))
+          : r.verdict === 'improvement'
+            ? c.green(verdictText(r))
+            : r.verdict === 'no-change'
+              ? verdictText(r)
+              : c.yellow(verdictText(r));
+      out(
+        [
+          c.bold(
+            `A/B: ${opts.lane} › ${workflow}: ${session.pairs} interleaved pair(s) (ABBA), threshold ±${threshold * 100}%, ${Math.round((1 - alpha) * 100)}% intervals`,
+          ),
+          `  base: ${base.label}`,
+          `  head: ${head.label}`,
+          table(
+            [
+              ['metric', 'base', 'head', 'ratio', 'interval', 'p', 'MDE', 'verdict'],
+              ...rows.map((r) => [
+                `${r.metric}${unitOf(r.metric) ? ` (${unitOf(r.metric)})` : ''}${r.gated ? '' : '*'}`,
+                num(r.base),
+                num(r.head),
+                r.ratio === null ? '—' : `${r.ratio.toFixed(3)} (${pct(r.ratio)})`,
+                `${pct(r.ci_low)} … ${pct(r.ci_high)}`,
+                pval(r.p_value),
+                r.mde_pct === null ? '—' : `${r.mde_pct.toFixed(1)}%`,
+                paint(r),
+              ]),
+            ],
+            '  ',
+          ),
+          c.dim(
+            `  * not gated. Runs recorded in ${ctx.historyFile} (session ${session.session}); Markdown in ${join(ctx.config.outputDir, 'ab_summary.md')}`,
+          ),
+        ].join('\n'),
+      );
+    }
+    for (const r of failedIterations)
+      err(
+        `lanebench ab: the ${r.ab?.side} side had failed or timed-out iterations (${r.status}); see ${ctx.historyFile}`,
+      );
+    const gated = rows.filter((r) => r.gated);
+    const bad =
+      gated.some((r) => r.verdict === 'regression') ||
+      (opts.failOnInconclusive && gated.some((r) => r.verdict === 'inconclusive'));
+    return bad || failedIterations.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    worktrees?.removeAll();
+    process.off('exit', cleanupOnExit);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * One interface for the history, whatever holds it: the file store (metrics.json, the embedded
+ * default) or the PostgreSQL store that many CI machines share. Every entry point (Vitest, Jest, the
+ * CLI, the API) opens the store with openHistoryStore and reads and writes only through it.
+ */
+import path from 'node:path';
+import type { HistoryFile, Run } from '../types.js';
+
+/** Which runs a command needs; every field narrows. `last` keeps the newest N (by started_at). */
+export interface HistoryWindow {
+  lane?: string;
+  workflow?: string;
+  fingerprint?: string;
+  /** ISO date: runs started at or after it */
+  since?: string;
+  last?: number;
+}
+
+export interface PruneOptions {
+  /** keep the newest N runs of each lane/workflow */
+  keepRuns?: number;
+  /** drop runs started before this date */
+  olderThan?: Date;
+  /** only this lane */
+  lane?: string;
+}
+
+export interface HistoryStore {
+  readonly kind: 'file' | 'postgres';
+  /** where it is, safe to print (a URL's password masked) */
+  readonly display: string;
+  /** the metrics.json this store rescues runs beside (file store: itself; PostgreSQL: outputDir's) */
+  readonly rescueFile: string;
+  /** fails (HistoryError) when the store could not take a run: checked before the first iteration */
+  check(): Promise<void>;
+  /** appends runs; a run whose id is present replaces it (idempotent on the run id) */
+  append(runs: readonly Run[]): Promise<void>;
+  readWindow(window: HistoryWindow): Promise<Run[]>;
+  /** everything, oldest first, as a schema-v1 document */
+  readAll(): Promise<HistoryFile>;
+  /** returns how many runs were removed */
+  prune(opts: PruneOptions): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** A URL with its password replaced by `***`; anything else unchanged. */
+export function maskUrl(location: string): string {
+  if (!isPostgresUrl(location)) return location;
+  try {
+    const u = new URL(location);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return location.replace(/(:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  }
+}
+
+/** Removes a secret from a message (a driver error may quote the URL). */
+export function maskSecret(message: string, location: string): string {
+  let out = message;
+  if (isPostgresUrl(location)) {
+    try {
+      const pw = decodeURIComponent(new URL(location).password);
+      if (pw) out = out.split(pw).join('***');
+      out = out.split(location).join(maskUrl(location));
+    } catch {
+      /* not a parseable URL: nothing to mask beyond the URL itself */
+    }
+  }
+  const envPw = process.env.PGPASSWORD;
+  if (envPw) out = out.split(envPw).join('***');
+  return out;
+}
+
+/** Applies a window to runs held in memory (the file store, and tests). Oldest first. */
+export function applyWindow(runs: readonly Run[], w: HistoryWindow): Run[] {
+  const since = w.since ? Date.parse(w.since) : undefined;
+  let out = runs.filter(
+    (r) =>
+      (w.lane === undefined || r.lane === w.lane) &&
+      (w.workflow === undefined || r.workflow === w.workflow) &&
+      (w.fingerprint === undefined || r.env?.fingerprint === w.fingerprint) &&
+      (since === undefined || Date.parse(r.started_at) >= since),
+  );
+  if (w.last !== undefined) {
+    out = [...out].sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at)).slice(-w.last);
+  }
+  return out;
+}
+
+/** Runs to drop under `opts` (the file store's prune and retention). */
+export function pruneRuns(runs: readonly Run[], opts: PruneOptions): Set<string> {
+  const drop = new Set<string>();
+  const cutoff = opts.olderThan?.getTime();
+  const groups = new Map<string, Run[]>();
+  for (const r of runs) {
+    if (opts.lane !== undefined && r.lane !== opts.lane) continue;
+    if (cutoff !== undefined && Date.parse(r.started_at) < cutoff) drop.add(r.id);
+    const key = `${r.lane}\u0000${r.workflow}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  if (opts.keepRuns !== undefined) {
+    for (const group of groups.values()) {
+      const sorted = [...group].sort((a, b) => Date.parse(b.started_at) - Date.parse(a.started_at));
+      for (const r of sorted.slice(opts.keepRuns)) drop.add(r.id);
+    }
+  }
+  return drop;
+}
+
+/**
+ * Where the history is: LANEBENCH_HISTORY (wins), then the config's `history`, then
+ * `<outputDir>/metrics.json`. A relative path is relative to the config root.
+ */
+export function historyLocation(
+  config: { outputDir: string; root?: string; history?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const chosen = env.LANEBENCH_HISTORY?.trim() || config.history;
+  if (!chosen) return path.join(config.outputDir, 'metrics.json');
+  if (isPostgresUrl(chosen)) return chosen;
+  return path.resolve(config.root ?? process.cwd(), chosen);
+}

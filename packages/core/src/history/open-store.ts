@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { FileHistoryStore } from './file-store.js';
+import { historyLocation, isPostgresUrl, type HistoryStore } from './history-store.js';
+import { PostgresHistoryStore } from './postgres-store.js';
+
+/**
+ * Opens the configured history: LANEBENCH_HISTORY, else config `history`, else
+ * `<outputDir>/metrics.json`. A postgres:// or postgresql:// URL is the PostgreSQL store; anything
+ * else a file path. Rescue files go to the output directory either way.
+ */
+export function openHistoryStore(
+  config: { outputDir: string; root?: string; history?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): HistoryStore {
+  const location = historyLocation(config, env);
+  if (isPostgresUrl(location)) return new PostgresHistoryStore(location, path.join(config.outputDir, 'metrics.json'));
+  return new FileHistoryStore(location);
+}

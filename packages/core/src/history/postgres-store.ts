@@ -1,0 +1,241 @@
+/**
+ * The PostgreSQL history store: runs as rows with indexed columns (id, lane, workflow, started_at,
+ * status, environment fingerprint, git sha, branch) and the full record as JSONB, so nothing of a
+ * run is lost and window reads are index scans. lanebench creates and migrates the schema itself
+ * (a versioned migrations table; a newer schema is refused). Many machines write at once without a
+ * lock file: each publish is one transaction, idempotent on the run id. Credentials come only from
+ * the URL or the standard PG* variables, and every message masks the password.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
+import { HistoryError } from './errors.js';
+import { maskSecret, maskUrl, type HistoryStore, type HistoryWindow, type PruneOptions } from './history-store.js';
+import { validateRun } from './schema.js';
+
+/** The newest database schema this lanebench knows. */
+export const PG_SCHEMA_VERSION = 1;
+
+const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE lanebench_runs (
+        seq BIGSERIAL NOT NULL,
+        id TEXT PRIMARY KEY,
+        lane TEXT NOT NULL,
+        workflow TEXT NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        status TEXT NOT NULL,
+        env_fingerprint TEXT,
+        git_sha TEXT,
+        git_branch TEXT,
+        record JSONB NOT NULL
+      );
+      CREATE INDEX lanebench_runs_window ON lanebench_runs (lane, workflow, started_at DESC);
+      CREATE INDEX lanebench_runs_fingerprint ON lanebench_runs (env_fingerprint, lane, workflow, started_at DESC);
+      CREATE INDEX lanebench_runs_started ON lanebench_runs (started_at);
+      CREATE INDEX lanebench_runs_sha ON lanebench_runs (git_sha);
+      CREATE INDEX lanebench_runs_branch ON lanebench_runs (git_branch);
+    `,
+  },
+];
+
+// one key for every lanebench migrating a database at the same time
+const MIGRATION_LOCK_KEY = 7_215_003_101;
+
+export class PostgresHistoryStore implements HistoryStore {
+  readonly kind = 'postgres' as const;
+  readonly display: string;
+  private pool: Pool | undefined;
+  private migrated = false;
+
+  /** `rescueFile`: the metrics.json path whose directory takes rescue files when the server is unreachable */
+  constructor(
+    private readonly url: string,
+    readonly rescueFile: string,
+  ) {
+    this.display = maskUrl(url);
+  }
+
+  private fail(what: string, err: unknown): HistoryError {
+    const reason = maskSecret(err instanceof Error ? err.message : String(err), this.url);
+    return new HistoryError(this.display, `PostgreSQL history ${this.display}: ${what}: ${reason}`);
+  }
+
+  private async connect(): Promise<PoolClient> {
+    if (!this.pool) {
+      const { default: pg } = await import('pg');
+      this.pool = new pg.Pool({ connectionString: this.url, max: 2, connectionTimeoutMillis: 10_000 });
+      // an idle client losing its server must not crash the process; the next query reports it
+      this.pool.on('error', () => undefined);
+    }
+    try {
+      const client = await this.pool.connect();
+      if (!this.migrated) await this.migrate(client);
+      return client;
+    } catch (err) {
+      if (err instanceof HistoryError) throw err;
+      throw this.fail('cannot connect', err);
+    }
+  }
+
+  private async migrate(client: PoolClient): Promise<void> {
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS lanebench_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM lanebench_migrations');
+      const current = rows[0]?.v ?? 0;
+      if (current > PG_SCHEMA_VERSION) {
+        await client.query('ROLLBACK');
+        client.release();
+        throw new HistoryError(
+          this.display,
+          `PostgreSQL history ${this.display} has schema version ${current}, written by a newer lanebench ` +
+            `(this version knows ${PG_SCHEMA_VERSION}). Upgrade lanebench; the database was left untouched.`,
+        );
+      }
+      for (const m of MIGRATIONS) {
+        if (m.version <= current) continue;
+        await client.query(m.sql);
+        await client.query('INSERT INTO lanebench_migrations (version) VALUES ($1)', [m.version]);
+      }
+      await client.query('COMMIT');
+      this.migrated = true;
+    } catch (err) {
+      if (err instanceof HistoryError) throw err;
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+      throw this.fail('cannot create or migrate the schema', err);
+    }
+  }
+
+  /** The schema version in the database (after migration). */
+  async schemaVersion(): Promise<number> {
+    const client = await this.connect();
+    try {
+      const { rows } = await client.query<{ v: number }>('SELECT max(version) AS v FROM lanebench_migrations');
+      return rows[0]!.v;
+    } finally {
+      client.release();
+    }
+  }
+
+  async check(): Promise<void> {
+    const client = await this.connect();
+    client.release();
+  }
+
+  async append(runs: readonly Run[]): Promise<void> {
+    runs.forEach((r, i) => validateRun(`(new runs for ${this.display})`, r, i));
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      for (const r of runs) {
+        await client.query(
+          `INSERT INTO lanebench_runs (id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (id) DO UPDATE SET lane = EXCLUDED.lane, workflow = EXCLUDED.workflow,
+             started_at = EXCLUDED.started_at, status = EXCLUDED.status, env_fingerprint = EXCLUDED.env_fingerprint,
+             git_sha = EXCLUDED.git_sha, git_branch = EXCLUDED.git_branch, record = EXCLUDED.record`,
+          [
+            r.id,
+            r.lane,
+            r.workflow,
+            r.started_at,
+            r.status,
+            r.env?.fingerprint ?? null,
+            r.git?.sha ?? null,
+            r.git?.branch ?? null,
+            JSON.stringify(r),
+          ],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err instanceof HistoryError ? err : this.fail(`could not save ${runs.length} run(s)`, err);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async select(where: string, params: unknown[], tail = 'ORDER BY started_at, seq'): Promise<Run[]> {
+    const client = await this.connect();
+    try {
+      const { rows } = await client.query<{ record: unknown }>(
+        `SELECT record FROM lanebench_runs ${where} ${tail}`,
+        params,
+      );
+      return rows.map((row, i) => validateRun(this.display, row.record, i));
+    } catch (err) {
+      throw err instanceof HistoryError ? err : this.fail('could not read runs', err);
+    } finally {
+      client.release();
+    }
+  }
+
+  async readWindow(w: HistoryWindow): Promise<Run[]> {
+    const cond: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      cond.push(sql.replace('?', `$${params.length}`));
+    };
+    if (w.lane !== undefined) add('lane = ?', w.lane);
+    if (w.workflow !== undefined) add('workflow = ?', w.workflow);
+    if (w.fingerprint !== undefined) add('env_fingerprint = ?', w.fingerprint);
+    if (w.since !== undefined) add('started_at >= ?', w.since);
+    const where = cond.length ? `WHERE ${cond.join(' AND ')}` : '';
+    if (w.last === undefined) return this.select(where, params);
+    params.push(w.last);
+    const runs = await this.select(where, params, `ORDER BY started_at DESC, seq DESC LIMIT $${params.length}`);
+    return runs.reverse();
+  }
+
+  async readAll(): Promise<HistoryFile> {
+    return { schema_version: HISTORY_SCHEMA_VERSION, runs: await this.select('', []) };
+  }
+
+  async prune(opts: PruneOptions): Promise<number> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      let removed = 0;
+      const laneCond = opts.lane !== undefined ? 'AND lane = $2' : '';
+      if (opts.olderThan) {
+        const r = await client.query(`DELETE FROM lanebench_runs WHERE started_at < $1 ${laneCond}`, [
+          opts.olderThan.toISOString(),
+          ...(opts.lane !== undefined ? [opts.lane] : []),
+        ]);
+        removed += r.rowCount ?? 0;
+      }
+      if (opts.keepRuns !== undefined) {
+        const r = await client.query(
+          `DELETE FROM lanebench_runs WHERE id IN (
+             SELECT id FROM (
+               SELECT id, lane, row_number() OVER (PARTITION BY lane, workflow ORDER BY started_at DESC, seq DESC) AS n
+               FROM lanebench_runs
+             ) ranked WHERE n > $1 ${laneCond})`,
+          [opts.keepRuns, ...(opts.lane !== undefined ? [opts.lane] : [])],
+        );
+        removed += r.rowCount ?? 0;
+      }
+      await client.query('COMMIT');
+      return removed;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw this.fail('could not prune', err);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end().catch(() => undefined);
+  }
+}

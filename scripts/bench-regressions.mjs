@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// Section `regressions` of `pnpm bench` (docs/ANALYSIS.md): error rates of lanebench's regression verdicts on this
+// machine, with real processes measured by measureIteration exactly as `run` and `ab` measure them.
+//   node scripts/bench-regressions.mjs            (or: node scripts/bench.mjs regressions)
+//
+// Workloads (short on purpose, so that ≥ 100 trials fit in minutes): cpu = awk busy loop (~10 ms CPU), sleep =
+// `sleep 0.03`, mixed = half of each. A slowdown is injected by a real longer command (loop count or sleep × 1.1 / 1.2).
+//   regressions.ab       A/A: TRIALS trials of PAIRS ABBA pairs of the same command → rate of 'regression'
+//                        verdicts (false alarms); +10 % and +20 %: DETECT trials each → rate of 'regression'.
+//                        The same trials through the old pooled gate (10 % change of means AND Mann-Whitney
+//                        p < 0.05 on the iterations) and a hyperfine-style rule (head mean − σ > base mean + σ).
+//   regressions.history  A/A: RUNS consecutive runs of ITER iterations of the same command; every run after the
+//                        first WINDOW is a candidate against the WINDOW runs before it (sliding, so the trials
+//                        overlap) → false-alarm rate of the run-level gate vs the pooled gate vs mean ± σ.
+// Env: LANEBENCH_BENCH_AB_TRIALS (100), LANEBENCH_BENCH_DETECT_TRIALS (20), LANEBENCH_BENCH_AB_PAIRS (10),
+//      LANEBENCH_BENCH_GATE_RUNS (110), LANEBENCH_BENCH_KINDS (cpu,sleep,mixed), LANEBENCH_BENCH_NEIGHBOUR=1 starts
+//      a CPU-burning neighbour process for the duration of the section (stopped at the end).
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runSections } from './bench-table.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const core = await import(
+  pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href
+);
+
+const TRIALS = Number(process.env.LANEBENCH_BENCH_AB_TRIALS ?? 100);
+const DETECT = Number(process.env.LANEBENCH_BENCH_DETECT_TRIALS ?? 20);
+const PAIRS = Number(process.env.LANEBENCH_BENCH_AB_PAIRS ?? 10);
+const RUNS = Number(process.env.LANEBENCH_BENCH_GATE_RUNS ?? 110);
+const ITER = 5;
+const WINDOW = 10;
+const KINDS = (process.env.LANEBENCH_BENCH_KINDS ?? 'cpu,sleep,mixed').split(',');
+const THRESHOLD = 0.1;
+
+// awk loop count for ~10 ms of CPU on an idle core of this machine class; the slowdown scales it
+const LOOP = 400_000;
+const command = (kind, factor = 1) => {
+  const loop = (n) => `awk 'BEGIN{for(i=0;i<${Math.round(n)};i++)s+=i}'`;
+  if (kind === 'cpu') return loop(LOOP * factor);
+  if (kind === 'sleep') return `sleep ${(0.03 * factor).toFixed(4)}`;
+  return `${loop((LOOP / 2) * factor)}; sleep ${(0.015 * factor).toFixed(4)}`;
+};
+
+const OPTS = { timeout_s: 60, sampleIntervalMs: 50, lane: 'bench', workflow: 'bench' };
+let counter = 0;
+async function measure(cmd) {
+  const it = await core.measureIteration(cmd, { ...OPTS, iteration: ++counter });
+  if (it.status !== 'passed') throw new Error(`${cmd}: ${it.status}`);
+  return it;
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs) => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+};
+const rate = (k, n) => `${((100 * k) / n).toFixed(1)}% (${k}/${n})`;
+
+/** The previous gate: pooled iterations, 10 % change of means AND two-sided Mann-Whitney p < 0.05. */
+function pooledGate(base, cand) {
+  const change = mean(cand) / mean(base) - 1;
+  return change > THRESHOLD && core.mannWhitneyU(base, cand).p_value < 0.05;
+}
+/** hyperfine-style: the mean ± σ ranges do not overlap and head is the slower one. */
+function overlapRule(base, cand) {
+  return mean(cand) - sd(cand) > mean(base) + sd(base);
+}
+
+/** One A/B trial: PAIRS ABBA pairs, warm-up of one per side; returns the execution_time of each side per pair. */
+async function abTrial(baseCmd, headCmd) {
+  await measure(baseCmd);
+  await measure(headCmd);
+  const b = [];
+  const h = [];
+  for (let i = 0; i < PAIRS; i++) {
+    for (const side of core.abOrder(i)) {
+      const it = await measure(side === 'base' ? baseCmd : headCmd);
+      (side === 'base' ? b : h).push(it.execution_time);
+    }
+  }
+  return { b, h };
+}
+
+function startNeighbour() {
+  if (process.env.LANEBENCH_BENCH_NEIGHBOUR !== '1') return null;
+  // a noisy neighbour: one busy core, bursty (on 300 ms, off 200 ms)
+  return spawn(
+    process.execPath,
+    [
+      '-e',
+      'for(;;){const e=Date.now()+300;while(Date.now()<e);const t=Date.now()+200;while(Date.now()<t)Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,50)}',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+}
+
+async function abSection() {
+  const rows = [];
+  const neighbour = startNeighbour();
+  try {
+    for (const kind of KINDS) {
+      for (const [label, factor, trials] of [
+        ['A/A', 1, TRIALS],
+        ['+10%', 1.1, DETECT],
+        ['+20%', 1.2, DETECT],
+      ]) {
+        let ab = 0;
+        let inconclusive = 0;
+        let pooled = 0;
+        let overlap = 0;
+        const t0 = performance.now();
+        const durations = [];
+        for (let t = 0; t < trials; t++) {
+          const { b, h } = await abTrial(command(kind), command(kind, factor));
+          durations.push(...b);
+          const row = core.analyzePairs('bench', 'execution_time', b, h, { threshold: THRESHOLD });
+          if (row.verdict === 'regression') ab++;
+          if (row.verdict === 'inconclusive') inconclusive++;
+          if (pooledGate(b, h)) pooled++;
+          if (overlapRule(b, h)) overlap++;
+        }
+        const secs = ((performance.now() - t0) / 1000).toFixed(0);
+        const what = label === 'A/A' ? 'false alarms' : 'detected';
+        const med = core.describe(durations).median;
+        rows.push({
+          section: 'regressions.ab',
+          figure: `${kind} ${label} ${what}: ab | pooled MW | mean±σ (${trials}×${PAIRS} pairs, ${(med * 1000).toFixed(0)} ms/iter, ${secs}s)`,
+          value: `${rate(ab, trials)} | ${rate(pooled, trials)} | ${rate(overlap, trials)}; ab inconclusive ${rate(inconclusive, trials)}`,
+          ...(label === 'A/A'
+            ? { target: 'ab ≤ 1%', ok: ab <= trials * 0.01 }
+            : label === '+20%'
+              ? { target: 'ab ≥ 90%', ok: ab >= trials * 0.9 }
+              : {}),
+        });
+      }
+    }
+  } finally {
+    neighbour?.kill('SIGKILL');
+  }
+  return rows;
+}
+
+async function historySection() {
+  const rows = [];
+  const neighbour = startNeighbour();
+  try {
+    for (const kind of KINDS) {
+      const cmd = command(kind);
+      const runs = [];
+      const t0 = performance.now();
+      const start = Date.now();
+      for (let r = 0; r < RUNS; r++) {
+        const its = [];
+        for (let i = 0; i < ITER; i++) its.push({ ...(await measure(cmd)), index: i + 1 });
+        runs.push({
+          id: `bench-${kind}-${r}`,
+          lane: 'bench',
+          workflow: kind,
+          started_at: new Date(start + r * 1000).toISOString(),
+          status: 'completed',
+          iterations: its,
+          env: { fingerprint: 'bench' },
+        });
+      }
+      const secs = ((performance.now() - t0) / 1000).toFixed(0);
+      let gate = 0;
+      let inconclusive = 0;
+      let pooled = 0;
+      let overlap = 0;
+      let trials = 0;
+      const medians = runs.map((r) => core.runMedian(r, 'execution_time'));
+      const iterCv = mean(
+        runs.map(
+          (r) => sd(r.iterations.map((i) => i.execution_time)) / mean(r.iterations.map((i) => i.execution_time)),
+        ),
+      );
+      const runCv = sd(medians) / mean(medians);
+      for (let c = WINDOW; c < runs.length; c++) {
+        trials++;
+        const window = runs.slice(c - WINDOW, c);
+        const [v] = core.detectRegressions(runs[c], window, {
+          metrics: ['execution_time'],
+          window: WINDOW,
+          threshold: THRESHOLD,
+        });
+        if (v.status === 'regression') gate++;
+        if (v.status === 'inconclusive') inconclusive++;
+        const base = window.flatMap((r) => r.iterations.map((i) => i.execution_time));
+        const cand = runs[c].iterations.map((i) => i.execution_time);
+        if (pooledGate(base, cand)) pooled++;
+        if (overlapRule(base, cand)) overlap++;
+      }
+      rows.push({
+        section: 'regressions.history',
+        figure: `${kind} A/A false alarms: run-level gate | pooled MW | mean±σ (${trials} candidates, ${WINDOW}-run window, ${ITER} iter/run, run CV ${(runCv * 100).toFixed(1)}%, iter CV ${(iterCv * 100).toFixed(1)}%, ${secs}s)`,
+        value: `${rate(gate, trials)} | ${rate(pooled, trials)} | ${rate(overlap, trials)}; gate inconclusive ${rate(inconclusive, trials)}`,
+        target: 'gate ≤ 1%',
+        ok: gate <= trials * 0.01,
+      });
+    }
+  } finally {
+    neighbour?.kill('SIGKILL');
+  }
+  return rows;
+}
+
+export const SECTIONS = [
+  { name: 'regressions.ab', run: abSection },
+  { name: 'regressions.history', run: historySection },
+];
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await runSections('lanebench bench-regressions', SECTIONS, process.argv.slice(2));
+}
