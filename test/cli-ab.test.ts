@@ -55,7 +55,7 @@ interface JsonRow {
 }
 
 describe('lanebench ab --base-cmd/--head-cmd', () => {
-  it('a 3× slower head is a regression (exit 1); rows, Markdown and both sides in the history', () => {
+  it('a head 8× slower (sleep 0.05 → 0.4) is a regression (exit 1); rows, Markdown and both sides in the history', () => {
     const d = tempDir('ab-cmd');
     const r = lanebench(d, [
       'ab',
@@ -64,7 +64,8 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--base-cmd',
       'sleep 0.05',
       '--head-cmd',
-      'sleep 0.15',
+      // a wide margin: on a busy machine a sleep can take several times its nominal length
+      'sleep 0.4',
       '--pairs',
       '10',
       '--name',
@@ -112,12 +113,12 @@ describe('lanebench ab --base-cmd/--head-cmd', () => {
       '--base-cmd',
       'sleep 0.05',
       '--head-cmd',
-      'sleep 0.15',
+      'sleep 0.4',
       '--pairs',
       '10',
     ]);
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/execution_time \(s\)\s+0\.0\d+\s+0\.1\d+\s+[23]\.\d{3} \(\+\d+\.\d%\).*regression/);
+    expect(text.stdout).toMatch(/execution_time \(s\)\s+0\.\d+\s+0\.4\d+\s+\d+\.\d{3} \(\+\d+\.\d%\).*regression/);
   });
 
   it('identical sides: no regression (exit 0); --fail-on-inconclusive fails when too few pairs decide nothing', () => {
