@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryFile } from '../packages/core/src/types.js';
 import { createProject, type Project } from './helpers/project.js';
 import { escapeHtml } from '../packages/core/src/report/html/index.js';
-import { escapeMarkdown } from '../packages/core/src/report/markdown.js';
+import { escapeMarkdown, mdCode } from '../packages/core/src/report/markdown.js';
 import { escapeXmlAttr, escapeXmlText } from '../packages/core/src/report/xml.js';
 import { seedBaseline } from './helpers/baseline.js';
 import { junitSchema } from './helpers/tools.js';
@@ -47,7 +47,7 @@ function expectBreachEverywhere(project: Project, out: string, workflow: string,
   expect(junit).toContain(`<failure type="SLAViolation" message="${escapeXmlAttr(text)}">`);
   expect(junit).toContain(`  ${escapeXmlText(text)}`);
   expect(project.read(`${out}/summary.md`)).toContain(
-    `**adhoc / ${escapeMarkdown(workflow)}** ${escapeMarkdown(text)}`,
+    `- ❌ ${mdCode('adhoc')} / ${mdCode(workflow)} ${escapeMarkdown(text)}`,
   );
   expect(project.read(`${out}/performance_dashboard.html`)).toContain(`<td>${escapeHtml(text)}</td>`);
   const xsd = junitSchema();
