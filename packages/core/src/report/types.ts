@@ -6,7 +6,7 @@
  * The writers read regressions and recommendations exactly as analysis/ and recommend/ produce
  * them (type-only imports: report/ does not load those modules).
  */
-import type { RegressionResult } from '../analysis/types.js';
+import type { ChangePoint, RegressionResult } from '../analysis/types.js';
 import type { ReportFormat } from '../config/types.js';
 import type { Recommendation } from '../recommend/types.js';
 import type { Run, Threshold } from '../types.js';
@@ -40,25 +40,8 @@ export interface ReportWriter {
   render(input: ReportInput): string;
 }
 
-/**
- * A change point in a history series (produced by analysis/, see `ChangePoint` there): the report only
- * reads these fields, so it is declared structurally here and any analysis result with them fits.
- */
-export interface ReportChangePoint {
-  lane: string;
-  workflow: string;
-  metric: string;
-  run_id: string;
-  started_at: string;
-  git_sha?: string;
-  before: number;
-  after: number;
-  p_value: number;
-}
+/** A change point in a history series, exactly as analysis/ produces it. */
+export type ReportChangePoint = ChangePoint;
 
-/** The A/B session a run belongs to (`Run.ab`, written by `lanebench ab`), read structurally. */
-export interface ReportAbInfo {
-  session: string;
-  side: 'base' | 'head';
-  pair_count: number;
-}
+/** The A/B session a run belongs to (`Run.ab`, written by `lanebench ab`). */
+export type ReportAbInfo = NonNullable<Run['ab']>;
