@@ -106,7 +106,7 @@ export interface IterationMeasurement {
    * processes that carried the iteration's environment cookie but had left the tree (setsid daemons, double forks
    * re-parented to init): `found` were measured, `killed` of them were still running at the end and were killed
    */
-  escaped_processes?: { found: number; killed: number };
+  escaped_processes?: { found: number; killed: number } | undefined;
   /** a process of the tree lived shorter than the sampling interval, so its memory could not be resolved */
   memory_below_resolution?: boolean;
   /** cpu_seconds is below the kernel's accounting resolution (one clock tick, usually 10 ms, per process) */

@@ -60,7 +60,11 @@ export function readSession(dir: string): Session | undefined {
  * One file per Run, named after the test that produced it and the run id: parallel workers never
  * collide, and writing the same run again (toMeetSla adding the asserted SLA) replaces its file.
  */
-export function writeRunFile(dir: string, run: Run, key: { testPath?: string; testName?: string }): string {
+export function writeRunFile(
+  dir: string,
+  run: Run,
+  key: { testPath?: string | undefined; testName?: string | undefined },
+): string {
   const owner = createHash('sha1')
     .update(`${key.testPath ?? ''}\0${key.testName ?? ''}`)
     .digest('hex')

@@ -10,7 +10,7 @@ interface Registered {
   lane: string;
   name: string;
   target: Workflow;
-  options?: WorkflowOptions;
+  options?: WorkflowOptions | undefined;
 }
 
 export interface SuiteRunHooks {

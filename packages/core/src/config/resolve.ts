@@ -44,7 +44,10 @@ export function defineConfig(config: LanebenchConfig): LanebenchConfig {
  * Merges the user's configuration over the defaults (SPEC §3) and validates every value.
  * Throws ConfigError naming the bad value and the accepted range or choices.
  */
-export function resolveConfig(input: LanebenchConfig | undefined, opts: { root?: string } = {}): ResolvedConfig {
+export function resolveConfig(
+  input: LanebenchConfig | undefined,
+  opts: { root?: string | undefined } = {},
+): ResolvedConfig {
   const root = path.resolve(opts.root ?? process.cwd());
   const cfg =
     input === undefined || input === null ? {} : plainObject(input, 'config', '({ outputDir, lanes, reports, … })');

@@ -30,19 +30,19 @@ export interface LaneSlaInput {
 /** What a lane accepts in a config file and in workflow options. */
 export interface LaneConfig {
   /** measured iterations, 1–100 (default 5) */
-  iterations?: number;
+  iterations?: number | undefined;
   /** per-iteration timeout, any positive duration */
-  timeout?: DurationInput;
+  timeout?: DurationInput | undefined;
   /** unmeasured warm-up iterations, 0–100 (default 0) */
-  warmup?: number;
+  warmup?: number | undefined;
   /** fail on warnings too */
-  strict?: boolean;
+  strict?: boolean | undefined;
   /** keep going after a failed iteration, or stop the run */
-  onFailure?: OnFailure;
-  sla?: LaneSlaInput;
-  thresholds?: ThresholdSpec;
+  onFailure?: OnFailure | undefined;
+  sla?: LaneSlaInput | undefined;
+  thresholds?: ThresholdSpec | undefined;
   /** custom metrics thresholds may use: names, or name → unit */
-  customMetrics?: string[] | Record<string, string>;
+  customMetrics?: string[] | Record<string, string> | undefined;
 }
 
 /** Per-workflow options that override the lane's configuration (run/ WorkflowOptions extends this). */

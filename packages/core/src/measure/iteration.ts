@@ -46,26 +46,26 @@ export interface MeasureIterationOptions {
   lane: string;
   workflow: string;
   /** external abort (Ctrl-C): the tree is killed and the iteration reported as failed with error 'aborted' */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   // Additions to the ARCHITECTURE.md contract (all optional):
-  warmup?: boolean;
-  cwd?: string;
+  warmup?: boolean | undefined;
+  cwd?: string | undefined;
   /** merged over process.env for commands */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
   /** called for every ctx.metric(), so the caller can collect units */
-  onMetric?: (name: string, value: number, unit: string | undefined) => void;
+  onMetric?: ((name: string, value: number, unit: string | undefined) => void) | undefined;
   /** SIGTERM → SIGKILL grace at the timeout, ms (default 2000) */
-  killGraceMs?: number;
+  killGraceMs?: number | undefined;
   /** forward commands' output to ours */
-  echo?: boolean;
+  echo?: boolean | undefined;
   /** force the portable sampler (tests of the fallback); default: /proc where available */
-  method?: 'auto' | 'pidusage';
+  method?: 'auto' | 'pidusage' | undefined;
   /** run id for the environment cookie `LANEBENCH_ITERATION_ID=<runId>.<iteration>` (default: a random id) */
-  runId?: string;
+  runId?: string | undefined;
   /** the sampler of the tree (tests: fakeSamplers() of fake.ts); default by platform and `method` */
-  sampler?: SamplerFactory;
+  sampler?: SamplerFactory | undefined;
   /** how ctx.exec runs commands (tests: FakeExecutor of fake.ts); default runExec */
-  executor?: Executor;
+  executor?: Executor | undefined;
 }
 
 const MB = 1048576;

@@ -25,15 +25,15 @@ import { workflowCommandLine } from '../output/sanitize.js';
 export interface PublishOptions {
   config: ResolvedConfig;
   /** where annotations and notices go (default: stdout, where GitHub Actions reads workflow commands) */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
   /** environment to read GITHUB_ACTIONS / GITHUB_STEP_SUMMARY / NO_COLOR from (default process.env) */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
   /** color the console summary (default: FORCE_COLOR / NO_COLOR / TTY) */
-  color?: boolean;
+  color?: boolean | undefined;
   /** timestamp of the reports (default now) */
-  generatedAt?: string;
+  generatedAt?: string | undefined;
   /** the history to write to (default: openHistoryStore(config, env), closed afterwards) */
-  store?: HistoryStore;
+  store?: HistoryStore | undefined;
 }
 
 export interface PublishResult {

@@ -43,14 +43,14 @@ export interface Profile {
   /** bytes per second of wall time */
   disk_rate: number;
   /** lane limits in stored units (s, MB, %), when known */
-  target?: number;
-  memory_limit?: number;
-  cpu_limit?: number;
+  target?: number | undefined;
+  memory_limit?: number | undefined;
+  cpu_limit?: number | undefined;
   /** run means of execution_time of earlier comparable runs plus this one, oldest first */
   history_means: number[];
   /** measured iterations asked for, and warm-up iterations run before them (advice already applied is not repeated) */
   requested: number;
   warmup: number;
   /** mean network bytes per iteration; undefined when the platform could not measure it */
-  network_io_mean?: number;
+  network_io_mean?: number | undefined;
 }

@@ -45,10 +45,10 @@ export interface RunSummary {
 }
 
 export interface WorstFigures {
-  execMean?: number;
-  execP95?: number;
-  memoryMax?: number;
-  cpuMean?: number;
+  execMean?: number | undefined;
+  execP95?: number | undefined;
+  memoryMax?: number | undefined;
+  cpuMean?: number | undefined;
 }
 
 export interface LaneSummary {

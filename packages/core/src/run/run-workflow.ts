@@ -20,19 +20,19 @@ export interface RunWorkflowSpec {
   lane: string;
   workflow: string;
   target: Workflow;
-  options?: WorkflowOptions;
-  config?: ResolvedConfig;
-  runner?: RunnerInfo;
-  file?: string;
-  onProgress?: (e: ProgressEvent) => void;
-  signal?: AbortSignal;
+  options?: WorkflowOptions | undefined;
+  config?: ResolvedConfig | undefined;
+  runner?: RunnerInfo | undefined;
+  file?: string | undefined;
+  onProgress?: ((e: ProgressEvent) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /** already resolved lane settings (skips resolveLane; measure() uses it for its ad-hoc lane) */
-  resolvedLane?: ResolvedLane;
+  resolvedLane?: ResolvedLane | undefined;
   /** forward commands' output to ours */
-  echo?: boolean;
+  echo?: boolean | undefined;
   /** the measurement seam, replaced by fakes in tests of the logic (measure/fake.ts) */
-  sampler?: SamplerFactory;
-  executor?: Executor;
+  sampler?: SamplerFactory | undefined;
+  executor?: Executor | undefined;
 }
 
 export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {

@@ -4,13 +4,13 @@ import type { IterationStatus } from '../types.js';
 
 export interface ExecOptions {
   /** working directory (default: the workflow's cwd, else process.cwd()) */
-  cwd?: string;
+  cwd?: string | undefined;
   /** merged over the workflow's environment */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
   /** forward the child's stdout/stderr to ours as well as capturing them (default false) */
-  echo?: boolean;
+  echo?: boolean | undefined;
   /** written to the child's stdin, which is then closed (default: stdin is /dev/null) */
-  input?: string | Buffer;
+  input?: string | Buffer | undefined;
 }
 
 export interface ExecResult {
@@ -61,5 +61,5 @@ export interface ProgressEvent {
   /** estimated seconds left for the whole run (warm-up included), from the mean duration so far; null before the first iteration ends */
   eta_s: number | null;
   /** of the iteration that just ended */
-  execution_time?: number;
+  execution_time?: number | undefined;
 }

@@ -11,9 +11,9 @@ import type { ThresholdSpec } from './types.js';
 
 export interface EvaluateRunOptions {
   /** used to resolve a lane name (default: the built-in configuration) */
-  config?: ResolvedConfig;
+  config?: ResolvedConfig | undefined;
   /** overrides the lane's strict setting */
-  strict?: boolean;
+  strict?: boolean | undefined;
 }
 
 /** What `toMeetSla` and evaluateRun accept: a lane name, a k6-style spec, or a lane config with sla/thresholds. */
