@@ -19,9 +19,9 @@ import {
   RUNNERS,
   WARMUP_RANGE,
 } from './defaults.js';
-import { canonicalSla } from './sla-aliases.js';
-import { ConfigError, showValue } from './errors.js';
-import { parseDuration, parseMegabytes, parsePercent } from './units.js';
+import { canonicalSla } from '../thresholds/sla-aliases.js';
+import { ConfigError, showValue } from '../base/errors.js';
+import { parseDuration, parseMegabytes, parsePercent } from '../base/units.js';
 import { boolean, integerInRange, knownKeys, oneOf, plainObject, positiveNumber } from './validate.js';
 import type {
   LaneConfig,
@@ -33,7 +33,7 @@ import type {
   ResolvedSla,
   WorkflowOverrides,
 } from './types.js';
-import { validateUnit } from '../units.js';
+import { validateUnit } from '../base/unit-text.js';
 
 /** Identity, so a config file gets types: `export default defineConfig({ … })`. */
 export function defineConfig(config: LanebenchConfig): LanebenchConfig {

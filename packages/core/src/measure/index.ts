@@ -7,3 +7,4 @@ export { killTree, killTreesNow, type KillTreeOptions, type KnownProcess } from 
 export { ExecError } from './exec.js';
 export { withMeasureLock } from './mutex.js';
 export { downsampleTimeline } from './timeline.js';
+export type { ExecOptions, ExecResult, Workflow, WorkflowContext, WorkflowFn } from './types.js';

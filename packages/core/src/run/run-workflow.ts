@@ -9,12 +9,14 @@ import { resolveConfig, resolveLane, type ResolvedConfig, type ResolvedLane } fr
 import { collectEnv, collectGit, newRunId } from '../history/index.js';
 import { measureIteration, type Executor, type SamplerFactory } from '../measure/index.js';
 import { analyzeIterations, metricSamples } from '../stats/index.js';
-import { evaluateRun, evaluateThresholds } from '../thresholds/index.js';
+import { evaluateThresholds } from '../thresholds/index.js';
+import { evaluateRun } from './evaluate-run.js';
 import type { Iteration, Run, RunnerInfo, SlaResult } from '../types.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
 import { busyNote, machineState, mergeMachineStates } from './machine.js';
-import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
+import type { Workflow } from '../measure/index.js';
+import type { ProgressEvent, WorkflowOptions } from './types.js';
 
 export interface RunWorkflowSpec {
   lane: string;
