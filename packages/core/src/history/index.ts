@@ -27,6 +27,7 @@ export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';
 export {
+  HISTORY_FILE_NAME,
   historyLocation,
   isPostgresUrl,
   maskUrl,
