@@ -46,7 +46,7 @@ export {
   colorLevel,
   type ConsoleSummaryOptions,
 } from './console.js';
-export { runPassed, runOutcome, partialText, type RunOutcome } from './format.js';
+export { metricUnit, runPassed, runOutcome, partialText, type RunOutcome } from './format.js';
 export { escapeXmlText, escapeXmlAttr, sanitizeXmlChars } from './xml.js';
 export { lttb, lttbIndices } from './downsample.js';
 
