@@ -10,7 +10,7 @@ export {
   preflightHistory,
   TIMELINE_RETENTION,
 } from './store.js';
-export { writeFileAtomic, replaceUnderLock, describeWriteError } from './atomic-write.js';
+export { writeFileAtomic, writeFileAtomicSync, replaceUnderLock, describeWriteError } from './atomic-write.js';
 export {
   withFileLock,
   acquireLock,
