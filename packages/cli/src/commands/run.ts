@@ -8,6 +8,7 @@
  */
 import {
   detectRegressions,
+  isCI,
   publishRuns,
   killTreesNow,
   resolveLane,
@@ -23,7 +24,7 @@ import { constants as osConstants } from 'node:os';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
-import { err, isCI, out } from '../lib/output.js';
+import { err, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
 import { runJestLane } from '../runners/jest.js';
 import { runVitest } from '../runners/vitest.js';

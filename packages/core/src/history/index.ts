@@ -22,7 +22,7 @@ export {
 } from './lock.js';
 export type { HeldLock, LockOptions } from './lock.js';
 export { runSchema, validateRun, validateHistoryDocument } from './schema.js';
-export { collectEnv, detectCiProvider, environmentFingerprint } from './env.js';
+export { ciProviderOf, collectEnv, detectCiProvider, environmentFingerprint, isCI, type CiInfoAnswer } from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';
