@@ -1,10 +1,12 @@
 /**
  * `lanebench merge <files or dirs…> [--output-dir DIR]`: combines histories from several machines
- * or shards (a directory stands for every history file in it) into DIR/metrics.json (the existing file included), every run once by id, oldest first.
+ * or shards (a directory stands for every history file in it) into DIR/metrics.json (the existing
+ * file included), every run once by id, oldest first.
  * The read-merge-replace happens under the history lock with an atomic rename, so a concurrent
  * writer never loses runs and a reader never sees a half-written file.
  */
 import {
+  HISTORY_FILE_NAME,
   mergeHistoriesDetailed,
   readHistory,
   replaceUnderLock,
@@ -35,7 +37,7 @@ export function historyFilesOf(arg: string, cwd: string): string[] {
   if (existsSync(p) && statSync(p).isDirectory()) {
     const names = readdirSync(p)
       .filter((n) => HISTORY_NAME.test(n) && statSync(join(p, n)).isFile())
-      .sort((a, b) => (a === 'metrics.json' ? -1 : b === 'metrics.json' ? 1 : a.localeCompare(b)));
+      .sort((a, b) => (a === HISTORY_FILE_NAME ? -1 : b === HISTORY_FILE_NAME ? 1 : a.localeCompare(b)));
     if (names.length) return names.map((n) => join(p, n));
   }
   const file = historyPathOf(arg, cwd);

@@ -15,7 +15,7 @@ export {
 export type { AppendOptions } from './store.js';
 export { HISTORY_WARN_BYTES, latestCopies } from './line-store.js';
 export { hasLineLayout } from './line-file.js';
-export { writeFileAtomic, replaceUnderLock, describeWriteError } from './atomic-write.js';
+export { writeFileAtomic, writeFileAtomicSync, replaceUnderLock, describeWriteError } from './atomic-write.js';
 export {
   withFileLock,
   acquireLock,
@@ -28,11 +28,12 @@ export {
 } from './lock.js';
 export type { HeldLock, LockOptions } from './lock.js';
 export { runSchema, validateRun, validateHistoryDocument } from './schema.js';
-export { collectEnv, detectCiProvider, environmentFingerprint } from './env.js';
+export { ciProviderOf, collectEnv, detectCiProvider, environmentFingerprint, isCI, type CiInfoAnswer } from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';
 export {
+  HISTORY_FILE_NAME,
   historyLocation,
   isPostgresUrl,
   maskUrl,

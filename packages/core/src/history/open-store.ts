@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { FileHistoryStore } from './file-store.js';
-import { historyLocation, isPostgresUrl, type HistoryRetention, type HistoryStore } from './history-store.js';
+import {
+  HISTORY_FILE_NAME,
+  historyLocation,
+  isPostgresUrl,
+  type HistoryRetention,
+  type HistoryStore,
+} from './history-store.js';
 import { PostgresHistoryStore } from './postgres-store.js';
 
 /**
@@ -15,7 +21,7 @@ export function openHistoryStore(
 ): HistoryStore {
   const location = historyLocation(config, env);
   if (isPostgresUrl(location)) {
-    return new PostgresHistoryStore(location, path.join(config.outputDir, 'metrics.json'), config.historyRetention);
+    return new PostgresHistoryStore(location, path.join(config.outputDir, HISTORY_FILE_NAME), config.historyRetention);
   }
   const shard = env.LANEBENCH_SHARD?.trim();
   return new FileHistoryStore(location, {
