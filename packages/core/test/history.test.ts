@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendRuns,
+  ciProviderOf,
   collectEnv,
   collectGit,
   detectCiProvider,
@@ -16,6 +17,7 @@ import {
   newRunId,
   readHistory,
   writeHistory,
+  type CiInfoAnswer,
 } from '../src/history/index.js';
 import type { Run } from '../src/types.js';
 import { makeRun } from '../../../test/fixtures/fault/runs.mjs';
@@ -177,7 +179,7 @@ describe('appendRuns', () => {
 
 describe('collectEnv', () => {
   it('describes this machine and the runner', () => {
-    const env = collectEnv({ name: 'vitest', version: '4.1.12' }, {});
+    const env = collectEnv({ name: 'vitest', version: '4.1.12' });
     expect(env).toMatchObject({
       os: os.type(),
       platform: process.platform,
@@ -187,7 +189,7 @@ describe('collectEnv', () => {
       node_version: process.version,
       runner: 'vitest',
       runner_version: '4.1.12',
-      ci_provider: null,
+      ci_provider: detectCiProvider(),
       hostname: os.hostname(),
     });
     expect(env.memory_total_mb).toBe(Math.round(os.totalmem() / 1048576));
@@ -210,19 +212,51 @@ describe('collectEnv', () => {
     expect(environmentFingerprint({ ...base, logical_cores: 8 })).not.toBe(fp);
     expect(environmentFingerprint({ ...base, memory_total_mb: 32000 })).not.toBe(fp);
   });
+});
+
+describe('CI detection (ci-info)', () => {
+  const requireHere = createRequire(import.meta.url);
+
+  /** ci-info as a process started with exactly `env` sees it (it reads the environment when loaded). */
+  function ciInfoUnder(env: Record<string, string>): CiInfoAnswer {
+    const id = requireHere.resolve('ci-info');
+    const saved = process.env;
+    process.env = { ...env };
+    try {
+      delete requireHere.cache[id];
+      return requireHere('ci-info') as CiInfoAnswer;
+    } finally {
+      process.env = saved;
+      delete requireHere.cache[id];
+    }
+  }
 
   it.each([
+    // what GitHub Actions, GitLab CI and Jenkins set on their runners (among much else)
     [{ GITHUB_ACTIONS: 'true', CI: 'true' }, 'github-actions'],
-    [{ GITLAB_CI: 'true' }, 'gitlab'],
-    [{ JENKINS_URL: 'http://j' }, 'jenkins'],
-    [{ CIRCLECI: 'true' }, 'circleci'],
-    [{ BUILDKITE: 'true' }, 'buildkite'],
+    [{ GITLAB_CI: 'true', CI: 'true' }, 'gitlab'],
+    [{ JENKINS_URL: 'http://j/', BUILD_ID: '17' }, 'jenkins'],
+    [{ CIRCLECI: 'true', CI: 'true' }, 'circleci'],
+    [{ BUILDKITE: 'true', CI: 'true' }, 'buildkite'],
     [{ TF_BUILD: 'True' }, 'azure-pipelines'],
+    // a service without a name of ours keeps ci-info's
+    [{ TRAVIS: 'true', CI: 'true' }, 'travis'],
     [{ CI: '1' }, 'generic'],
+    [{ CI: 'true' }, 'generic'],
+    // CI=false switches detection off, even on a known service
     [{ CI: 'false' }, null],
+    [{ CI: 'false', GITHUB_ACTIONS: 'true' }, null],
+    // ci-info's Jenkins rule wants both variables
+    [{ JENKINS_URL: 'http://j/' }, null],
     [{}, null],
-  ])('detects the CI provider from %j', (env, provider) => {
-    expect(detectCiProvider(env)).toBe(provider);
+  ])('names the provider of %j', (env, provider) => {
+    const answer = ciInfoUnder(env);
+    expect(ciProviderOf(answer)).toBe(provider);
+    expect(answer.isCI).toBe(provider !== null);
+  });
+
+  it("is this process's answer", () => {
+    expect(detectCiProvider()).toBe(ciProviderOf(requireHere('ci-info') as CiInfoAnswer));
   });
 });
 

@@ -10,7 +10,7 @@ export {
   preflightHistory,
   TIMELINE_RETENTION,
 } from './store.js';
-export { writeFileAtomic, replaceUnderLock, describeWriteError } from './atomic-write.js';
+export { writeFileAtomic, writeFileAtomicSync, replaceUnderLock, describeWriteError } from './atomic-write.js';
 export {
   withFileLock,
   acquireLock,
@@ -22,11 +22,12 @@ export {
 } from './lock.js';
 export type { HeldLock, LockOptions } from './lock.js';
 export { runSchema, validateRun, validateHistoryDocument } from './schema.js';
-export { collectEnv, detectCiProvider, environmentFingerprint } from './env.js';
+export { ciProviderOf, collectEnv, detectCiProvider, environmentFingerprint, isCI, type CiInfoAnswer } from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';
 export {
+  HISTORY_FILE_NAME,
   historyLocation,
   isPostgresUrl,
   maskUrl,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { FileHistoryStore } from './file-store.js';
-import { historyLocation, isPostgresUrl, type HistoryStore } from './history-store.js';
+import { HISTORY_FILE_NAME, historyLocation, isPostgresUrl, type HistoryStore } from './history-store.js';
 import { PostgresHistoryStore } from './postgres-store.js';
 
 /**
@@ -13,6 +13,7 @@ export function openHistoryStore(
   env: NodeJS.ProcessEnv = process.env,
 ): HistoryStore {
   const location = historyLocation(config, env);
-  if (isPostgresUrl(location)) return new PostgresHistoryStore(location, path.join(config.outputDir, 'metrics.json'));
+  if (isPostgresUrl(location))
+    return new PostgresHistoryStore(location, path.join(config.outputDir, HISTORY_FILE_NAME));
   return new FileHistoryStore(location);
 }

@@ -18,3 +18,11 @@ export type {
 } from './types.js';
 export { runAbSession, abOrder, type AbSessionSpec, type AbSession, type AbSide, type AbProgress } from './ab.js';
 export { machineState, busyNote, type MachineState } from './machine.js';
+export {
+  STOP_FILE_ENV,
+  RunStoppedError,
+  readStopRequest,
+  watchStopRequest,
+  type StopRequest,
+  type StopWatch,
+} from './stop-request.js';
