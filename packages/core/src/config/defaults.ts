@@ -58,4 +58,5 @@ export const CONFIG_KEYS = [
   'strict',
   'history',
   'failOnRegression',
+  'historyRetention',
 ] as const;

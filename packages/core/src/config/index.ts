@@ -26,6 +26,7 @@ export {
 export { selectedLanes, checkSelectedLanes, unmatchedSelection } from './lane-selection.js';
 export type {
   DurationInput,
+  HistoryRetention,
   LaneConfig,
   LaneSlaInput,
   LanebenchConfig,

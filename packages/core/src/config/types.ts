@@ -59,6 +59,17 @@ export interface LanebenchConfig {
   history?: string;
   /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
   failOnRegression?: boolean;
+  /**
+   * bound the history per lane/workflow, applied on write: keep the newest `runs` runs and drop runs
+   * older than `days` days (either or both)
+   */
+  historyRetention?: HistoryRetention;
+}
+
+/** `historyRetention`: limits per lane/workflow (see LanebenchConfig.historyRetention). */
+export interface HistoryRetention {
+  runs?: number;
+  days?: number;
 }
 
 export interface ResolvedLane {
@@ -98,6 +109,8 @@ export interface ResolvedConfig {
   /** `history` from the config, when set (see LanebenchConfig.history) */
   history?: string;
   failOnRegression: boolean;
+  /** `historyRetention` from the config, when set */
+  historyRetention?: HistoryRetention;
   /** the file the configuration came from, when it came from one */
   configFile?: string;
 }
