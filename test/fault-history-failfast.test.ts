@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lanebench, CLI } from './cli-helpers.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeRun } from './helpers/runs.mjs';
 import { mountTmpfs, requireBuilt, unmount } from './helpers/tools.js';
 
 requireBuilt(CLI);
@@ -68,8 +68,8 @@ describe('validate before measuring', () => {
     const cwd = tempDir();
     const out = join(cwd, 'out');
     mkdirSync(out);
-    const good = makeRun(0, { id: 'good-run' });
-    const bad = makeRun(1, { id: 'bad-run' });
+    const good = makeRun({ id: 'good-run' });
+    const bad = makeRun({ id: 'bad-run' });
     if (patch === 'exec') (bad.iterations[0] as unknown as Record<string, unknown>).execution_time = '3';
     else Object.assign(bad, patch);
     const file = join(out, 'metrics.json');
@@ -239,7 +239,7 @@ describe('a measured run is never thrown away', () => {
     mounts.push(out);
     const file = join(out, 'metrics.json');
     // a history of ~600 KB: a second copy (the temp file of the next append) does not fit in 1 MB
-    const runs = Array.from({ length: 100 }, (_, i) => makeRun(i, { id: `old-${i}`, timeline: 0 }));
+    const runs = Array.from({ length: 100 }, (_, i) => makeRun({ seed: i + 1, id: `old-${i}`, timeline: 0 }));
     writeFileSync(file, `{"schema_version":1,"runs":[\n${runs.map((x) => JSON.stringify(x)).join(',\n')}\n]}\n`);
     expect(statSync(file).size).toBeGreaterThan(520_000);
     const before = readFileSync(file);
