@@ -43,6 +43,8 @@ export interface LaneConfig {
   thresholds?: ThresholdSpec | undefined;
   /** custom metrics thresholds may use: names, or name → unit */
   customMetrics?: string[] | Record<string, string> | undefined;
+  /** re-runs of a flagged workflow before a regression fails the run (integer ≥ 0) */
+  confirm?: number | undefined;
 }
 
 /** Per-workflow options that override the lane's configuration (run/ WorkflowOptions extends this). */
@@ -79,6 +81,10 @@ export interface LanebenchConfig {
   history?: string;
   /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
   failOnRegression?: boolean;
+  /** re-runs of a flagged workflow before a regression fails the run, for lanes that set none (integer ≥ 0) */
+  confirm?: number;
+  /** bounds of the history, applied on write: keep the last `runs` runs and runs younger than `days` days */
+  historyRetention?: { runs?: number; days?: number };
 }
 
 export interface ResolvedLane {
