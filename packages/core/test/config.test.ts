@@ -150,6 +150,12 @@ describe('resolveConfig', () => {
     [{ reports: ['pdf'] }, /config\.reports: 'pdf' .*'json', 'html', 'csv', 'junit', 'markdown'/],
     [{ sampleIntervalMs: 0 }, /sampleIntervalMs: 0 .*> 0/],
     [{ historyWindow: 0 }, /historyWindow: 0 .*integer from 1/],
+    [{ historyRetention: 500 }, /config\.historyRetention: 500 is not valid; expected an object \{ runs\?/],
+    [{ historyRetention: {} }, /config\.historyRetention: set runs .*days .*or both/],
+    [{ historyRetention: { runs: 0 } }, /config\.historyRetention\.runs: 0 is not valid; expected an integer from 1/],
+    [{ historyRetention: { runs: 2.5 } }, /historyRetention\.runs: 2\.5 is not valid/],
+    [{ historyRetention: { days: -1 } }, /config\.historyRetention\.days: -1 is not valid; expected a number > 0/],
+    [{ historyRetention: { keep: 5 } }, /config\.historyRetention: unknown key 'keep'; valid keys: runs, days/],
     [{ outputDir: '' }, /outputDir: '' .*non-empty/],
     [{ lane: {} }, /config: unknown key 'lane'; valid keys: outputDir, lanes/],
     ['fast', /config: 'fast' is not valid; expected an object/],
@@ -169,7 +175,6 @@ describe('resolveConfig', () => {
     // keys other branches add (issue 12 confirm, issue 14 historyRetention): optional, checked
     [{ confirm: -1 }, /config\.confirm: -1 is not valid; expected an integer ≥ 0/],
     [{ lanes: { docs: { confirm: 1.5 } } }, /lanes\.docs\.confirm: 1\.5 is not valid; expected an integer ≥ 0/],
-    [{ historyRetention: { runs: 0 } }, /config\.historyRetention\.runs: 0 is not valid; expected an integer ≥ 1/],
     [{ historyRetention: { weeks: 2 } }, /config\.historyRetention: unknown key 'weeks'; valid keys: runs, days/],
   ])('rejects %j', (input, message) => {
     expect(() => resolveConfig(input as never)).toThrow(ConfigError);
@@ -193,6 +198,15 @@ describe('resolveConfig', () => {
       lanes: { docs: { iterations: undefined } },
     } as never);
     expect([c.strict, c.lanes.docs!.iterations]).toEqual([false, 5]);
+  });
+
+  it('accepts historyRetention with runs, days or both', () => {
+    expect(resolveConfig({ historyRetention: { runs: 500 } }).historyRetention).toEqual({ runs: 500 });
+    expect(resolveConfig({ historyRetention: { runs: 50, days: 90 } }).historyRetention).toEqual({
+      runs: 50,
+      days: 90,
+    });
+    expect(resolveConfig({}).historyRetention).toBeUndefined();
   });
 
   it('accepts any positive duration from config files', () => {

@@ -47,4 +47,4 @@ export const LANE_CONFIG_KEYS = [
   'customMetrics',
   'confirm',
 ] as const;
-export const SLA_KEYS = ['target', 'p95', 'p99', 'memory_max', 'cpu_avg'] as const;
+export { SLA_KEYS } from '../thresholds/sla-aliases.js';

@@ -4,7 +4,7 @@
  * Vitest and inside Jest's CommonJS test runtime (where dynamic import() is not available).
  */
 import { createJiti } from 'jiti';
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 import type { LanebenchConfig } from './types.js';
 
 /** Looked up in this order at the project root. */

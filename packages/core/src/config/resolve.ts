@@ -13,9 +13,9 @@ import {
   DEFAULT_TIMEOUT_S,
   DEFAULT_WARMUP,
 } from './defaults.js';
-import { canonicalSla } from './sla-aliases.js';
-import { ConfigError, showValue } from './errors.js';
-import { parseDuration, parseMegabytes, parsePercent } from './units.js';
+import { canonicalSla } from '../thresholds/sla-aliases.js';
+import { ConfigError, showValue } from '../base/errors.js';
+import { parseDuration, parseMegabytes, parsePercent } from '../base/units.js';
 import { checkConfig, configSchema, workflowOverridesSchema } from './schema.js';
 import type {
   LaneConfig,
@@ -26,7 +26,7 @@ import type {
   ResolvedSla,
   WorkflowOverrides,
 } from './types.js';
-import { validateUnit } from '../units.js';
+import { validateUnit } from '../base/unit-text.js';
 
 /** Identity, so a config file gets types: `export default defineConfig({ … })`. */
 export function defineConfig(config: LanebenchConfig): LanebenchConfig {
@@ -68,6 +68,7 @@ export function resolveConfig(
     strict,
     ...(c.history !== undefined ? { history: c.history } : {}),
     failOnRegression: c.failOnRegression ?? false,
+    ...(c.historyRetention !== undefined ? { historyRetention: { ...c.historyRetention } } : {}),
   };
 }
 

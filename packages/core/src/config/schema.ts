@@ -16,9 +16,9 @@
 import { z } from 'zod';
 import type { LaneConfig, LaneSlaInput, LanebenchConfig, ReportFormat, WorkflowOverrides } from './types.js';
 import { ALL_REPORT_FORMATS, ITERATIONS_RANGE, ON_FAILURE_CHOICES, RUNNERS, WARMUP_RANGE } from './defaults.js';
-import { SLA_KEY_ALIASES } from './sla-aliases.js';
+import { SLA_KEY_ALIASES } from '../thresholds/sla-aliases.js';
 import type { ThresholdSpec } from '../thresholds/types.js';
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 
 const REPORT_FORMATS = ALL_REPORT_FORMATS as [ReportFormat, ...ReportFormat[]];
 const quoted = (choices: readonly string[]): string => choices.map((c) => `'${c}'`).join(', ');
@@ -101,13 +101,17 @@ const workflowOverridesShape = z.object(
 );
 export const workflowOverridesSchema = workflowOverridesShape.loose();
 
-const historyRetentionSchema = z.strictObject(
-  {
-    runs: integerAtLeast(1).optional(),
-    days: positiveNumber().optional(),
-  },
-  { error: 'expected an object { runs, days }' },
-);
+const historyRetentionSchema = z
+  .strictObject(
+    {
+      runs: integerFrom(1, 10_000_000).optional(),
+      days: positiveNumber(36_500).optional(),
+    },
+    { error: 'expected an object { runs?: integer ≥ 1, days?: number > 0 }' },
+  )
+  .refine((r) => r.runs !== undefined || r.days !== undefined, {
+    error: 'set runs (newest runs kept per lane/workflow), days (maximum age), or both',
+  });
 
 export const configSchema = z.strictObject(
   {
@@ -160,7 +164,7 @@ function validKeys(path: readonly PropertyKey[], root: string): string {
       .filter((k) => !(k in SLA_KEY_ALIASES))
       .join(', ')} (aliases: ${Object.keys(SLA_KEY_ALIASES).join(', ')})`;
   }
-  if (last === 'historyRetention') return Object.keys(historyRetentionSchema.shape).join(', ');
+  if (last === 'historyRetention') return 'runs, days';
   if (root === 'config' && path.length === 0) return CONFIG_SCHEMA_KEYS.join(', ');
   return LANE_SCHEMA_KEYS.join(', ');
 }
@@ -175,6 +179,11 @@ export function configIssue(issue: z.core.$ZodIssue, root = 'config'): string {
       return `unknown key '${key}' in ${where}; valid keys: ${validKeys(issue.path, root)}`;
     }
     return `${where}: unknown key '${key}'; valid keys: ${validKeys(issue.path, root)}`;
+  }
+  // a rule over a whole object (historyRetention's "runs or days") says what is missing: no bad value to show
+  const input: unknown = issue.input;
+  if (issue.code === 'custom' && input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    return `${where}: ${issue.message}`;
   }
   return `${where}: ${showValue(issue.input)} is not valid; ${issue.message}`;
 }

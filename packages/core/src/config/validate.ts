@@ -1,4 +1,4 @@
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 
 /**
  * Two small checks for objects outside the config schema (schema.ts): the overrides variable of `lanebench run`
