@@ -2,6 +2,7 @@
  * Formatting helpers shared by the report writers: numbers with units, grouping, run outcome.
  * No I/O here.
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { MetricStats, Run, Violation } from '../types.js';
 import { METRIC_UNITS } from '../types.js';
 import type { ReportRecommendation, ReportRegression } from './types.js';
@@ -177,9 +178,16 @@ export function laneCompliant(runs: Run[]): boolean {
   return runs.every((r) => !isIncomplete(r) && r.sla?.compliant !== false);
 }
 
+/**
+ * OSC strings (window title, OSC 8 link): ESC ] … BEL or ST. Removed before stripVTControlCharacters because
+ * Node 20 and 22's version ends an OSC at the first character outside a URL-like set (a space in a title), which
+ * leaves the rest of the payload in the text; Node 24's does not. Drop this when Node 24 is the minimum.
+ */
+const OSC_STRING = /\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)/g;
+
 /** Removes ANSI escape sequences (colored command output ends up in error messages). */
 export function stripAnsi(s: string): string {
-  return s.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '');
+  return stripVTControlCharacters(s.replace(OSC_STRING, ''));
 }
 
 /** Text for display: ANSI sequences removed, other control characters (except tab and newline) dropped. */
