@@ -729,7 +729,7 @@ export class ProcSampler implements TreeSampler {
   }
 
   async stop(ownCpu: number): Promise<TreeFigures> {
-    const w = this.watch ? await this.watch.disarm() : null;
+    const w = this.watch ? this.watch.disarm() : null;
     const known = new Set(this.tree.knownKeys());
     const otherSeen = w ? w.seen.filter((k) => !known.has(k)).length : 0;
     const r = this.tree.stop(otherSeen);
