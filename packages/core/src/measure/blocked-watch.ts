@@ -27,6 +27,8 @@ export interface WatchArm {
   selfRssBaseBytes: number;
   /** "pid:starttime" of children that existed before the iteration (not part of it) */
   preexisting: string[];
+  /** clock ticks after boot at the iteration's start: a process that started earlier is not part of it (0: none) */
+  startTicks: number;
 }
 
 export interface WatchResult {
@@ -60,6 +62,7 @@ const INT_SLOTS = 8;
 const SELF_BASE = 0;
 const PEAK_SUM = 1;
 const PEAK_HWM = 2;
+const START_TICKS = 3;
 const KEYS = 4;
 const MAX_KEYS = 64;
 const F64_SLOTS = KEYS + 4 * MAX_KEYS;
@@ -87,6 +90,7 @@ function watcherMain(): void {
     | 'SELF_BASE'
     | 'PEAK_SUM'
     | 'PEAK_HWM'
+    | 'START_TICKS'
     | 'KEYS'
     | 'MAX_KEYS',
     number
@@ -160,7 +164,7 @@ function watcherMain(): void {
       const s = stat(pid);
       if (!s || s.zombie) continue;
       const key = `${pid}:${s.start}`;
-      if (pre.has(key)) continue;
+      if (pre.has(key) || s.start < (f64[S.START_TICKS] as number)) continue;
       found.set(key, { pid, start: s.start, rss: s.rss, exiting: s.exiting });
       if (hwm) {
         const h = kbField(read(`/proc/${pid}/status`), 'VmHWM:');
@@ -268,7 +272,7 @@ export class BlockedWatch {
             floats,
             epoch,
             page: pageSize,
-            slots: { ...slots, SELF_BASE, PEAK_SUM, PEAK_HWM, KEYS, MAX_KEYS },
+            slots: { ...slots, SELF_BASE, PEAK_SUM, PEAK_HWM, START_TICKS, KEYS, MAX_KEYS },
           },
           // a few MiB of heap are plenty; it must not compete with the workload for memory
           resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
@@ -306,6 +310,7 @@ export class BlockedWatch {
     f64[SELF_BASE] = a.selfRssBaseBytes;
     f64[PEAK_SUM] = 0;
     f64[PEAK_HWM] = 0;
+    f64[START_TICKS] = a.startTicks;
     const pre = a.preexisting.slice(0, MAX_KEYS);
     pre.forEach((k, i) => {
       const [pid, start] = k.split(':');
