@@ -51,8 +51,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .option('--fail-on-regression', 'exit 1 when a regression against earlier runs is detected')
       .option(
         '--confirm <n>',
-        'with a command: re-run a flagged workflow N times (1-20) and fail only when every re-run regresses too',
-        intInRange('--confirm', 1, 20),
+        "re-run a workflow the regression gate flagged N times (0-20; beats the config's confirm) and fail only when every re-run regresses too",
+        intInRange('--confirm', 0, 20),
       )
       .addOption(new Option('--runner <runner>', 'override the configured runner').choices(['vitest', 'jest'])),
   ).action(action(async () => (await import('./commands/run.js')).runCommandAction));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  confirmCount,
   DEFAULT_LANES,
   defineConfig,
   loadConfig,
@@ -148,11 +149,24 @@ describe('resolveConfig', () => {
     [{ reports: ['pdf'] }, /config\.reports: 'pdf' .*'json', 'html', 'csv', 'junit', 'markdown'/],
     [{ sampleIntervalMs: 0 }, /sampleIntervalMs: 0 .*> 0/],
     [{ historyWindow: 0 }, /historyWindow: 0 .*integer from 1/],
+    [{ confirm: -1 }, /^config\.confirm: -1 is not valid; expected an integer from 0 to 20$/],
+    [{ confirm: 1.5 }, /^config\.confirm: 1\.5 is not valid; expected an integer from 0 to 20$/],
+    [{ confirm: '2' }, /^config\.confirm: '2' is not valid; expected an integer from 0 to 20$/],
+    [{ lanes: { docs: { confirm: 21 } } }, /^lanes\.docs\.confirm: 21 is not valid; expected an integer from 0 to 20$/],
     [{ outputDir: '' }, /outputDir: '' .*non-empty/],
     [{ lane: {} }, /config: unknown key 'lane'; valid keys: outputDir, lanes/],
   ])('rejects %j', (input, message) => {
     expect(() => resolveConfig(input as never)).toThrow(ConfigError);
     expect(() => resolveConfig(input as never)).toThrow(message);
+  });
+
+  it('confirm: per lane beats top level; --confirm beats both; default 0', () => {
+    const c = resolveConfig({ confirm: 2, lanes: { docs: { confirm: 0 }, e2e: {} } });
+    expect([c.confirm, c.lanes.docs!.confirm, c.lanes.e2e!.confirm]).toEqual([2, 0, undefined]);
+    expect([confirmCount(c, 'docs'), confirmCount(c, 'e2e'), confirmCount(c, 'e2e', 5)]).toEqual([0, 2, 5]);
+    expect(confirmCount(resolveConfig({}), 'docs')).toBe(0);
+    // a lane's confirm survives per-workflow overrides
+    expect(resolveLane(resolveConfig({ lanes: { docs: { confirm: 3 } } }), 'docs', { iterations: 2 }).confirm).toBe(3);
   });
 
   it('accepts any positive duration from config files', () => {

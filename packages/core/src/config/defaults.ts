@@ -45,6 +45,7 @@ export const LANE_CONFIG_KEYS = [
   'sla',
   'thresholds',
   'customMetrics',
+  'confirm',
 ] as const;
 export const SLA_KEYS = ['target', 'p95', 'p99', 'memory_max', 'cpu_avg'] as const;
 export const CONFIG_KEYS = [
@@ -58,4 +59,7 @@ export const CONFIG_KEYS = [
   'strict',
   'history',
   'failOnRegression',
+  'confirm',
 ] as const;
+/** `confirm` (config, per lane and top level) and `--confirm`: re-runs of a flagged workflow */
+export const CONFIRM_RANGE = { min: 0, max: 20 } as const;

@@ -5,6 +5,7 @@ import type { ThresholdSpec } from '../thresholds/types.js';
 import {
   ALL_REPORT_FORMATS,
   CONFIG_KEYS,
+  CONFIRM_RANGE,
   DEFAULT_HISTORY_WINDOW,
   DEFAULT_ITERATIONS,
   DEFAULT_LANES,
@@ -115,7 +116,18 @@ export function resolveConfig(
     strict,
     ...(c.history !== undefined ? { history: historyLocationOf(c.history) } : {}),
     failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
+    ...(c.confirm !== undefined
+      ? { confirm: integerInRange(c.confirm, 'config.confirm', CONFIRM_RANGE.min, CONFIRM_RANGE.max) }
+      : {}),
   };
+}
+
+/**
+ * How many times to re-run a workflow the regression gate flagged before failing on it: `--confirm N` beats the
+ * lane's `confirm`, which beats the top-level one; 0 (the default) means fail on the first verdict.
+ */
+export function confirmCount(config: ResolvedConfig, lane: string, cli?: number): number {
+  return cli ?? config.lanes[lane]?.confirm ?? config.confirm ?? 0;
 }
 
 /**
@@ -213,6 +225,9 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
     thresholds,
     sla,
     customMetrics,
+    ...(lane.confirm !== undefined
+      ? { confirm: integerInRange(lane.confirm, `${what}.confirm`, CONFIRM_RANGE.min, CONFIRM_RANGE.max) }
+      : {}),
   };
 }
 
