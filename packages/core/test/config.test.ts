@@ -153,6 +153,12 @@ describe('resolveConfig', () => {
     [{ confirm: 1.5 }, /^config\.confirm: 1\.5 is not valid; expected an integer from 0 to 20$/],
     [{ confirm: '2' }, /^config\.confirm: '2' is not valid; expected an integer from 0 to 20$/],
     [{ lanes: { docs: { confirm: 21 } } }, /^lanes\.docs\.confirm: 21 is not valid; expected an integer from 0 to 20$/],
+    [{ historyRetention: 500 }, /config\.historyRetention: 500 is not valid; expected an object \{ runs\?/],
+    [{ historyRetention: {} }, /config\.historyRetention: set runs .*days .*or both/],
+    [{ historyRetention: { runs: 0 } }, /config\.historyRetention\.runs: 0 is not valid; expected an integer from 1/],
+    [{ historyRetention: { runs: 2.5 } }, /historyRetention\.runs: 2\.5 is not valid/],
+    [{ historyRetention: { days: -1 } }, /config\.historyRetention\.days: -1 is not valid; expected a number > 0/],
+    [{ historyRetention: { keep: 5 } }, /config\.historyRetention: unknown key 'keep'; valid keys: runs, days/],
     [{ outputDir: '' }, /outputDir: '' .*non-empty/],
     [{ lane: {} }, /config: unknown key 'lane'; valid keys: outputDir, lanes/],
   ])('rejects %j', (input, message) => {
@@ -167,6 +173,15 @@ describe('resolveConfig', () => {
     expect(confirmCount(resolveConfig({}), 'docs')).toBe(0);
     // a lane's confirm survives per-workflow overrides
     expect(resolveLane(resolveConfig({ lanes: { docs: { confirm: 3 } } }), 'docs', { iterations: 2 }).confirm).toBe(3);
+  });
+
+  it('accepts historyRetention with runs, days or both', () => {
+    expect(resolveConfig({ historyRetention: { runs: 500 } }).historyRetention).toEqual({ runs: 500 });
+    expect(resolveConfig({ historyRetention: { runs: 50, days: 90 } }).historyRetention).toEqual({
+      runs: 50,
+      days: 90,
+    });
+    expect(resolveConfig({}).historyRetention).toBeUndefined();
   });
 
   it('accepts any positive duration from config files', () => {

@@ -9,6 +9,7 @@
 import {
   confirmCount,
   detectRegressions,
+  isCI,
   publishRuns,
   killTreesNow,
   resolveLane,
@@ -24,7 +25,7 @@ import { constants as osConstants } from 'node:os';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
-import { err, isCI, out } from '../lib/output.js';
+import { err, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
 import { driveLaneRunner, signalExitCode } from './run-lane.js';
 import { confirmLaneRegressions } from './run-lane-confirm.js';

@@ -47,7 +47,7 @@ export const LANE_CONFIG_KEYS = [
   'customMetrics',
   'confirm',
 ] as const;
-export const SLA_KEYS = ['target', 'p95', 'p99', 'memory_max', 'cpu_avg'] as const;
+export { SLA_KEYS } from '../thresholds/sla-aliases.js';
 export const CONFIG_KEYS = [
   'outputDir',
   'lanes',
@@ -60,6 +60,7 @@ export const CONFIG_KEYS = [
   'history',
   'failOnRegression',
   'confirm',
+  'historyRetention',
 ] as const;
 /** `confirm` (config, per lane and top level) and `--confirm`: re-runs of a flagged workflow */
 export const CONFIRM_RANGE = { min: 0, max: 20 } as const;
