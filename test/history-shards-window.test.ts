@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryFile } from '../packages/core/src/types.js';
 import { CLI, lanebench, tempDir } from './cli-helpers.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeRun as makeRunFromSpec, type RunSpec } from './helpers/runs.mjs';
+
+/** The `seq`-th run: a unique id and start times one minute apart. */
+const makeRun = (seq: number, spec: RunSpec = {}) =>
+  makeRunFromSpec({
+    id: `run-${seq}`,
+    startedAt: new Date(Date.UTC(2025, 0, 1) + seq * 60_000),
+    seed: seq + 1,
+    ...spec,
+  });
 import { requireBuilt } from './helpers/tools.js';
 
 requireBuilt(CLI);

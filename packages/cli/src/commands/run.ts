@@ -8,6 +8,7 @@
  */
 import {
   analyzeSession,
+  confirmCount,
   detectRegressions,
   exitCodeFor,
   isCI,
@@ -29,6 +30,7 @@ import { colors } from '../lib/colors.js';
 import { err, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
 import { driveLaneRunner, signalExitCode } from './run-lane.js';
+import { confirmLaneRegressions } from './run-lane-confirm.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -110,8 +112,9 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
-  if (result.analysis.regressed && opts.confirm && !abort.signal.aborted) {
-    const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
+  const confirmN = confirmCount(ctx.config, opts.lane, opts.confirm);
+  if (result.analysis.regressed && confirmN > 0 && !abort.signal.aborted) {
+    const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal, confirmN);
     // an unconfirmed regression does not fail the run; failures, partial runs and SLA violations still do
     if (!confirmed) code = exitCodeFor([run]);
   }
@@ -173,13 +176,13 @@ async function confirmRegression(
   flagged: Run,
   regressions: ReadonlyArray<{ status: string; metric: string; message: string }>,
   signal: AbortSignal,
+  n: number,
 ): Promise<boolean> {
   const metrics = regressions.filter((r) => r.status === 'regression').map((r) => r.metric);
   const reason = regressions
     .filter((r) => r.status === 'regression')
     .map((r) => r.message)
     .join('; ');
-  const n = opts.confirm!;
   out(`Confirming: re-running '${flagged.workflow}' ${n} time(s) because ${metrics.join(', ')} regressed`);
   let agreed = 0;
   for (let attempt = 1; attempt <= n && !signal.aborted; attempt++) {
@@ -220,19 +223,25 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
+  const confirmN = confirmCount(ctx.config, opts.lane, opts.confirm);
   const before = new Set((await loadRuns(ctx)).map((r) => r.id));
   const launch = {
     cwd: ctx.cwd,
     lane: opts.lane,
     ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
-    // the runner's reporter publishes, so it must know to fail on a regression too
-    config: { outputDir: ctx.config.outputDir, ...(opts.failOnRegression ? { failOnRegression: true } : {}) },
+    // the runner's reporter publishes, so it must know to fail on a regression too (with confirm, we decide)
+    config: {
+      outputDir: ctx.config.outputDir,
+      ...(confirmN > 0 ? { failOnRegression: false } : opts.failOnRegression ? { failOnRegression: true } : {}),
+    },
     overrides,
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
   // in a child process, so that a signal stops the whole tree and keeps the finished iterations (run-lane.ts)
-  const { code: runnerCode, received } = await driveLaneRunner(runnerName, launch);
+  const driven = await driveLaneRunner(runnerName, launch);
+  const runnerCode = driven.code;
+  let received = driven.received;
 
   const history = await loadRuns(ctx);
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
@@ -267,17 +276,22 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   );
   // the runner's reporter already printed the regression verdicts with its summary
   let code: number = runnerCode === 0 ? session.exitCode : EXIT_FAILURE;
+  if (session.regressed && confirmN > 0 && !received) {
+    // re-runs of the flagged workflows only (run-lane-confirm.ts); an unconfirmed regression does not fail
+    const confirmation = await confirmLaneRegressions(ctx, runnerName, launch, session.regressions, added, confirmN);
+    received = confirmation.received;
+    const confirmedWorkflows = new Set(
+      added.filter((r) => confirmation.confirmed.has(r.id)).map((r) => `${r.lane}\u0000${r.workflow}`),
+    );
+    const confirmed = session.regressions.filter((g) => confirmedWorkflows.has(`${g.lane}\u0000${g.workflow}`));
+    if (runnerCode === 0) code = exitCodeFor(added, confirmed, session.failOnRegression);
+  }
   if (received) code = signalExitCode(received);
   return code;
 }
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  if (opts.confirm !== undefined && command.length === 0) {
-    throw new UsageError(
-      '--confirm: re-running flagged workflows works with a command after -- (lanebench run --lane L --confirm N -- <command>); the runner form is not supported yet',
-    );
-  }
   // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
   const store = ctx.openStore();
   try {
