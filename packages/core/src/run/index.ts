@@ -3,7 +3,12 @@ export { runWorkflow, type RunWorkflowSpec } from './run-workflow.js';
 export { measure, ADHOC_LANE, type MeasureOptions } from './measure.js';
 export { runStatus } from './status.js';
 export { assertRunPassed, runFailureMessage, runWarningMessage, type AssertRunOptions } from './failure-message.js';
-export { formatProgressLine, progressLines, type ProgressLinesOptions } from './progress-line.js';
+export {
+  formatProgressLine,
+  progressLines,
+  PROGRESS_INTERVAL_ENV,
+  type ProgressLinesOptions,
+} from './progress-line.js';
 export { workflowTestTimeoutMs, MAX_TEST_TIMEOUT_MS } from './test-timeout.js';
 export { withAdhocLane } from './adhoc-lane.js';
 export { recordAssertedSla } from './asserted-sla.js';
