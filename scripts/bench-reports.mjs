@@ -82,7 +82,7 @@ async function syntheticHistory(n) {
       makeRun(i, { lane, workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`, iterations: 5, timeline: TIMELINE }),
     );
   }
-  const file = join(dir, 'metrics.json');
+  const file = join(dir, core.HISTORY_FILE_NAME);
   writeFileSync(file, core.serializeHistory({ schema_version: 1, runs }));
   return { dir, bytes: statSync(file).size };
 }
@@ -100,7 +100,7 @@ async function stagesChild(dir) {
     };
   })();
   const ms = {};
-  const history = (await core.readHistory(join(dir, 'metrics.json'))).runs;
+  const history = (await core.readHistory(join(dir, core.HISTORY_FILE_NAME))).runs;
   ms.read = lap();
   for (const lane of ['docs', 'standard', 'heavy']) core.analyzeLane(history, lane);
   ms.analyze = lap();

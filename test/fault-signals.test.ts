@@ -8,8 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, readHistoryFile, tempDir } from './cli-helpers.js';
+import { createProject, type Project } from './helpers/project.js';
 
 const linux = process.platform === 'linux';
 
@@ -46,11 +47,13 @@ interface Started {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function start(dir: string, args: string[]): Started {
+function start(dir: string, args: string[], opts: { cli?: string; detached?: boolean } = {}): Started {
   const marker = `LANEBENCH_SIGNAL_TEST=${randomUUID()}`;
   const [key, value] = marker.split('=') as [string, string];
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
     cwd: dir,
+    // detached: a process group of its own, to signal it as a terminal's Ctrl-C does (the whole foreground group)
+    detached: opts.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', [key]: value },
   });
@@ -150,4 +153,154 @@ describe.skipIf(!linux)('signals to lanebench run -- <command> (Linux /proc)', (
     expect(carriers(s.marker)).toEqual([]);
     expectSaved(s.dir, 'double-int', s.stderr());
   }, 120_000);
+});
+
+/** Pids of live processes carrying `marker` whose command line is `sleep 60` (the hanging iteration's child). */
+function hangingSleeps(marker: string): number[] {
+  return carriers(marker).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() === 'sleep 60';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The same through the runners: `lanebench run --lane docs` (no `--`) drives real Vitest 4.1 and Jest 30, whose
+ * workers run the workflow files. Lane docs has three workflows: `first` (two quick iterations), `hang` (10
+ * iterations, the third hangs ignoring SIGTERM) and `after`, which must never start once the signal came.
+ */
+describe.skipIf(!linux)('signals to lanebench run --lane L (runner-driven: Vitest, Jest)', () => {
+  let project: Project;
+  const jestDir = 'jest-lanes';
+
+  const workflows = (dir: string, api: string): string =>
+    [
+      api,
+      "workflow('docs', 'first', 'true', { iterations: 2 });",
+      `workflow('docs', 'hang', ${JSON.stringify(hangingWorkflow(dir, 2))});`,
+      "workflow('docs', 'after', 'true', { iterations: 2 });",
+      '',
+    ].join('\n');
+
+  beforeAll(() => {
+    project = createProject({
+      name: 'signals-runners',
+      lanebench: ['cli', 'vitest', 'jest'],
+      dependencies: { vitest: '4.1.12', jest: '30.5.2' },
+    });
+    project.write(
+      'vitest.config.mjs',
+      "import { defineConfig } from 'vitest/config';\nimport { lanebench } from '@lanebench/vitest';\nexport default defineConfig({ plugins: [lanebench()] });\n",
+    );
+    project.write('lanebench.config.json', JSON.stringify({ lanes: { docs: { iterations: 10, timeout: '120s' } } }));
+    project.write(`${jestDir}/package.json`, JSON.stringify({ name: 'jest-lanes', private: true, type: 'commonjs' }));
+    project.write(
+      `${jestDir}/jest.config.js`,
+      "module.exports = { reporters: ['default', '@lanebench/jest'], setupFilesAfterEnv: ['@lanebench/jest/setup'], testMatch: ['<rootDir>/lanes/**/*.test.js'] };\n",
+    );
+    project.write(
+      `${jestDir}/lanebench.config.json`,
+      JSON.stringify({ runner: 'jest', lanes: { docs: { iterations: 10, timeout: '120s' } } }),
+    );
+  }, 600_000);
+
+  /** A fresh copy of the workflow file (its own count file), then `lanebench run --lane docs`, up to the hang. */
+  async function startLane(
+    runner: 'vitest' | 'jest',
+    name: string,
+    opts: { detached?: boolean } = {},
+  ): Promise<Started & { cwd: string; out: string }> {
+    const sub = runner === 'jest' ? jestDir : '.';
+    const cwd = join(project.dir, sub);
+    const out = `out-${name}`;
+    const state = tempDir(`lane-signal-${name}`);
+    if (runner === 'jest')
+      project.write(
+        `${jestDir}/lanes/docs.test.js`,
+        workflows(state, "const { workflow } = require('@lanebench/jest');"),
+      );
+    else project.write('lanes/docs.bench.mjs', workflows(state, "import { workflow } from '@lanebench/vitest';"));
+    const s = start(cwd, ['run', '--lane', 'docs', '--output-dir', out], {
+      cli: join(project.dir, 'node_modules', 'lanebench', 'dist', 'cli.js'),
+      ...opts,
+    });
+    await waitFor(
+      `the hanging iteration of ${runner}`,
+      () => readCount(state) >= 3 && hangingSleeps(s.marker).length > 0,
+      180_000,
+    );
+    return { ...s, cwd, out };
+  }
+
+  function readCount(state: string): number {
+    try {
+      return Number(readFileSync(join(state, 'count'), 'utf8').trim());
+    } catch {
+      return 0;
+    }
+  }
+
+  function expectLaneSaved(s: Started & { cwd: string; out: string }): void {
+    const runs = readHistoryFile(s.cwd, s.out).runs;
+    const output = s.stderr();
+    // `after` never started: nothing of it was measured or recorded
+    expect(
+      runs.map((r) => r.workflow),
+      output,
+    ).toEqual(['first', 'hang']);
+    expect(runs[0]!.status).toBe('completed');
+    const hang = runs[1]!;
+    expect(hang.status, output).toBe('partial');
+    expect(hang.iterations_requested).toBe(10);
+    expect(hang.iterations.map((i) => [i.index, i.status])).toEqual([
+      [1, 'passed'],
+      [2, 'passed'],
+    ]);
+    expect(hang.notes?.join('\n')).toMatch(/interrupted during iteration 3 of 10; kept the 2 finished/);
+    for (const f of ['performance_dashboard.html', 'performance_metrics.csv', 'junit.xml', 'summary.md']) {
+      expect(existsSync(join(s.cwd, s.out, f)), f).toBe(true);
+    }
+    expect(readFileSync(join(s.cwd, s.out, 'performance_metrics.csv'), 'utf8')).toContain(hang.id);
+    expect(readFileSync(join(s.cwd, s.out, 'junit.xml'), 'utf8')).toContain('RunPartial');
+  }
+
+  it.each([
+    ['vitest', 'SIGTERM', 143],
+    ['jest', 'SIGTERM', 143],
+    ['vitest', 'SIGHUP', 129],
+    ['jest', 'SIGINT', 130],
+  ] as const)(
+    '%s, %s: runner, workers and workflow tree end; partial run saved with reports; exit %i',
+    async (runner, sig, code) => {
+      const s = await startLane(runner, `${runner}-${sig}`);
+      s.child.kill(sig);
+      const { code: exitCode, signal } = await s.exit;
+      expect(signal, s.stderr()).toBeNull();
+      expect(exitCode, s.stderr()).toBe(code);
+      expect(s.stderr()).toContain(`lanebench: ${sig}: stopping lane 'docs'`);
+      // nothing of the launch is left: not the runner, not its workers, not the TERM-ignoring workflow tree
+      expect(carriers(s.marker)).toEqual([]);
+      expectLaneSaved(s);
+    },
+    300_000,
+  );
+
+  it("vitest, a terminal's Ctrl-C (SIGINT to the whole foreground group), twice: killed at once, still saved", async () => {
+    const s = await startLane('vitest', 'vitest-ctrl-c', { detached: true });
+    process.kill(-s.child.pid!, 'SIGINT');
+    await waitFor('the first SIGINT to be handled', () => /SIGINT: stopping/.test(s.stderr()), 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    const second = Date.now();
+    process.kill(-s.child.pid!, 'SIGINT');
+    // the tree ignores SIGTERM: without the escalation it would live until the 2 s grace ends
+    await waitFor('the hanging tree to be gone', () => hangingSleeps(s.marker).length === 0, 10_000);
+    expect(Date.now() - second, 'tree killed well before the 2 s grace would have ended').toBeLessThan(1500);
+    const { code } = await s.exit;
+    expect(code, s.stderr()).toBe(130);
+    expect(s.stderr()).toContain('SIGINT again: killing the process tree now');
+    expect(carriers(s.marker)).toEqual([]);
+    expectLaneSaved(s);
+  }, 300_000);
 });

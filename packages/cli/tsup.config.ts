@@ -5,7 +5,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 
 // One chunk per command, loaded on demand, so `lanebench --help` does not load @lanebench/core.
 export default defineConfig({
-  entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  entry: { cli: 'src/cli.ts', index: 'src/index.ts', 'runner-host': 'src/runner-host.ts' },
   format: ['esm'],
   target: 'node20',
   splitting: true,

@@ -6,7 +6,8 @@ import { defineConfig } from 'tsup';
 // chalk is ESM-only, so it is bundled rather than required at run time.
 export default defineConfig({
   // sanitize: a small entry the CLI's output module loads without the rest of core (`--help` stays light)
-  entry: { index: 'src/index.ts', sanitize: 'src/output/index.ts' },
+  // atomic-write: the Jest sidecar's writer, without loading the rest of core into every worker that records a run
+  entry: { index: 'src/index.ts', sanitize: 'src/output/index.ts', 'atomic-write': 'src/history/atomic-write.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendRuns,
+  ciProviderOf,
   collectEnv,
   collectGit,
   detectCiProvider,
@@ -16,6 +17,7 @@ import {
   newRunId,
   readHistory,
   writeHistory,
+  type CiInfoAnswer,
 } from '../src/history/index.js';
 import type { Run } from '../src/types.js';
 import { makeRun } from '../../../test/fixtures/fault/runs.mjs';
@@ -89,18 +91,21 @@ describe('appendRuns', () => {
     expect((await readdir(path.dirname(file))).sort()).toEqual(['metrics.json']);
   });
 
-  it('rejects a truncated file, naming it, and leaves it byte-identical', async () => {
+  it('a file truncated mid-run keeps its complete runs; the torn rest is set aside with a warning', async () => {
     const file = path.join(dir, 'truncated', 'metrics.json');
     await appendRuns(file, [fakeRun('a'), fakeRun('b')]);
     const full = await readFile(file);
-    const truncated = full.subarray(0, Math.floor(full.length / 2));
+    const truncated = full.subarray(0, full.indexOf('"id":"b"') + 40);
     await writeFile(file, truncated);
-    const err = await appendRuns(file, [fakeRun('c')]).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HistoryError);
-    expect((err as Error).message).toContain(file);
-    expect((err as Error).message).toMatch(/not valid JSON/);
-    expect(Buffer.compare(await readFile(file), truncated)).toBe(0);
-    expect((await readdir(path.dirname(file))).sort()).toEqual(['metrics.json']);
+    const warnings: string[] = [];
+    const h = await appendRuns(file, [fakeRun('c')], { warn: (l) => warnings.push(l) });
+    expect(h.runs.map((r) => r.id)).toEqual(['a', 'c']);
+    expect(warnings.join('\n')).toContain(file);
+    expect(warnings.join('\n')).toMatch(/incomplete run/);
+    const names = (await readdir(path.dirname(file))).sort();
+    expect(names[0]).toBe('metrics.json');
+    expect(names[1]).toMatch(/^metrics\.json\.torn-/);
+    expect(names).toHaveLength(2);
   });
 
   it('refuses to append to a newer schema and leaves it byte-identical', async () => {
@@ -177,7 +182,7 @@ describe('appendRuns', () => {
 
 describe('collectEnv', () => {
   it('describes this machine and the runner', () => {
-    const env = collectEnv({ name: 'vitest', version: '4.1.12' }, {});
+    const env = collectEnv({ name: 'vitest', version: '4.1.12' });
     expect(env).toMatchObject({
       os: os.type(),
       platform: process.platform,
@@ -187,7 +192,7 @@ describe('collectEnv', () => {
       node_version: process.version,
       runner: 'vitest',
       runner_version: '4.1.12',
-      ci_provider: null,
+      ci_provider: detectCiProvider(),
       hostname: os.hostname(),
     });
     expect(env.memory_total_mb).toBe(Math.round(os.totalmem() / 1048576));
@@ -210,19 +215,51 @@ describe('collectEnv', () => {
     expect(environmentFingerprint({ ...base, logical_cores: 8 })).not.toBe(fp);
     expect(environmentFingerprint({ ...base, memory_total_mb: 32000 })).not.toBe(fp);
   });
+});
+
+describe('CI detection (ci-info)', () => {
+  const requireHere = createRequire(import.meta.url);
+
+  /** ci-info as a process started with exactly `env` sees it (it reads the environment when loaded). */
+  function ciInfoUnder(env: Record<string, string>): CiInfoAnswer {
+    const id = requireHere.resolve('ci-info');
+    const saved = process.env;
+    process.env = { ...env };
+    try {
+      delete requireHere.cache[id];
+      return requireHere('ci-info') as CiInfoAnswer;
+    } finally {
+      process.env = saved;
+      delete requireHere.cache[id];
+    }
+  }
 
   it.each([
+    // what GitHub Actions, GitLab CI and Jenkins set on their runners (among much else)
     [{ GITHUB_ACTIONS: 'true', CI: 'true' }, 'github-actions'],
-    [{ GITLAB_CI: 'true' }, 'gitlab'],
-    [{ JENKINS_URL: 'http://j' }, 'jenkins'],
-    [{ CIRCLECI: 'true' }, 'circleci'],
-    [{ BUILDKITE: 'true' }, 'buildkite'],
+    [{ GITLAB_CI: 'true', CI: 'true' }, 'gitlab'],
+    [{ JENKINS_URL: 'http://j/', BUILD_ID: '17' }, 'jenkins'],
+    [{ CIRCLECI: 'true', CI: 'true' }, 'circleci'],
+    [{ BUILDKITE: 'true', CI: 'true' }, 'buildkite'],
     [{ TF_BUILD: 'True' }, 'azure-pipelines'],
+    // a service without a name of ours keeps ci-info's
+    [{ TRAVIS: 'true', CI: 'true' }, 'travis'],
     [{ CI: '1' }, 'generic'],
+    [{ CI: 'true' }, 'generic'],
+    // CI=false switches detection off, even on a known service
     [{ CI: 'false' }, null],
+    [{ CI: 'false', GITHUB_ACTIONS: 'true' }, null],
+    // ci-info's Jenkins rule wants both variables
+    [{ JENKINS_URL: 'http://j/' }, null],
     [{}, null],
-  ])('detects the CI provider from %j', (env, provider) => {
-    expect(detectCiProvider(env)).toBe(provider);
+  ])('names the provider of %j', (env, provider) => {
+    const answer = ciInfoUnder(env);
+    expect(ciProviderOf(answer)).toBe(provider);
+    expect(answer.isCI).toBe(provider !== null);
+  });
+
+  it("is this process's answer", () => {
+    expect(detectCiProvider()).toBe(ciProviderOf(requireHere('ci-info') as CiInfoAnswer));
   });
 });
 

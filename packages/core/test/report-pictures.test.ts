@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { axisDate, renderHtml, scaleToData } from '../src/report/html/index.js';
-import { buildTrends } from '../src/report/html/charts.js';
+import { AB_COLORS, AB_TEXT_COLORS, buildTimelines, buildTrends, legendItems } from '../src/report/html/charts.js';
+import { chartLegend } from '../src/report/html/sections/common.js';
 import { zeroLine } from '../src/report/html/sections/statistics.js';
 import { slaBars } from '../src/report/html/sections/workflows.js';
 import { fmtStdev } from '../src/report/format.js';
@@ -51,9 +52,17 @@ describe('trend scaling', () => {
     };
     const [trend] = buildTrends(input, 't');
     const exec = trend!.charts[0]!.spec;
-    expect(exec.events).toEqual([
-      { index: 4, kind: 'change-point', label: 'change point: 2.50 → 3.10 s' },
-      { index: 6, kind: 'ab', label: 'A/B session ab-1' },
+    expect(exec.events).toEqual([{ index: 4, kind: 'change-point', label: 'change point: 2.50 → 3.10 s' }]);
+    expect(exec.bands).toEqual([
+      {
+        from: 6,
+        to: 6,
+        side: 'head',
+        session: 'ab-1',
+        label: 'A/B head (session ab-1)',
+        color: AB_COLORS.head,
+        textColor: AB_TEXT_COLORS.head,
+      },
     ]);
     // the 300/400/500 s docs limits are far above ~3 s of data: markers, not an axis stretched to 500
     expect(exec.thresholds!.every((t) => t.placement === 'above')).toBe(true);
@@ -104,5 +113,123 @@ describe('workflow cards and statistics', () => {
     expect(page).not.toMatch(/<td class="name">\s*disk_io/);
     expect(fmtStdev('execution_time', run.metrics_analysis.execution_time!)).toBe('—');
     expect(zeroLine(['disk_io', 'pages'])).toBe('disk_io, pages: 0 in every iteration');
+  });
+});
+
+describe('chart legends and A/B sides', () => {
+  /** docs/build site: 8 earlier runs, one A/B session (base then head), a change point, and this session's run. */
+  function abInput(): ReportInput {
+    const run = makeRun({ lane: 'docs', workflow: 'build site', exec: 3, memory: 100, cpu: 10 });
+    const history = historyRuns([run], 10);
+    history[6]!.ab = { session: 'ab-session-0001', side: 'base', pair_count: 4 };
+    history[7]!.ab = { session: 'ab-session-0001', side: 'head', pair_count: 4 };
+    return {
+      runs: [run],
+      history: [...history, run],
+      generated_at: 'now',
+      thresholds: { docs: laneThresholds('docs') },
+      changePoints: [
+        {
+          lane: 'docs',
+          workflow: 'build site',
+          metric: 'execution_time',
+          run_id: history[3]!.id,
+          started_at: history[3]!.started_at,
+          before: 2.5,
+          after: 3.1,
+          p_value: 0.01,
+        },
+      ],
+    };
+  }
+
+  /** The legend list under the canvas of chart `id`, as [swatch kind, text] pairs. */
+  function legendOf(page: string, id: string): Array<[string, string]> {
+    const m = new RegExp(`<ul class="legend" data-chart="${id}">([\\s\\S]*?)</ul>`).exec(page);
+    expect(m, `legend of ${id}`).not.toBeNull();
+    return [...m![1]!.matchAll(/<li><span class="swatch (\w+)"[^>]*><\/span>([^<]*)<\/li>/g)].map(
+      (x) => [x[1]!, x[2]!] as [string, string],
+    );
+  }
+
+  it('gives each side of an A/B session its own band and tint, and lists both in the legend', () => {
+    const input = abInput();
+    const [trend] = buildTrends(input, 'c');
+    const exec = trend!.charts[0]!.spec;
+    expect(exec.bands!.map((b) => [b.side, b.from, b.to])).toEqual([
+      ['base', 6, 6],
+      ['head', 7, 7],
+    ]);
+    expect(AB_COLORS.base).not.toBe(AB_COLORS.head);
+    const items = legendItems(exec);
+    expect(items.filter((i) => i.swatch === 'band')).toEqual([
+      { label: 'A/B base side (shaded)', color: AB_COLORS.base, swatch: 'band' },
+      { label: 'A/B head side (shaded)', color: AB_COLORS.head, swatch: 'band' },
+    ]);
+    expect(items.map((i) => i.label)).toEqual(
+      expect.arrayContaining(['mean', 'p95', 'change point', expect.stringMatching(/^SLA .*edge arrow\)$/)]),
+    );
+
+    const page = renderHtml(input);
+    const legend = legendOf(page, exec.id);
+    expect(legend).toContainEqual(['band', 'A/B base side (shaded)']);
+    expect(legend).toContainEqual(['band', 'A/B head side (shaded)']);
+    expect(legend).toContainEqual(['line', 'mean']);
+    expect(legend).toContainEqual(['marker', 'change point']);
+    // the chart data carries both bands to the boot script that shades them
+    const data = JSON.parse(
+      /<script type="application\/json" id="lanebench-data">([\s\S]*?)<\/script>/.exec(page)![1]!,
+    );
+    const spec = data.charts.find((c: { id: string }) => c.id === exec.id);
+    expect(spec.bands.map((b: { side: string; color: string }) => [b.side, b.color])).toEqual([
+      ['base', AB_COLORS.base],
+      ['head', AB_COLORS.head],
+    ]);
+  });
+
+  it('draws no band and no A/B legend entry where there is no A/B session', () => {
+    const input = abInput();
+    for (const r of input.history) delete r.ab;
+    const exec = buildTrends(input, 'c')[0]!.charts[0]!.spec;
+    expect(exec.bands).toEqual([]);
+    expect(legendItems(exec).some((i) => i.swatch === 'band')).toBe(false);
+  });
+
+  it('puts a legend naming each iteration under every timeline chart', () => {
+    const run = makeRun({
+      lane: 'heavy',
+      workflow: 'e2e',
+      exec: 4,
+      memory: 300,
+      cpu: 40,
+      iterations: 4,
+      override: { 2: { status: 'failed', error: 'exit 1' } },
+    });
+    const [tl] = buildTimelines({ runs: [run], history: [], generated_at: 'now' }, 'c');
+    const page = renderHtml({ runs: [run], history: [], generated_at: 'now' });
+    for (const spec of [tl!.cpu!, tl!.mem!]) {
+      const legend = legendOf(page, spec.id);
+      expect(legend).toEqual([
+        ['line', 'iteration #1'],
+        ['line', 'iteration #2'],
+        ['line', 'iteration #3 (failed)'],
+        ['line', 'iteration #4'],
+      ]);
+    }
+    // no chart without its legend: as many legends as canvases
+    expect(page.match(/<ul class="legend"/g)?.length).toBe(page.match(/<canvas /g)?.length);
+  });
+
+  it('escapes series labels in the legend', () => {
+    const items = legendItems({
+      id: 'x',
+      xType: 'linear',
+      xTitle: '',
+      yTitle: '',
+      datasets: [{ label: '<img src=x onerror=alert(1)>', data: [], color: '#000' }],
+    });
+    const html = chartLegend(items, 'x').toString();
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<img');
   });
 });

@@ -4,11 +4,13 @@
  * and exports it through an environment variable (workers inherit it); each worker writes one
  * JSON file per Run there and the reporter reads them all when the run completes.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig, Run, RunnerInfo, WorkflowOverrides } from '@lanebench/core';
+// a reader never sees half a file (core's temp file + rename, synchronous: matchers cannot wait)
+import { writeFileAtomicSync } from '@lanebench/core/atomic-write';
 
 /** Directory the reporter created for this Jest run. */
 export const SIDECAR_ENV = 'LANEBENCH_JEST_SIDECAR';
@@ -37,15 +39,8 @@ export function sidecarDir(env: NodeJS.ProcessEnv = process.env): string | undef
   return dir ? dir : undefined;
 }
 
-/** Writes through a temporary file and a rename so a reader never sees half a file. */
-function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
-
 export function writeSession(dir: string, session: Session): void {
-  writeAtomic(join(dir, SESSION_FILE), JSON.stringify(session));
+  writeFileAtomicSync(join(dir, SESSION_FILE), JSON.stringify(session));
 }
 
 export function readSession(dir: string): Session | undefined {
@@ -71,7 +66,7 @@ export function writeRunFile(
     .slice(0, 12);
   const id = createHash('sha1').update(String(run.id)).digest('hex').slice(0, 16);
   const file = join(dir, RUNS_DIR, `${owner}-${id}.json`);
-  writeAtomic(file, JSON.stringify(run));
+  writeFileAtomicSync(file, JSON.stringify(run));
   return file;
 }
 

@@ -3,7 +3,7 @@
  * Run's measured iterations (latency in milliseconds, as tinybench reports it) so the built-in
  * tables show the real workflow times.
  */
-import { percentile, type Run } from '@lanebench/core';
+import { describe, percentile, type Run } from '@lanebench/core';
 
 /** tinybench 6 `Statistics` (Vitest 5 provider results). */
 export interface TinybenchStatistics {
@@ -75,6 +75,11 @@ export function latenciesMs(run: Run): number[] {
   return run.iterations.filter((i) => i.status === 'passed').map((i) => i.execution_time * 1000);
 }
 
+/**
+ * tinybench's statistics of `values` (milliseconds or operations per second). Mean, median, standard
+ * deviation (n − 1) and extremes are core's `describe`, the extra percentiles core's `percentile`, so
+ * Vitest's tables agree with lanebench's own reports; only the confidence figures are tinybench's.
+ */
 export function statistics(values: number[], retainSamples = false): TinybenchStatistics {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
@@ -101,35 +106,32 @@ export function statistics(values: number[], retainSamples = false): TinybenchSt
       variance: 0,
     };
   }
-  const mean = sorted.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? sorted.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
-  const sd = Math.sqrt(variance);
-  const sem = sd / Math.sqrt(n);
+  const { mean, median, stdev, min, max, p99 } = describe(sorted);
+  const sem = stdev / Math.sqrt(n);
   const df = n - 1;
   const critical = T_95[Math.max(df, 1) - 1] ?? 1.96;
   const moe = sem * critical;
-  const p50 = percentile(sorted, 50);
-  const deviations = sorted.map((v) => Math.abs(v - p50)).sort((a, b) => a - b);
+  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
   return {
     aad: sorted.reduce((a, v) => a + Math.abs(v - mean), 0) / n,
     critical,
     df,
     mad: percentile(deviations, 50),
-    max: sorted[n - 1]!,
+    max,
     mean,
-    min: sorted[0]!,
+    min,
     moe,
-    p50,
+    p50: median,
     p75: percentile(sorted, 75),
-    p99: percentile(sorted, 99),
+    p99,
     p995: percentile(sorted, 99.5),
     p999: percentile(sorted, 99.9),
     rme: mean === 0 ? Infinity : (100 * moe) / Math.abs(mean),
     samples: retainSamples ? sorted : undefined,
     samplesCount: n,
-    sd,
+    sd: stdev,
     sem,
-    variance,
+    variance: stdev ** 2,
   };
 }
 

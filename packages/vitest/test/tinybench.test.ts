@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Run } from '@lanebench/core';
+import { describe as describeValues, type Run } from '@lanebench/core';
 import { legacyResult, providerResult, statistics } from '../src/tinybench.js';
 
 function runWith(times: number[], failed = 0): Run {
@@ -29,6 +29,14 @@ describe('tinybench-shaped results', () => {
     expect(result.latency.samples).toBeUndefined();
     expect(result.totalTime).toBeCloseTo(1000);
     expect(result.period).toBeCloseTo(250);
+  });
+
+  it("agrees with core's describe on the figures both compute", () => {
+    const values = [12.5, 3, 7.25, 40, 9, 9, 15.5];
+    const s = statistics(values);
+    const d = describeValues(values);
+    expect([s.mean, s.p50, s.sd, s.min, s.max, s.p99]).toEqual([d.mean, d.median, d.stdev, d.min, d.max, d.p99]);
+    expect(s.variance).toBeCloseTo(d.stdev ** 2, 12);
   });
 
   it('keeps samples only when asked, and tolerates an empty run', () => {

@@ -22,7 +22,7 @@ import {
   DEFAULT_AB_ALPHA,
   DEFAULT_AB_PAIRS,
   METRIC_KEYS,
-  METRIC_UNITS,
+  metricUnit,
   resolveLane,
   runAbSession,
   type AbRow,
@@ -128,10 +128,6 @@ function verdictText(r: AbRow): string {
     : 'inconclusive (more than 10000 pairs)';
 }
 
-function unitOf(metric: string): string {
-  return (METRIC_UNITS as Record<string, string>)[metric] ?? '';
-}
-
 function markdown(
   lane: string,
   rows: AbRow[],
@@ -149,7 +145,7 @@ function markdown(
     '|---|---:|---:|---:|---|---:|---:|---|',
     ...rows.map(
       (r) =>
-        `| ${r.metric}${r.gated ? '' : ' (not gated)'} | ${num(r.base)} ${unitOf(r.metric)} | ${num(r.head)} ${unitOf(r.metric)} | ${r.ratio === null ? '—' : r.ratio.toFixed(3)} | ${pct(r.ci_low)} … ${pct(r.ci_high)} | ${pval(r.p_value)} | ${r.mde_pct === null ? '—' : `${r.mde_pct.toFixed(1)}%`} | ${r.verdict === 'regression' ? '🔺 ' : r.verdict === 'improvement' ? '🔻 ' : ''}${verdictText(r).replace(/\|/g, '/')} |`,
+        `| ${r.metric}${r.gated ? '' : ' (not gated)'} | ${num(r.base)} ${metricUnit(r.metric)} | ${num(r.head)} ${metricUnit(r.metric)} | ${r.ratio === null ? '—' : r.ratio.toFixed(3)} | ${pct(r.ci_low)} … ${pct(r.ci_high)} | ${pval(r.p_value)} | ${r.mde_pct === null ? '—' : `${r.mde_pct.toFixed(1)}%`} | ${r.verdict === 'regression' ? '🔺 ' : r.verdict === 'improvement' ? '🔻 ' : ''}${verdictText(r).replace(/\|/g, '/')} |`,
     ),
     '',
   ];
@@ -276,7 +272,7 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
             [
               ['metric', 'base', 'head', 'ratio', 'interval', 'p', 'MDE', 'verdict'],
               ...rows.map((r) => [
-                `${r.metric}${unitOf(r.metric) ? ` (${unitOf(r.metric)})` : ''}${r.gated ? '' : '*'}`,
+                `${r.metric}${metricUnit(r.metric) ? ` (${metricUnit(r.metric)})` : ''}${r.gated ? '' : '*'}`,
                 num(r.base),
                 num(r.head),
                 r.ratio === null ? '—' : `${r.ratio.toFixed(3)} (${pct(r.ratio)})`,

@@ -2,7 +2,7 @@
  * `lanebench compare <baseline> <candidate>`: two run ids, git refs or history files side by side
  * per lane/workflow/metric, with change %, Mann-Whitney p-value and whether the environments match.
  */
-import { compareRuns, METRIC_UNITS, verdictLabel, visible, type Comparison, type Run } from '@lanebench/core';
+import { compareRuns, metricUnit, verdictLabel, visible, type Comparison, type Run } from '@lanebench/core';
 import { resolveSide, type Side } from '../lib/compare-side.js';
 import { loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
@@ -28,9 +28,7 @@ function describeEnv(runs: readonly Run[]): string {
 
 /** `execution_time (s)`: the metric with its stored unit (custom metrics: their recorded unit). */
 function unitLabel(metric: string, runs: readonly Run[]): string {
-  const unit =
-    (METRIC_UNITS as Record<string, string>)[metric] ??
-    runs.find((r) => r.custom_units?.[metric])?.custom_units[metric];
+  const unit = metricUnit(metric, runs);
   return unit ? `${metric} (${unit})` : metric;
 }
 

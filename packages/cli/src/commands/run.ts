@@ -8,6 +8,7 @@
  */
 import {
   detectRegressions,
+  isCI,
   publishRuns,
   killTreesNow,
   resolveLane,
@@ -23,10 +24,9 @@ import { constants as osConstants } from 'node:os';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
-import { err, isCI, out } from '../lib/output.js';
+import { err, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
-import { runJestLane } from '../runners/jest.js';
-import { runVitest } from '../runners/vitest.js';
+import { driveLaneRunner, signalExitCode } from './run-lane.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -238,11 +238,13 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
-  const runnerCode = runnerName === 'jest' ? await runJestLane(launch) : await runVitest(launch);
+  // in a child process, so that a signal stops the whole tree and keeps the finished iterations (run-lane.ts)
+  const { code: runnerCode, received } = await driveLaneRunner(runnerName, launch);
 
   const history = await loadRuns(ctx);
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
   if (added.length === 0) {
+    if (received) return signalExitCode(received);
     if (runnerCode !== 0) return EXIT_FAILURE;
     throw new UsageError(
       `no run of lane '${opts.lane}' was recorded in ${ctx.historyFile}: check that ${
@@ -268,6 +270,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
   if (bad.length > 0) code = EXIT_FAILURE;
   if ((opts.failOnRegression || ctx.config.failOnRegression) && hasRegression(regressions)) code = EXIT_FAILURE;
+  if (received) code = signalExitCode(received);
   return code;
 }
 

@@ -7,8 +7,7 @@ import {
   detectRegressions,
   getTrends,
   METRIC_KEYS,
-  METRIC_UNITS,
-  type BuiltinMetric,
+  metricUnit,
   type Run,
   visible,
 } from '@lanebench/core';
@@ -50,10 +49,7 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
   }
   const window = opts.window ?? ctx.config.historyWindow;
   const selected = opts.workflow ? [opts.workflow] : workflows;
-  const unit =
-    (METRIC_UNITS as Record<string, string>)[opts.metric as BuiltinMetric] ??
-    laneRuns.find((r) => r.custom_units?.[opts.metric])?.custom_units[opts.metric] ??
-    '';
+  const unit = metricUnit(opts.metric, laneRuns);
 
   const report = selected.map((workflow) => {
     const points = getTrends(runs, opts.lane, opts.metric, { window, workflow });

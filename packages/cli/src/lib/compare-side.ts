@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readHistory, type Run } from '@lanebench/core';
+import { DEFAULT_OUTPUT_DIR, HISTORY_FILE_NAME, readHistory, type Run } from '@lanebench/core';
 import { UsageError } from './errors.js';
 import { revParse } from './git.js';
 
@@ -20,7 +20,7 @@ export function historyPathOf(arg: string, cwd: string): string | null {
   const p = resolve(cwd, arg);
   if (!existsSync(p)) return null;
   if (statSync(p).isFile()) return p;
-  for (const candidate of [join(p, 'metrics.json'), join(p, '.benchmark_results', 'metrics.json')]) {
+  for (const candidate of [join(p, HISTORY_FILE_NAME), join(p, DEFAULT_OUTPUT_DIR, HISTORY_FILE_NAME)]) {
     if (existsSync(candidate)) return candidate;
   }
   return null;

@@ -1,5 +1,5 @@
 /**
- * Terminal output and whether we are in CI (colors: colors.ts). Loaded by `--help`: only core's small sanitize
+ * Terminal output (colors: colors.ts; whether we are in CI: core's isCI). Loaded by `--help`: only core's small sanitize
  * entry here, not @lanebench/core itself. Every line the CLI prints passes core's sanitizer (SPEC §12).
  */
 import { colorLevel, safeOutput } from '@lanebench/core/sanitize';
@@ -10,15 +10,6 @@ function sanitized(text: string): string {
   keepSgr ??= colorLevel() > 0;
   const safe = safeOutput(text, { keepSgr });
   return safe.endsWith('\n') ? safe : `${safe}\n`;
-}
-
-export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI;
-  return (
-    (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') ||
-    Boolean(env.GITHUB_ACTIONS) ||
-    Boolean(env.GITLAB_CI)
-  );
 }
 
 /**

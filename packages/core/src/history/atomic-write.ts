@@ -1,4 +1,9 @@
+/**
+ * Atomic file replacement for the history, the reports and the Jest sidecar (also published as the
+ * small `@lanebench/core/atomic-write` entry: node built-ins only, nothing else of core).
+ */
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { HistoryError } from './errors.js';
@@ -43,7 +48,7 @@ export async function writeTempFile(tmp: string, text: string, target: string = 
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathBeside(file);
   await writeTempFile(tmp, text, file);
   try {
     await rename(tmp, file);
@@ -52,6 +57,39 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     throw describeWriteError(file, err);
   }
   await syncDirectory(dir);
+}
+
+/**
+ * writeFileAtomic for callers that cannot wait: a Jest matcher hands its Run to the reporter before it
+ * returns. The same steps and error messages, with the synchronous fs calls.
+ */
+export function writeFileAtomicSync(file: string, text: string): void {
+  const dir = path.dirname(file);
+  const tmp = tempPathBeside(file);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (err) {
+    throw describeWriteError(file, err);
+  }
+  try {
+    try {
+      writeSync(fd, text, null, 'utf8');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw describeWriteError(file, err);
+  }
+  syncDirectorySync(dir);
+}
+
+/** A temp file in the file's own directory (same filesystem, so the rename is atomic), unique per process and call. */
+function tempPathBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /**
@@ -74,6 +112,20 @@ export async function replaceUnderLock(lock: HeldLock, file: string, text: strin
     throw err instanceof HistoryError ? err : describeWriteError(file, err);
   }
   await syncDirectory(path.dirname(file));
+}
+
+function syncDirectorySync(dir: string): void {
+  // best effort, as syncDirectory
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* best effort */
+  }
 }
 
 export async function syncDirectory(dir: string): Promise<void> {

@@ -1,28 +1,47 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
+import ciInfo from 'ci-info';
 import type { EnvInfo, RunnerInfo } from '../types.js';
 
-/** CI providers by the variable each one sets; the first match wins, plain CI last. */
-const CI_PROVIDERS: ReadonlyArray<[variable: string, provider: string]> = [
-  ['GITHUB_ACTIONS', 'github-actions'],
-  ['GITLAB_CI', 'gitlab'],
-  ['JENKINS_URL', 'jenkins'],
-  ['CIRCLECI', 'circleci'],
-  ['BUILDKITE', 'buildkite'],
-  ['TF_BUILD', 'azure-pipelines'],
-  ['CI', 'generic'],
-];
+/**
+ * CI detection is ci-info's (about 50 services, `CI=false` turns it off). It reads the environment once,
+ * when it is loaded: the answer is the process's, which is what a run and the CLI's progress line need.
+ */
+export interface CiInfoAnswer {
+  isCI: boolean;
+  /** ci-info's vendor constant, e.g. GITHUB_ACTIONS; null for an unknown service */
+  id: string | null;
+}
 
-export function detectCiProvider(env: NodeJS.ProcessEnv = process.env): string | null {
-  for (const [variable, provider] of CI_PROVIDERS) {
-    const value = env[variable];
-    if (value !== undefined && value !== '' && value.toLowerCase() !== 'false' && value !== '0') return provider;
-  }
-  return null;
+/** `env.ci_provider` as metrics.json has always spelled these services; others get ci-info's id, kebab-cased. */
+const PROVIDER_NAMES: Readonly<Record<string, string>> = {
+  GITHUB_ACTIONS: 'github-actions',
+  GITLAB: 'gitlab',
+  JENKINS: 'jenkins',
+  CIRCLE: 'circleci',
+  BUILDKITE: 'buildkite',
+  AZURE_PIPELINES: 'azure-pipelines',
+};
+
+/** The provider name of a ci-info answer: the service, 'generic' for CI on an unknown service, null outside CI. */
+export function ciProviderOf(answer: CiInfoAnswer): string | null {
+  if (!answer.isCI) return null;
+  if (answer.id === null) return 'generic';
+  return PROVIDER_NAMES[answer.id] ?? answer.id.toLowerCase().replace(/_/g, '-');
+}
+
+/** Whether this process runs in CI (ci-info). */
+export function isCI(): boolean {
+  return ciInfo.isCI;
+}
+
+/** The CI service this process runs on (see ciProviderOf), or null. */
+export function detectCiProvider(): string | null {
+  return ciProviderOf(ciInfo);
 }
 
 /** The machine and runtime a run was measured on. */
-export function collectEnv(runner?: RunnerInfo, env: NodeJS.ProcessEnv = process.env): EnvInfo {
+export function collectEnv(runner?: RunnerInfo): EnvInfo {
   const cpus = os.cpus();
   const cpuModel = (cpus[0]?.model ?? 'unknown').trim();
   const logicalCores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length;
@@ -38,7 +57,7 @@ export function collectEnv(runner?: RunnerInfo, env: NodeJS.ProcessEnv = process
     node_version: process.version,
     runner: runner?.name ?? null,
     runner_version: runner?.version ?? null,
-    ci_provider: detectCiProvider(env),
+    ci_provider: detectCiProvider(),
     hostname: os.hostname(),
   };
   return { ...info, fingerprint: environmentFingerprint(info) };

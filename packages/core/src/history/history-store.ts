@@ -25,6 +25,14 @@ export interface PruneOptions {
   lane?: string;
 }
 
+/** `historyRetention`: limits per lane/workflow applied on write (the config's key of that name). */
+export interface HistoryRetention {
+  /** keep the newest N runs */
+  runs?: number;
+  /** drop runs older than D days */
+  days?: number;
+}
+
 export interface HistoryStore {
   readonly kind: 'file' | 'postgres';
   /** where it is, safe to print (a URL's password masked) */
@@ -112,6 +120,9 @@ export function pruneRuns(runs: readonly Run[], opts: PruneOptions): Set<string>
   return drop;
 }
 
+/** The history file's name inside the output directory (the default history, the reports' neighbour). */
+export const HISTORY_FILE_NAME = 'metrics.json';
+
 /**
  * Where the history is: LANEBENCH_HISTORY (wins), then the config's `history`, then
  * `<outputDir>/metrics.json`. A relative path is relative to the config root.
@@ -121,7 +132,7 @@ export function historyLocation(
   env: NodeJS.ProcessEnv = process.env,
 ): string {
   const chosen = env.LANEBENCH_HISTORY?.trim() || config.history;
-  if (!chosen) return path.join(config.outputDir, 'metrics.json');
+  if (!chosen) return path.join(config.outputDir, HISTORY_FILE_NAME);
   if (isPostgresUrl(chosen)) return chosen;
   return path.resolve(config.root ?? process.cwd(), chosen);
 }

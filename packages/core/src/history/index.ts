@@ -8,25 +8,32 @@ export {
   compactHistory,
   validateRuns,
   preflightHistory,
+  appendRunsInPlace,
+  retentionPrune,
   TIMELINE_RETENTION,
 } from './store.js';
-export { writeFileAtomic, replaceUnderLock, describeWriteError } from './atomic-write.js';
+export type { AppendOptions } from './store.js';
+export { HISTORY_WARN_BYTES, latestCopies } from './line-store.js';
+export { hasLineLayout } from './line-file.js';
+export { writeFileAtomic, writeFileAtomicSync, replaceUnderLock, describeWriteError } from './atomic-write.js';
 export {
   withFileLock,
   acquireLock,
   checkLockPath,
   lockPathFor,
+  takeoverMarkerFor,
   cleanStaleTemps,
   defaultStaleMs,
   LockLostError,
 } from './lock.js';
 export type { HeldLock, LockOptions } from './lock.js';
 export { runSchema, validateRun, validateHistoryDocument } from './schema.js';
-export { collectEnv, detectCiProvider, environmentFingerprint } from './env.js';
+export { ciProviderOf, collectEnv, detectCiProvider, environmentFingerprint, isCI, type CiInfoAnswer } from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';
 export {
+  HISTORY_FILE_NAME,
   historyLocation,
   isPostgresUrl,
   maskUrl,
@@ -37,6 +44,6 @@ export {
   type HistoryWindow,
   type PruneOptions,
 } from './history-store.js';
-export { FileHistoryStore } from './file-store.js';
+export { FileHistoryStore, shardFileOf, type FileStoreOptions } from './file-store.js';
 export { PostgresHistoryStore, PG_SCHEMA_VERSION } from './postgres-store.js';
 export { openHistoryStore } from './open-store.js';

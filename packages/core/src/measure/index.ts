@@ -7,3 +7,13 @@ export { killTree, killTreesNow, type KillTreeOptions, type KnownProcess } from 
 export { ExecError } from './exec.js';
 export { withMeasureLock } from './mutex.js';
 export { downsampleTimeline } from './timeline.js';
+export {
+  ITERATION_OWNER,
+  findStaleCarriers,
+  ownerAlive,
+  ownerToken,
+  reapStaleCarriers,
+  reaperNote,
+  type ReapedProcess,
+} from './reaper.js';
+export type { ExecOptions, ExecResult, Workflow, WorkflowContext, WorkflowFn } from './types.js';

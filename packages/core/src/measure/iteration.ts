@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Iteration, IterationMeasurement, IterationStatus, MeasurementMethods } from '../types.js';
 import { METRIC_KEYS } from '../types.js';
-import type { ExecOptions, Workflow, WorkflowContext } from '../run/types.js';
+import type { ExecOptions, Workflow, WorkflowContext } from './types.js';
 import { ExecError, runExec, type Executor, type SpawnRecord } from './exec.js';
 import { killTree, type KnownProcess } from './kill.js';
 import { withMeasureLock } from './mutex.js';
@@ -33,7 +33,8 @@ import { ProcSampler } from './proc-sampler.js';
 import { hasProcfs } from './procfs.js';
 import type { SamplerFactory } from './sampler.js';
 import { downsampleTimeline } from './timeline.js';
-import { validateUnit } from '../units.js';
+import { validateUnit } from '../base/unit-text.js';
+import { ITERATION_OWNER, ownerToken } from './reaper.js';
 
 /** Name of the environment cookie every process of an iteration carries (docs/metrics.md, "Escaped processes"). */
 export const ITERATION_COOKIE = 'LANEBENCH_ITERATION_ID';
@@ -116,7 +117,9 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   });
 
   // Every process of the iteration carries the cookie, also children a function starts without ctx.exec.
-  const baseEnv = { ...process.env, ...opts.env, [ITERATION_COOKIE]: cookieValue };
+  // The owner entry lets a later run's reaper tell a dead owner's leftovers from a live run's (reaper.ts).
+  const cookieEnv = { [ITERATION_COOKIE]: cookieValue, [ITERATION_OWNER]: ownerToken() };
+  const baseEnv = { ...process.env, ...opts.env, ...cookieEnv };
   const ctx: WorkflowContext = {
     iteration: opts.iteration,
     warmup: opts.warmup ?? false,
@@ -128,7 +131,7 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
       return executor(cmd, {
         ...o,
         cwd: o.cwd ?? opts.cwd,
-        env: o.env ? { ...baseEnv, ...o.env, [ITERATION_COOKIE]: cookieValue } : baseEnv,
+        env: o.env ? { ...baseEnv, ...o.env, ...cookieEnv } : baseEnv,
         echo: o.echo ?? opts.echo,
         signal: controller.signal,
         abortReason: () => abortInfo ?? { text: 'aborted', timedOut: false },
@@ -159,7 +162,8 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
 
   // Children a function spawns with child_process directly inherit process.env: give them the cookie too.
   const prevCookie = process.env[ITERATION_COOKIE];
-  if (isFn) process.env[ITERATION_COOKIE] = cookieValue;
+  const prevOwner = process.env[ITERATION_OWNER];
+  if (isFn) Object.assign(process.env, cookieEnv);
 
   // Baselines, taken as late as possible before the workload starts.
   await sampler.start();
@@ -199,6 +203,8 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   if (isFn) {
     if (prevCookie === undefined) delete process.env[ITERATION_COOKIE];
     else process.env[ITERATION_COOKIE] = prevCookie;
+    if (prevOwner === undefined) delete process.env[ITERATION_OWNER];
+    else process.env[ITERATION_OWNER] = prevOwner;
   }
   // Synchronous code blocks the timer, so it cannot fire while the function runs; the record must still not lie:
   // an iteration that ran past its timeout is a timeout, whatever stopped it.

@@ -48,11 +48,15 @@ export function fmtSigned(v: number | null | undefined, digits = 1, suffix = ' %
   return `${v > 0 ? '+' : ''}${v.toFixed(digits)}${suffix}`;
 }
 
-/** Unit of a metric: built-in unit, else the run's custom unit, else ''. */
-export function metricUnit(metric: string, run?: Run): string {
+/**
+ * Unit of a metric: built-in unit, else the custom unit the run recorded (of several runs, the first that
+ * recorded one), else ''.
+ */
+export function metricUnit(metric: string, runs?: Run | readonly Run[]): string {
   const builtin = (METRIC_UNITS as Record<string, string>)[metric];
   if (builtin) return builtin;
-  return run?.custom_units?.[metric] ?? '';
+  const list: readonly Run[] = runs === undefined ? [] : 'id' in runs ? [runs] : runs;
+  return list.find((r) => r.custom_units?.[metric])?.custom_units[metric] ?? '';
 }
 
 /** A value in a metric's unit, human-readable. */

@@ -7,6 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReportFormat } from '../config/types.js';
 import { writeFileAtomic } from '../history/atomic-write.js';
+import { HISTORY_FILE_NAME } from '../history/history-store.js';
 import { csvWriter } from './csv.js';
 import { htmlWriter } from './html/index.js';
 import { junitWriter } from './junit.js';
@@ -45,7 +46,7 @@ export {
   colorLevel,
   type ConsoleSummaryOptions,
 } from './console.js';
-export { runPassed, runOutcome, partialText, type RunOutcome } from './format.js';
+export { metricUnit, runPassed, runOutcome, partialText, type RunOutcome } from './format.js';
 export { escapeXmlText, escapeXmlAttr, sanitizeXmlChars } from './xml.js';
 export { lttb, lttbIndices } from './downsample.js';
 
@@ -59,8 +60,6 @@ export const REPORT_WRITERS: Readonly<Record<ReportFormat, ReportWriter>> = {
   markdown: markdownWriter,
   json: jsonWriter,
 };
-
-export const HISTORY_FILE_NAME = 'metrics.json';
 
 /**
  * Renders and writes each requested format into `outputDir` (created if needed; each file replaced

@@ -7,14 +7,23 @@
  */
 import { resolveConfig, resolveLane, type ResolvedConfig, type ResolvedLane } from '../config/index.js';
 import { collectEnv, collectGit, newRunId } from '../history/index.js';
-import { measureIteration, type Executor, type SamplerFactory } from '../measure/index.js';
+import {
+  measureIteration,
+  reapStaleCarriers,
+  reaperNote,
+  type Executor,
+  type SamplerFactory,
+} from '../measure/index.js';
 import { analyzeIterations, metricSamples } from '../stats/index.js';
-import { evaluateRun, evaluateThresholds } from '../thresholds/index.js';
+import { evaluateThresholds } from '../thresholds/index.js';
+import { evaluateRun } from './evaluate-run.js';
 import type { Iteration, Run, RunnerInfo, SlaResult } from '../types.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
 import { busyNote, machineState, mergeMachineStates } from './machine.js';
-import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
+import type { Workflow } from '../measure/index.js';
+import type { ProgressEvent, WorkflowOptions } from './types.js';
+import { watchStopRequest } from './stop-request.js';
 
 export interface RunWorkflowSpec {
   lane: string;
@@ -38,6 +47,18 @@ export interface RunWorkflowSpec {
 export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
   if (typeof spec.workflow !== 'string' || spec.workflow.trim() === '')
     throw new TypeError('runWorkflow: workflow name must be a non-empty string');
+  // a runner-driven lane that the CLI was told to stop: throws before anything starts, else aborts it mid-run
+  const stop = watchStopRequest(spec.workflow);
+  try {
+    const signal =
+      stop.signal && spec.signal ? AbortSignal.any([stop.signal, spec.signal]) : (stop.signal ?? spec.signal);
+    return await runWorkflowWith({ ...spec, signal });
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function runWorkflowWith(spec: RunWorkflowSpec): Promise<Run> {
   const config = spec.config ?? resolveConfig(undefined);
   const opts = spec.options ?? {};
   const lane = spec.resolvedLane ?? resolveLane(config, spec.lane, opts);
@@ -47,6 +68,8 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
 
   const startedAt = new Date();
   const machineAtStart = machineState();
+  // leftovers of iterations whose owner died (a killed worker never ran its sweep): see measure/reaper.ts
+  const reaped = reaperNote(reapStaleCarriers());
   // Known before the first iteration: it is part of every iteration's environment cookie.
   const runId = newRunId(lane.name, spec.workflow, startedAt);
   const t0 = performance.now();
@@ -141,7 +164,11 @@ export async function runWorkflow(spec: RunWorkflowSpec): Promise<Run> {
     env: collectEnv(runner),
     git: collectGit(opts.cwd ?? config.root),
     runner,
-    notes: [...runNotes(iterations, lane.iterations, interruptedAt), ...(busy ? [busy] : [])],
+    notes: [
+      ...runNotes(iterations, lane.iterations, interruptedAt),
+      ...(busy ? [busy] : []),
+      ...(reaped ? [reaped] : []),
+    ],
     machine,
   };
   if (spec.file !== undefined) run.file = spec.file;

@@ -31,11 +31,35 @@ export interface ThresholdMark {
   placement: 'line' | 'above' | 'below';
 }
 
-/** A vertical marker at a category index: a change point or an A/B session. */
+/** A vertical marker at a category index: a change point (A/B sessions are bands, see BandMark). */
 export interface EventMark {
   index: number;
   label: string;
-  kind: 'change-point' | 'ab';
+  kind: 'change-point';
+}
+
+/**
+ * The runs of one side of an A/B session (`lanebench ab`), as a shaded stretch of the category axis: base and head
+ * get different tints and their own legend entry, so a reader sees which points were measured as which side.
+ */
+export interface BandMark {
+  /** first and last category index of the side's runs (inclusive) */
+  from: number;
+  to: number;
+  side: 'base' | 'head';
+  session: string;
+  label: string;
+  /** the tint, and the colour of the side's name drawn at the top of the band */
+  color: string;
+  textColor: string;
+}
+
+/** One entry of a chart's legend (drawn as HTML under the canvas, so it wraps and stays readable on a phone). */
+export interface LegendItem {
+  label: string;
+  color: string;
+  /** how the swatch is drawn: the series line, a dashed threshold, a vertical marker, a shaded band */
+  swatch: 'line' | 'dashed' | 'marker' | 'dotted' | 'band';
 }
 
 export interface ChartSpec {
@@ -49,6 +73,7 @@ export interface ChartSpec {
   yMax?: number;
   thresholds?: ThresholdMark[];
   events?: EventMark[];
+  bands?: BandMark[];
 }
 
 export const PALETTE = [
@@ -64,6 +89,67 @@ export const PALETTE = [
   '#475569',
 ];
 export const SLA_COLORS = { error: '#dc2626', warning: '#d97706' } as const;
+/** Tints of the two A/B sides (translucent, so the series stay visible through them) and their label colours. */
+export const AB_COLORS = { base: 'rgba(14, 165, 233, 0.16)', head: 'rgba(249, 115, 22, 0.18)' } as const;
+export const AB_TEXT_COLORS = { base: '#0369a1', head: '#c2410c' } as const;
+export const CHANGE_POINT_COLOR = '#0f172a';
+
+/**
+ * The legend of a chart: every series, every threshold (with its value, also when it is an edge marker), and one
+ * entry per kind of marker present. Built from the spec, so what the legend says is what the chart draws.
+ */
+export function legendItems(spec: ChartSpec): LegendItem[] {
+  const items: LegendItem[] = spec.datasets.map((d) => ({ label: d.label, color: d.color, swatch: 'line' }));
+  for (const t of spec.thresholds ?? [])
+    items.push({
+      label: t.placement === 'line' ? t.label : `${t.label}, ${t.placement} the data (edge arrow)`,
+      color: t.color,
+      swatch: 'dashed',
+    });
+  if ((spec.events ?? []).some((e) => e.kind === 'change-point'))
+    items.push({ label: 'change point', color: CHANGE_POINT_COLOR, swatch: 'marker' });
+  for (const side of ['base', 'head'] as const)
+    if ((spec.bands ?? []).some((b) => b.side === side))
+      items.push({ label: `A/B ${side} side (shaded)`, color: AB_COLORS[side], swatch: 'band' });
+  return items;
+}
+
+/** Contiguous stretches of indices: [3, 4, 5, 9] → [[3, 5], [9, 9]]. */
+function stretches(indices: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const i of [...indices].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && i === last[1] + 1) last[1] = i;
+    else out.push([i, i]);
+  }
+  return out;
+}
+
+/** The A/B sides among the kept runs of a trend, one band per contiguous stretch of a side's runs. */
+export function abBands(kept: readonly Run[]): BandMark[] {
+  const bySide = new Map<string, { session: string; side: 'base' | 'head'; indices: number[] }>();
+  kept.forEach((r, i) => {
+    const ab = abOf(r);
+    if (!ab || (ab.side !== 'base' && ab.side !== 'head')) return;
+    const key = JSON.stringify([ab.session, ab.side]);
+    const entry = bySide.get(key) ?? { session: ab.session, side: ab.side, indices: [] };
+    entry.indices.push(i);
+    bySide.set(key, entry);
+  });
+  const bands: BandMark[] = [];
+  for (const { session, side, indices } of bySide.values())
+    for (const [from, to] of stretches(indices))
+      bands.push({
+        from,
+        to,
+        side,
+        session,
+        label: `A/B ${side} (session ${session.slice(0, 8)})`,
+        color: AB_COLORS[side],
+        textColor: AB_TEXT_COLORS[side],
+      });
+  return bands.sort((a, b) => a.from - b.from);
+}
 
 /** "2026-02-01 09:00 UTC": the axis says which year and which clock. */
 export function axisDate(iso: string): string {
@@ -200,6 +286,7 @@ export function buildTrends(input: ReportInput, idPrefix: string): TrendInfo[] {
     const labels = kept.map((r) => `${axisDate(r.started_at)}${r.git?.sha ? ` ${r.git.sha.slice(0, 7)}` : ''}`);
     const changePoints = (input.changePoints ?? []).filter((c) => c.lane === lane && c.workflow === workflow);
     const abSessions = unique(kept.map((r) => abOf(r)?.session));
+    const bands = abBands(kept);
     const charts: TrendInfo['charts'] = [];
     TREND_METRICS.forEach((tm, m) => {
       if (!kept.some((r) => stat(r, tm.metric))) return;
@@ -232,10 +319,6 @@ export function buildTrends(input: ReportInput, idPrefix: string): TrendInfo[] {
             label: `change point: ${fixed(c.before, 2)} → ${fixed(c.after, 2)} ${unit}`,
           });
       }
-      for (const session of abSessions) {
-        const index = kept.findIndex((r) => abOf(r)?.session === session);
-        if (index >= 0) events.push({ index, kind: 'ab', label: `A/B session ${session}` });
-      }
       charts.push({
         title: tm.title,
         spec: {
@@ -249,6 +332,7 @@ export function buildTrends(input: ReportInput, idPrefix: string): TrendInfo[] {
           yMax,
           thresholds: marks,
           events,
+          bands,
         },
       });
     });
@@ -292,7 +376,7 @@ export function buildTimelines(input: ReportInput, idPrefix: string): TimelineIn
       if (iters.length === 0) return info;
       const series = (field: 'cpu' | 'mem'): DatasetSpec[] =>
         iters.map((it, i) => ({
-          label: `#${it.index}${it.status !== 'passed' ? ` (${it.status})` : ''}`,
+          label: `iteration #${it.index}${it.status !== 'passed' ? ` (${it.status})` : ''}`,
           data: lttb(
             it.timeline
               .filter((p) => isNum(p.t) && isNum(p[field]))

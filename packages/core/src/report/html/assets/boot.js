@@ -14,6 +14,33 @@
   // (change points, A/B sessions). Drawn by hand so a threshold never stretches the axis.
   var marksPlugin = {
     id: 'lanebenchMarks',
+    // A/B sides: a tinted stretch per side behind the series, half a category step either side of its runs, with
+    // the side's name at the top. The drawn rectangles are kept on the chart (lanebenchBands) for the layout test.
+    beforeDatasetsDraw: function (chart) {
+      var spec = specs[chart.canvas.id];
+      var bands = (spec && spec.bands) || [];
+      chart.lanebenchBands = [];
+      if (bands.length === 0) return;
+      var ctx = chart.ctx;
+      var area = chart.chartArea;
+      var x = chart.scales.x;
+      var n = (spec.labels || []).length;
+      var step = n > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : area.right - area.left;
+      ctx.save();
+      ctx.font = 'bold 11px ' + Chart.defaults.font.family;
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'center';
+      bands.forEach(function (b) {
+        var left = Math.max(area.left, x.getPixelForValue(b.from) - step / 2);
+        var right = Math.min(area.right, x.getPixelForValue(b.to) + step / 2);
+        ctx.fillStyle = b.color;
+        ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+        ctx.fillStyle = b.textColor;
+        if (right - left >= 24) ctx.fillText(b.side, (left + right) / 2, area.top + 2);
+        chart.lanebenchBands.push({ side: b.side, left: left, right: right, top: area.top, bottom: area.bottom });
+      });
+      ctx.restore();
+    },
     afterDatasetsDraw: function (chart) {
       var spec = specs[chart.canvas.id];
       if (!spec) return;
@@ -52,15 +79,13 @@
       });
       (spec.events || []).forEach(function (e) {
         var px = x.getPixelForValue(e.index);
-        ctx.strokeStyle = e.kind === 'ab' ? '#7c3aed' : '#0f172a';
+        ctx.strokeStyle = '#0f172a';
         ctx.fillStyle = ctx.strokeStyle;
-        ctx.setLineDash(e.kind === 'ab' ? [2, 3] : []);
         ctx.lineWidth = 1.5;
         ctx.beginPath();
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
         ctx.stroke();
-        ctx.setLineDash([]);
         ctx.textAlign = px > (area.left + area.right) / 2 ? 'right' : 'left';
         ctx.textBaseline = 'bottom';
         ctx.fillText(e.label, px + (ctx.textAlign === 'left' ? 3 : -3), area.bottom - 2);
@@ -125,13 +150,8 @@
             ticks: { maxTicksLimit: 6 },
           },
         },
-        plugins: {
-          legend: {
-            display: spec.datasets.length <= (narrow ? 4 : 10),
-            position: 'bottom',
-            labels: { boxWidth: 12, boxHeight: 2 },
-          },
-        },
+        // the legend is HTML under the canvas (ul.legend), built with the page
+        plugins: { legend: { display: false } },
       },
     });
   });

@@ -32,7 +32,7 @@ export function trendSection(trends: TrendInfo[]): SafeHtml {
     <p class="muted">
       Per run, oldest to newest; the axis spans the data. Dashed lines are SLA thresholds (red: error, amber: warning);
       a threshold far outside the data is an arrow at the top or bottom edge with its value. Vertical lines mark change
-      points (solid) and A/B sessions (dotted).
+      points; the runs of an A/B session are shaded, base and head in different tints. Each chart's legend is under it.
     </p>
     ${blocks.length ? blocks : markup`<p class="muted">No history yet.</p>`}
   </section>`;

@@ -2,7 +2,7 @@
 import type { Run } from '../../../types.js';
 import { stat } from '../../format.js';
 import { PARTIAL_MARK, type RunVerdict } from '../../labels.js';
-import type { ChartSpec } from '../charts.js';
+import { legendItems, type ChartSpec, type LegendItem } from '../charts.js';
 import { markup, type SafeHtml } from '../template.js';
 
 export function badge(tone: 'ok' | 'warn' | 'bad' | 'neutral', text: string): SafeHtml {
@@ -35,7 +35,24 @@ export function chartBox(spec: ChartSpec | undefined, title: string): SafeHtml {
   return markup`<figure class="chart-box">
     <figcaption>${title}</figcaption>
     <div class="chart"><canvas id="${spec.id}" role="img" aria-label="${title}"></canvas></div>
+    ${chartLegend(legendItems(spec), spec.id)}
   </figure>`;
+}
+
+/**
+ * A chart's legend as HTML (not drawn on the canvas): it wraps on a narrow screen instead of being dropped, its
+ * text is real text (readable, selectable, found by tests), and the canvas keeps its whole height for the data.
+ */
+export function chartLegend(items: LegendItem[], chartId: string): SafeHtml | false {
+  return (
+    items.length > 0 &&
+    markup`<ul class="legend" data-chart="${chartId}">
+      ${items.map(
+        (i) =>
+          markup`<li><span class="swatch ${i.swatch}" style="--swatch:${i.color}" aria-hidden="true"></span>${i.label}</li>`,
+      )}
+    </ul>`
+  );
 }
 
 export function plural(n: number, word: string): string {
