@@ -4,7 +4,7 @@
  * workflow ends. (The CLI draws its own live line on a terminal; see packages/cli lib/progress.ts.)
  */
 import { safeOutput, visible } from '../output/sanitize.js';
-import { ADHOC_LANE } from './measure.js';
+import { ADHOC_LANE } from './adhoc-lane.js';
 import type { ProgressEvent } from './types.js';
 
 /**
