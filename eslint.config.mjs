@@ -55,9 +55,9 @@ export default tseslint.config(
     },
   },
   {
-    // Module augmentation must repeat the augmented interface's exact type parameters (`T = any`,
-    // `T = {}`, unused ones included) and Jest's global `jest` namespace, or the declarations don't merge.
-    files: ['packages/vitest/src/augment.ts', 'packages/jest/src/setup.ts'],
+    // Module augmentation must repeat the augmented interface's exact type parameters (`T = {}`, unused
+    // ones included) and Jest's global `jest` namespace, or the declarations don't merge.
+    files: ['packages/vitest/src/augment.ts', 'packages/jest/src/matchers.ts'],
     rules: {
       '@typescript-eslint/no-empty-object-type': 'off',
       '@typescript-eslint/no-explicit-any': 'off',

@@ -7,7 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { withRunnerLaunch, type LanebenchConfig, type WorkflowOverrides } from '@lanebench/core';
+import { safeOutput, withRunnerLaunch, type LanebenchConfig, type WorkflowOverrides } from '@lanebench/core';
+import { failureLines, laneTestFiles, type FailureSource } from './lane-files.js';
 
 export interface RunJestOptions {
   /** lane(s) to run; omitted → every lane */
@@ -26,13 +27,18 @@ export interface RunJestOptions {
   selectProjects?: boolean | 'auto';
   /** further Jest argv, as runCLI takes it (e.g. `{ testPathPatterns: ['bench'], maxWorkers: 2 }`) */
   argv?: Record<string, unknown>;
+  /**
+   * with lanes: run only the test files that belong to them (lane-files.ts), not every test of the project
+   * (default true; ignored when `argv` selects files itself)
+   */
+  laneFilesOnly?: boolean;
 }
 
 export interface RunJestResult {
   /** 0 when every test passed and the reporter reported no error, else 1 */
   exitCode: number;
   /** Jest's AggregatedResult */
-  results: { success: boolean; numFailedTests: number; numPassedTests: number; numTotalTests: number };
+  results: { success: boolean; numFailedTests: number; numPassedTests: number; numTotalTests: number } & FailureSource;
 }
 
 interface JestModule {
@@ -84,6 +90,17 @@ export async function runJest(options: RunJestOptions = {}): Promise<RunJestResu
     }
   }
   if (select) argv.selectProjects = lanes;
+  const selectsFiles = ['_', 'testPathPatterns', 'runTestsByPath', 'findRelatedTests'].some((k) =>
+    k === '_' ? (options.argv?._ as unknown[] | undefined)?.length : options.argv?.[k] !== undefined,
+  );
+  if (lanes.length > 0 && options.laneFilesOnly !== false && !selectsFiles) {
+    const files = laneTestFiles(projectRequire(cwd), cwd, lanes, argv);
+    // none found: run as before, so the reporter says that no workflow of the lane ran
+    if (files && files.length > 0) {
+      argv._ = files;
+      argv.runTestsByPath = true;
+    }
+  }
 
   const overrides = {
     ...(options.configFile ? { configFile: resolve(cwd, options.configFile) } : {}),
@@ -92,6 +109,17 @@ export async function runJest(options: RunJestOptions = {}): Promise<RunJestResu
   };
   return withRunnerLaunch('jest', { lanes, overrides }, async () => {
     const { results } = await jest.runCLI(argv, [cwd]);
+    if (!results.success) explainFailure(results, cwd);
     return { exitCode: results.success ? 0 : 1, results };
   });
+}
+
+/** When Jest fails the run, say which tests did: a lane summary of compliant runs can sit above a failed test. */
+function explainFailure(results: FailureSource, cwd: string): void {
+  const lines = failureLines(results, cwd);
+  const head =
+    lines.length > 0
+      ? '[lanebench] Jest exits 1 because of:'
+      : "[lanebench] Jest exits 1 (no failed test: see Jest's output above)";
+  process.stderr.write(`${safeOutput([head, ...lines.map((l) => `  - ${l}`)].join('\n'))}\n`);
 }

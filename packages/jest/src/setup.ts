@@ -3,8 +3,8 @@
  * The body is core's slaMatcher; lane names resolve against the project's lanebench config (the
  * one the reporter resolved), so custom lanes and SLA overrides apply.
  */
-// Type-only: puts the `expect` package in the program so the augmentation at the end resolves.
-import type {} from 'expect';
+// the toMeetSla types
+import './matchers.js';
 import { isRun, recordAssertedSla, slaMatcher, type EvaluateRunOptions, type SlaExpectation } from '@lanebench/core';
 import { recordRun } from './record.js';
 import { jestGlobals } from './jest-globals.js';
@@ -36,23 +36,4 @@ jestGlobals().expect.extend({
   },
 });
 
-/** Options of toMeetSla: `strict` overrides the lane's strict setting. */
-export type ToMeetSlaOptions = Pick<EvaluateRunOptions, 'strict'>;
-
-declare global {
-  namespace jest {
-    // Same type parameters as @types/jest's Matchers, so the declarations merge.
-    interface Matchers<R, T = {}> {
-      /** The Run from measure() meets a lane's SLA, a k6-style threshold spec or a lane config. */
-      toMeetSla(expected: SlaExpectation, options?: ToMeetSlaOptions): R;
-    }
-  }
-}
-
-// `expect` from @jest/globals (@jest/expect) takes its matcher types from the `expect` package.
-declare module 'expect' {
-  interface Matchers<R extends void | Promise<void>, T = unknown> {
-    /** The Run from measure() meets a lane's SLA, a k6-style threshold spec or a lane config. */
-    toMeetSla(expected: SlaExpectation, options?: ToMeetSlaOptions): R;
-  }
-}
+export type { ToMeetSlaOptions } from './matchers.js';

@@ -3,7 +3,12 @@ export { runWorkflow, type RunWorkflowSpec } from './run-workflow.js';
 export { measure, type MeasureOptions } from './measure.js';
 export { runStatus } from './status.js';
 export { assertRunPassed, runFailureMessage, runWarningMessage, type AssertRunOptions } from './failure-message.js';
-export { formatProgressLine, progressLines, type ProgressLinesOptions } from './progress-line.js';
+export {
+  formatProgressLine,
+  progressLines,
+  PROGRESS_INTERVAL_ENV,
+  type ProgressLinesOptions,
+} from './progress-line.js';
 export { workflowTestTimeoutMs, MAX_TEST_TIMEOUT_MS } from './test-timeout.js';
 export { ADHOC_LANE, withAdhocLane } from './adhoc-lane.js';
 // a Run against an SLA named by lane, spec or lane config: it resolves lanes, so it sits above config/ and thresholds/

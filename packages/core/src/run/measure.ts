@@ -15,7 +15,7 @@ import type { ProgressEvent, WorkflowOptions } from './types.js';
 
 export interface MeasureOptions extends WorkflowOptions {
   lane?: string;
-  /** workflow name in the record (default: the command, or the function's name, or 'anonymous') */
+  /** workflow name in the record (default: the test's full title in the Vitest and Jest adapters; here the command, or the function's name, or 'anonymous') */
   name?: string;
   // Additions to the ARCHITECTURE.md contract:
   config?: ResolvedConfig;

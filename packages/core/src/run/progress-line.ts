@@ -4,28 +4,91 @@
  * workflow ends. (The CLI draws its own live line on a terminal; see packages/cli lib/progress.ts.)
  */
 import { safeOutput, visible } from '../output/sanitize.js';
+import { ADHOC_LANE } from './adhoc-lane.js';
 import type { ProgressEvent } from './types.js';
 
-/** `[lanebench] docs › build: iteration 2/5 passed 0.81s (elapsed 1.7s, ETA 3s)` */
+/**
+ * `[lanebench] docs › build: iteration 2/5 passed 0.81s (elapsed 1.7s, ETA 3s)`. A run of the ad-hoc lane shows its
+ * workflow name alone: that lane is provisional (toMeetSla('docs') files the run under docs), so the name the
+ * summary prints later is the one seen throughout.
+ */
 export function formatProgressLine(e: ProgressEvent): string {
   const phase = e.warmup ? 'warm-up' : 'iteration';
   const time = e.execution_time !== undefined ? ` ${e.execution_time.toFixed(2)}s` : '';
   const eta = e.eta_s !== null && Number.isFinite(e.eta_s) && e.eta_s > 0 ? `, ETA ${Math.ceil(e.eta_s)}s` : '';
-  return `[lanebench] ${visible(e.lane)} › ${visible(e.workflow)}: ${phase} ${e.iteration}/${e.total} ${e.status}${time} (elapsed ${e.elapsed_s.toFixed(1)}s${eta})`;
+  const name = e.lane === ADHOC_LANE ? visible(e.workflow) : `${visible(e.lane)} › ${visible(e.workflow)}`;
+  return `[lanebench] ${name}: ${phase} ${e.iteration}/${e.total} ${e.status}${time} (elapsed ${e.elapsed_s.toFixed(1)}s${eta})`;
 }
+
+/** Where the interval between "still running" lines comes from: seconds, 0 for none. */
+export const PROGRESS_INTERVAL_ENV = 'LANEBENCH_PROGRESS_INTERVAL';
+const DEFAULT_HEARTBEAT_S = 30;
 
 export interface ProgressLinesOptions {
   /** only the lines of finished iterations, not the 'running' ones (default false) */
-  finishedOnly?: boolean;
+  finishedOnly?: boolean | undefined;
+  /**
+   * at most one line a second (iterations shorter than that would flood the log), plus every failure and the
+   * last iteration's line (default false)
+   */
+  throttle?: boolean | undefined;
+  /**
+   * while an iteration runs, a line with its elapsed time and ETA every this many seconds (0: none). Default:
+   * LANEBENCH_PROGRESS_INTERVAL, else 30 (the runner owns the terminal, so no live line is drawn there)
+   */
+  heartbeatS?: number | undefined;
   /** where lines go (default: process.stderr) */
-  write?: (line: string) => void;
+  write?: ((line: string) => void) | undefined;
+  /** clock in ms (tests) */
+  now?: (() => number) | undefined;
 }
 
-/** An `onProgress` callback for runWorkflow/measure that writes one line per event. */
+function heartbeatFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env[PROGRESS_INTERVAL_ENV];
+  const n = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_HEARTBEAT_S;
+}
+
+/** An `onProgress` callback for runWorkflow/measure that writes lines for its events. */
 export function progressLines(opts: ProgressLinesOptions = {}): (e: ProgressEvent) => void {
   const write = opts.write ?? ((line: string) => void process.stderr.write(`${safeOutput(line)}\n`));
+  const now = opts.now ?? Date.now;
+  const heartbeatMs = (opts.heartbeatS ?? heartbeatFromEnv(process.env)) * 1000;
+  let lastWrite = Number.NEGATIVE_INFINITY;
+  let timer: NodeJS.Timeout | undefined;
+
+  const emit = (line: string) => {
+    lastWrite = now();
+    write(line);
+  };
+  const stopHeartbeat = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+
   return (e) => {
+    stopHeartbeat();
+    if (e.status === 'running' && heartbeatMs > 0) {
+      const started = now();
+      timer = setInterval(() => {
+        const dt = (now() - started) / 1000;
+        emit(
+          formatProgressLine({
+            ...e,
+            elapsed_s: e.elapsed_s + dt,
+            eta_s: e.eta_s === null ? null : Math.max(0, e.eta_s - dt),
+          }),
+        );
+      }, heartbeatMs);
+      // a worker must be able to exit while an iteration is abandoned
+      timer.unref();
+    }
     if (opts.finishedOnly && e.status === 'running') return;
-    write(formatProgressLine(e));
+    if (opts.throttle) {
+      const last = !e.warmup && e.status !== 'running' && e.iteration === e.total;
+      const failed = e.status !== 'running' && e.status !== 'passed';
+      if (!last && !failed && now() - lastWrite < 1000) return;
+    }
+    emit(formatProgressLine(e));
   };
 }
