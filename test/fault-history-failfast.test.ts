@@ -13,6 +13,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  statfsSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -238,10 +239,13 @@ describe('a measured run is never thrown away', () => {
     if (!mountTmpfs(out, '1m', 'a full disk')) return ctx.skip();
     mounts.push(out);
     const file = join(out, 'metrics.json');
-    // a history of ~600 KB: a second copy (the temp file of the next append) does not fit in 1 MB
+    // a history of ~600 KB, and the rest of the 1 MB filled but for a few hundred bytes: an append
+    // writes only the new run's line in place, and not even that fits
     const runs = Array.from({ length: 100 }, (_, i) => makeRun(i, { id: `old-${i}`, timeline: 0 }));
     writeFileSync(file, `{"schema_version":1,"runs":[\n${runs.map((x) => JSON.stringify(x)).join(',\n')}\n]}\n`);
     expect(statSync(file).size).toBeGreaterThan(520_000);
+    const fs = statfsSync(out);
+    writeFileSync(join(out, 'filler'), Buffer.alloc(Math.max(0, fs.bavail * fs.bsize - 512)));
     const before = readFileSync(file);
     const r = runLane(cwd, out);
     expect(r.code, r.stderr).toBe(2);

@@ -148,11 +148,26 @@ describe('resolveConfig', () => {
     [{ reports: ['pdf'] }, /config\.reports: 'pdf' .*'json', 'html', 'csv', 'junit', 'markdown'/],
     [{ sampleIntervalMs: 0 }, /sampleIntervalMs: 0 .*> 0/],
     [{ historyWindow: 0 }, /historyWindow: 0 .*integer from 1/],
+    [{ historyRetention: 500 }, /config\.historyRetention: 500 is not valid; expected an object \{ runs\?/],
+    [{ historyRetention: {} }, /config\.historyRetention: set runs .*days .*or both/],
+    [{ historyRetention: { runs: 0 } }, /config\.historyRetention\.runs: 0 is not valid; expected an integer from 1/],
+    [{ historyRetention: { runs: 2.5 } }, /historyRetention\.runs: 2\.5 is not valid/],
+    [{ historyRetention: { days: -1 } }, /config\.historyRetention\.days: -1 is not valid; expected a number > 0/],
+    [{ historyRetention: { keep: 5 } }, /config\.historyRetention: unknown key 'keep'; valid keys: runs, days/],
     [{ outputDir: '' }, /outputDir: '' .*non-empty/],
     [{ lane: {} }, /config: unknown key 'lane'; valid keys: outputDir, lanes/],
   ])('rejects %j', (input, message) => {
     expect(() => resolveConfig(input as never)).toThrow(ConfigError);
     expect(() => resolveConfig(input as never)).toThrow(message);
+  });
+
+  it('accepts historyRetention with runs, days or both', () => {
+    expect(resolveConfig({ historyRetention: { runs: 500 } }).historyRetention).toEqual({ runs: 500 });
+    expect(resolveConfig({ historyRetention: { runs: 50, days: 90 } }).historyRetention).toEqual({
+      runs: 50,
+      days: 90,
+    });
+    expect(resolveConfig({}).historyRetention).toBeUndefined();
   });
 
   it('accepts any positive duration from config files', () => {

@@ -91,18 +91,21 @@ describe('appendRuns', () => {
     expect((await readdir(path.dirname(file))).sort()).toEqual(['metrics.json']);
   });
 
-  it('rejects a truncated file, naming it, and leaves it byte-identical', async () => {
+  it('a file truncated mid-run keeps its complete runs; the torn rest is set aside with a warning', async () => {
     const file = path.join(dir, 'truncated', 'metrics.json');
     await appendRuns(file, [fakeRun('a'), fakeRun('b')]);
     const full = await readFile(file);
-    const truncated = full.subarray(0, Math.floor(full.length / 2));
+    const truncated = full.subarray(0, full.indexOf('"id":"b"') + 40);
     await writeFile(file, truncated);
-    const err = await appendRuns(file, [fakeRun('c')]).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HistoryError);
-    expect((err as Error).message).toContain(file);
-    expect((err as Error).message).toMatch(/not valid JSON/);
-    expect(Buffer.compare(await readFile(file), truncated)).toBe(0);
-    expect((await readdir(path.dirname(file))).sort()).toEqual(['metrics.json']);
+    const warnings: string[] = [];
+    const h = await appendRuns(file, [fakeRun('c')], { warn: (l) => warnings.push(l) });
+    expect(h.runs.map((r) => r.id)).toEqual(['a', 'c']);
+    expect(warnings.join('\n')).toContain(file);
+    expect(warnings.join('\n')).toMatch(/incomplete run/);
+    const names = (await readdir(path.dirname(file))).sort();
+    expect(names[0]).toBe('metrics.json');
+    expect(names[1]).toMatch(/^metrics\.json\.torn-/);
+    expect(names).toHaveLength(2);
   });
 
   it('refuses to append to a newer schema and leaves it byte-identical', async () => {

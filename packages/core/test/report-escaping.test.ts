@@ -9,7 +9,7 @@ import { markup, join, raw, renderHtml } from '../src/report/html/index.js';
 import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.js';
 import { measure } from '../src/run/index.js';
 import type { Run } from '../src/types.js';
-import { unitProblem } from '../src/units.js';
+import { unitProblem } from '../src/base/unit-text.js';
 import { makeRun } from './fixtures/runs.js';
 
 const META_UNIT = '<meta http-equiv="refresh" content="0;url=https://evil.example/">';

@@ -1,6 +1,14 @@
 /** `lanebench analyze [--lane L] [--window N]`: JSON statistics per lane (one object with --lane, else an array). */
-import { analyzeLane } from '@lanebench/core';
-import { checkLane, checkWorkflow, knownLanes, loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
+import { analyzeLane, type Run } from '@lanebench/core';
+import {
+  checkLane,
+  checkWorkflow,
+  knownLanes,
+  loadContext,
+  loadRuns,
+  type CommonOptions,
+  type Context,
+} from '../lib/context.js';
 import { EXIT_OK } from '../lib/errors.js';
 import { out } from '../lib/output.js';
 
@@ -10,9 +18,25 @@ export interface AnalyzeOptions extends CommonOptions {
   workflow?: string;
 }
 
+/**
+ * `--lane L --window N` needs only the lane's last N runs: the store reads just those (the file
+ * store backwards from the end, PostgreSQL by an index scan), whatever the size of the history.
+ */
+async function loadWindow(ctx: Context, lane: string, last: number, workflow: string | undefined): Promise<Run[]> {
+  const store = ctx.openStore();
+  try {
+    return await store.readWindow({ lane, last, ...(workflow !== undefined ? { workflow } : {}) });
+  } finally {
+    await store.close();
+  }
+}
+
 export async function analyzeAction(opts: AnalyzeOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  const runs = await loadRuns(ctx);
+  const runs =
+    opts.lane !== undefined && opts.window !== undefined
+      ? await loadWindow(ctx, opts.lane, opts.window, opts.workflow)
+      : await loadRuns(ctx);
   if (opts.lane !== undefined) checkLane(ctx, runs, opts.lane);
   checkWorkflow(runs, opts.lane, opts.workflow);
   const range = {

@@ -1,10 +1,12 @@
 /**
  * `lanebench merge <files or dirs…> [--output-dir DIR]`: combines histories from several machines
- * or shards into DIR/metrics.json (the existing file included), every run once by id, oldest first.
+ * or shards (a directory stands for every history file in it) into DIR/metrics.json (the existing
+ * file included), every run once by id, oldest first.
  * The read-merge-replace happens under the history lock with an atomic rename, so a concurrent
  * writer never loses runs and a reader never sees a half-written file.
  */
 import {
+  HISTORY_FILE_NAME,
   mergeHistoriesDetailed,
   readHistory,
   replaceUnderLock,
@@ -13,13 +15,34 @@ import {
   type HistoryFile,
   type HistoryStore,
 } from '@lanebench/core';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { historyPathOf } from '../lib/compare-side.js';
 import { loadContext, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { out } from '../lib/output.js';
+
+/** A history file named like the history or one of its shards / rescue files: metrics.json, metrics.<name>.json. */
+const HISTORY_NAME = /^metrics(\.[A-Za-z0-9][A-Za-z0-9._-]*)?\.json$/;
+
+/**
+ * The history files an argument stands for: a file itself; a directory, every history in it
+ * (metrics.json, the shards `metrics.<shard>.json` that LANEBENCH_SHARD jobs wrote, rescue files),
+ * or, when it has none, its .benchmark_results/metrics.json.
+ */
+export function historyFilesOf(arg: string, cwd: string): string[] {
+  const p = resolve(cwd, arg);
+  if (existsSync(p) && statSync(p).isDirectory()) {
+    const names = readdirSync(p)
+      .filter((n) => HISTORY_NAME.test(n) && statSync(join(p, n)).isFile())
+      .sort((a, b) => (a === HISTORY_FILE_NAME ? -1 : b === HISTORY_FILE_NAME ? 1 : a.localeCompare(b)));
+    if (names.length) return names.map((n) => join(p, n));
+  }
+  const file = historyPathOf(arg, cwd);
+  return file ? [file] : [];
+}
 
 export async function mergeAction(inputs: string[], opts: CommonOptions): Promise<number> {
   const ctx = await loadContext(opts);
@@ -32,9 +55,10 @@ export async function mergeAction(inputs: string[], opts: CommonOptions): Promis
   const target = resolve(ctx.historyFile);
   const files: string[] = [];
   for (const arg of inputs) {
-    const file = historyPathOf(arg, ctx.cwd);
-    if (!file) throw new UsageError(`merge: '${arg}' is not a history file or a directory containing metrics.json`);
-    if (resolve(file) !== target && !files.includes(file)) files.push(file);
+    const found = historyFilesOf(arg, ctx.cwd);
+    if (!found.length)
+      throw new UsageError(`merge: '${arg}' is not a history file or a directory containing metrics.json`);
+    for (const file of found) if (resolve(file) !== target && !files.includes(file)) files.push(file);
   }
   if (files.length === 0) throw new UsageError(`merge: nothing to merge; every input is the output file ${target}`);
   // read (and validate) every input before taking the lock: a corrupt input stops the merge untouched
@@ -66,10 +90,13 @@ async function mergeIntoStore(inputs: string[], cwd: string, store: HistoryStore
   const sources: HistoryFile[] = [];
   const files: string[] = [];
   for (const arg of inputs) {
-    const file = historyPathOf(arg, cwd);
-    if (!file) throw new UsageError(`merge: '${arg}' is not a history file or a directory containing metrics.json`);
-    files.push(file);
-    sources.push(await readHistory(file));
+    const found = historyFilesOf(arg, cwd);
+    if (!found.length)
+      throw new UsageError(`merge: '${arg}' is not a history file or a directory containing metrics.json`);
+    for (const file of found) {
+      files.push(file);
+      sources.push(await readHistory(file));
+    }
   }
   const before = new Set((await store.readAll()).runs.map((r) => r.id));
   const merged = mergeHistoriesDetailed(sources);

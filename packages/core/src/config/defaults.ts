@@ -46,7 +46,7 @@ export const LANE_CONFIG_KEYS = [
   'thresholds',
   'customMetrics',
 ] as const;
-export const SLA_KEYS = ['target', 'p95', 'p99', 'memory_max', 'cpu_avg'] as const;
+export { SLA_KEYS } from '../thresholds/sla-aliases.js';
 export const CONFIG_KEYS = [
   'outputDir',
   'lanes',
@@ -58,4 +58,5 @@ export const CONFIG_KEYS = [
   'strict',
   'history',
   'failOnRegression',
+  'historyRetention',
 ] as const;

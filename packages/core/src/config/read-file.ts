@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 import type { LanebenchConfig } from './types.js';
 
 /** Looked up in this order at the project root. */

@@ -19,11 +19,12 @@ import {
   RUNNERS,
   WARMUP_RANGE,
 } from './defaults.js';
-import { canonicalSla } from './sla-aliases.js';
-import { ConfigError, showValue } from './errors.js';
-import { parseDuration, parseMegabytes, parsePercent } from './units.js';
+import { canonicalSla } from '../thresholds/sla-aliases.js';
+import { ConfigError, showValue } from '../base/errors.js';
+import { parseDuration, parseMegabytes, parsePercent } from '../base/units.js';
 import { boolean, integerInRange, knownKeys, oneOf, plainObject, positiveNumber } from './validate.js';
 import type {
+  HistoryRetention,
   LaneConfig,
   LaneSlaInput,
   LanebenchConfig,
@@ -33,7 +34,7 @@ import type {
   ResolvedSla,
   WorkflowOverrides,
 } from './types.js';
-import { validateUnit } from '../units.js';
+import { validateUnit } from '../base/unit-text.js';
 
 /** Identity, so a config file gets types: `export default defineConfig({ … })`. */
 export function defineConfig(config: LanebenchConfig): LanebenchConfig {
@@ -115,6 +116,7 @@ export function resolveConfig(
     strict,
     ...(c.history !== undefined ? { history: historyLocationOf(c.history) } : {}),
     failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
+    ...(c.historyRetention !== undefined ? { historyRetention: historyRetentionOf(c.historyRetention) } : {}),
   };
 }
 
@@ -293,6 +295,20 @@ function resolveReports(value: unknown): ReportFormat[] {
     if (!out.includes(format)) out.push(format);
   }
   return out;
+}
+
+/** `historyRetention: { runs?, days? }`: at least one limit, each named in its error. */
+function historyRetentionOf(value: unknown): HistoryRetention {
+  const what = 'config.historyRetention';
+  const obj = plainObject(value, what, '{ runs?: integer ≥ 1, days?: number > 0 }');
+  knownKeys(obj, what, ['runs', 'days']);
+  if (obj.runs === undefined && obj.days === undefined) {
+    throw new ConfigError(`${what}: set runs (newest runs kept per lane/workflow), days (maximum age), or both`);
+  }
+  return {
+    ...(obj.runs !== undefined ? { runs: integerInRange(obj.runs, `${what}.runs`, 1, 10_000_000) } : {}),
+    ...(obj.days !== undefined ? { days: positiveNumber(obj.days, `${what}.days`, 36_500) } : {}),
+  };
 }
 
 function historyLocationOf(value: unknown): string {

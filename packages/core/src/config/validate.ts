@@ -1,4 +1,4 @@
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 
 /** Small validators shared by resolveConfig and resolveLane; each error names the setting, value and accepted range. */
 

@@ -1,43 +1,108 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
-import { replaceUnderLock } from './atomic-write.js';
-import { applyWindow, pruneRuns, type HistoryStore, type HistoryWindow, type PruneOptions } from './history-store.js';
+import { HistoryError } from './errors.js';
+import {
+  applyWindow,
+  type HistoryRetention,
+  type HistoryStore,
+  type HistoryWindow,
+  type PruneOptions,
+} from './history-store.js';
+import { hasLineLayout } from './line-file.js';
+import { compactFile, latestCopies, readLineWindow, type Warn } from './line-store.js';
 import { withFileLock } from './lock.js';
-import { appendRuns, preflightHistory, readHistory, serializeHistory } from './store.js';
+import { replaceUnderLock } from './atomic-write.js';
+import { appendRunsInPlace, preflightHistory, readHistory, stderrWarn, type AppendOptions } from './store.js';
 
-/** metrics.json behind the HistoryStore interface (schema v1, the lock, fenced atomic replace). */
+export interface FileStoreOptions {
+  /** LANEBENCH_SHARD: this job writes `metrics.<shard>.json` beside the history and reads both */
+  shard?: string | undefined;
+  retention?: HistoryRetention | undefined;
+  warn?: Warn | undefined;
+  /** passed to every append (tests: the compaction draw, the size warning) */
+  append?: Omit<AppendOptions, 'retention' | 'warn'> | undefined;
+}
+
+const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** `metrics.json` + shard `linux-1` → `metrics.linux-1.json` in the same directory. */
+export function shardFileOf(file: string, shard: string): string {
+  if (!SHARD_NAME.test(shard) || /^rescue-/.test(shard)) {
+    throw new HistoryError(
+      file,
+      `LANEBENCH_SHARD: '${shard}' is not a valid shard name; expected 1 to 64 letters, digits, '-' or '_' ` +
+        `(not starting with '-', '_' or 'rescue-')`,
+    );
+  }
+  const ext = path.extname(file) || '.json';
+  return path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.${shard}${ext}`);
+}
+
+/**
+ * metrics.json behind the HistoryStore interface: schema v1 in the line layout, appended in place
+ * under the lock, read streaming, windows read backwards from the end. With a shard, runs go to the
+ * shard's file and reads see the history and the shard together (a matrix job's baseline is the
+ * merged history it restored; `lanebench merge DIR` folds the shards in).
+ */
 export class FileHistoryStore implements HistoryStore {
   readonly kind = 'file' as const;
   readonly display: string;
   readonly rescueFile: string;
-  // the file as this writer's append left it: the next readAll returns it without a second read
-  private appended: HistoryFile | undefined;
-  constructor(readonly file: string) {
-    this.display = file;
-    this.rescueFile = file;
+  /** where this store appends (the shard's file with a shard) */
+  readonly writeFile: string;
+  private readonly warn: Warn;
+  constructor(
+    readonly file: string,
+    private readonly opts: FileStoreOptions = {},
+  ) {
+    this.writeFile = opts.shard !== undefined ? shardFileOf(file, opts.shard) : file;
+    this.display = this.writeFile;
+    this.rescueFile = this.writeFile;
+    this.warn = opts.warn ?? stderrWarn;
+  }
+  private files(): string[] {
+    return this.writeFile === this.file ? [this.file] : [this.file, this.writeFile];
   }
   async check(): Promise<void> {
-    await preflightHistory(this.file);
+    for (const f of this.files()) await preflightHistory(f);
   }
   async append(runs: readonly Run[]): Promise<void> {
-    this.appended = await appendRuns(this.file, [...runs]);
+    await appendRunsInPlace(this.writeFile, runs, {
+      ...this.opts.append,
+      retention: this.opts.retention,
+      warn: this.warn,
+    });
   }
   async readWindow(window: HistoryWindow): Promise<Run[]> {
-    return applyWindow((await readHistory(this.file)).runs, window);
+    const files = this.files().filter((f) => existsSync(f));
+    if (window.last !== undefined && files.every((f) => hasLineLayout(f))) {
+      const last = window.last;
+      const parts = await Promise.all(files.map((f) => readLineWindow(f, { ...window, last }, this.warn)));
+      return applyWindow(latestCopies(parts.flat()), window);
+    }
+    return applyWindow((await this.readAll()).runs, window);
   }
   async readAll(): Promise<HistoryFile> {
-    const appended = this.appended;
-    this.appended = undefined;
-    return appended ?? readHistory(this.file);
+    const runs: Run[] = [];
+    for (const f of this.files()) runs.push(...(await readHistory(f, this.warn)).runs);
+    return { schema_version: HISTORY_SCHEMA_VERSION, runs: this.files().length > 1 ? latestCopies(runs) : runs };
   }
   async prune(opts: PruneOptions): Promise<number> {
-    return withFileLock(this.file, async (lock) => {
-      const history = await readHistory(this.file);
-      const drop = pruneRuns(history.runs, opts);
-      if (drop.size === 0) return 0;
-      const runs = history.runs.filter((r) => !drop.has(r.id));
-      await replaceUnderLock(lock, this.file, serializeHistory({ schema_version: HISTORY_SCHEMA_VERSION, runs }));
-      return drop.size;
-    });
+    let removed = 0;
+    for (const f of this.files()) {
+      if (!existsSync(f)) continue;
+      removed += await withFileLock(f, async (lock) => {
+        const r = await compactFile(lock, f, {
+          prune: opts,
+          warn: this.warn,
+          replace: (text) => replaceUnderLock(lock, f, text),
+          readOther: () => readHistory(f, this.warn),
+        });
+        return r.removed;
+      });
+    }
+    return removed;
   }
   async close(): Promise<void> {}
 }

@@ -25,6 +25,14 @@ export interface PruneOptions {
   lane?: string;
 }
 
+/** `historyRetention`: limits per lane/workflow applied on write (the config's key of that name). */
+export interface HistoryRetention {
+  /** keep the newest N runs */
+  runs?: number;
+  /** drop runs older than D days */
+  days?: number;
+}
+
 export interface HistoryStore {
   readonly kind: 'file' | 'postgres';
   /** where it is, safe to print (a URL's password masked) */

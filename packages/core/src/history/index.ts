@@ -8,14 +8,20 @@ export {
   compactHistory,
   validateRuns,
   preflightHistory,
+  appendRunsInPlace,
+  retentionPrune,
   TIMELINE_RETENTION,
 } from './store.js';
+export type { AppendOptions } from './store.js';
+export { HISTORY_WARN_BYTES, latestCopies } from './line-store.js';
+export { hasLineLayout } from './line-file.js';
 export { writeFileAtomic, writeFileAtomicSync, replaceUnderLock, describeWriteError } from './atomic-write.js';
 export {
   withFileLock,
   acquireLock,
   checkLockPath,
   lockPathFor,
+  takeoverMarkerFor,
   cleanStaleTemps,
   defaultStaleMs,
   LockLostError,
@@ -38,6 +44,6 @@ export {
   type HistoryWindow,
   type PruneOptions,
 } from './history-store.js';
-export { FileHistoryStore } from './file-store.js';
+export { FileHistoryStore, shardFileOf, type FileStoreOptions } from './file-store.js';
 export { PostgresHistoryStore, PG_SCHEMA_VERSION } from './postgres-store.js';
 export { openHistoryStore } from './open-store.js';

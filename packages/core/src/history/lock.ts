@@ -1,6 +1,6 @@
 import { safeOutput } from '../output/sanitize.js';
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readFileSync, renameSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,15 @@ import { HistoryError } from './errors.js';
 /** Lock path of a history file: a sibling directory, so the lock lives on the same filesystem. */
 export function lockPathFor(file: string): string {
   return `${file}.lock`;
+}
+
+/**
+ * Left by a writer that took a stale lock over, removed by the next whole-file replace (commit).
+ * While it exists no writer appends in place: a paused former holder may still hold the file open
+ * and write into it, and a replace (a new inode) makes such a late write land in the old file.
+ */
+export function takeoverMarkerFor(file: string): string {
+  return `${file}.lock-takeover`;
 }
 
 /** A lock not refreshed for this long is taken over. LANEBENCH_LOCK_STALE_MS overrides it (tests). */
@@ -50,6 +59,8 @@ export interface HeldLock {
   commit(tmp: string, target: string): void;
   /** still the owner (fencing token unchanged) */
   owns(): boolean;
+  /** a stale lock was taken over since the file was last replaced: append only by a replace */
+  takenOver(): boolean;
   /** the error that makes withFileLock retry: this writer no longer owns the lock */
   lost(target: string, cause?: unknown): LockLostError;
 }
@@ -182,6 +193,8 @@ export async function acquireLock(
       // move it away atomically (a paused holder's temp file goes with it), then delete it
       const moved = `${dir}.stale-${randomBytes(4).toString('hex')}`;
       try {
+        // the marker first: whoever gets the lock next must replace the file, not append to it
+        await writeFile(takeoverMarkerFor(file), JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
         await rename(dir, moved);
         await rm(moved, { recursive: true, force: true });
       } catch {
@@ -224,6 +237,7 @@ export async function acquireLock(
     token,
     owns,
     lost,
+    takenOver: () => existsSync(takeoverMarkerFor(file)),
     tempPath: () => path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`),
     commit(tmp: string, target: string) {
       // synchronous: nothing else of this process runs between the check and the rename
@@ -234,6 +248,7 @@ export async function acquireLock(
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw lost(target, err);
         throw err;
       }
+      rmSync(takeoverMarkerFor(target), { force: true });
     },
     async release() {
       clearInterval(timer);

@@ -9,7 +9,14 @@
 import type { Pool, PoolClient } from 'pg';
 import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
 import { HistoryError } from './errors.js';
-import { maskSecret, maskUrl, type HistoryStore, type HistoryWindow, type PruneOptions } from './history-store.js';
+import {
+  maskSecret,
+  maskUrl,
+  type HistoryRetention,
+  type HistoryStore,
+  type HistoryWindow,
+  type PruneOptions,
+} from './history-store.js';
 import { validateRun } from './schema.js';
 
 /** The newest database schema this lanebench knows. */
@@ -53,6 +60,7 @@ export class PostgresHistoryStore implements HistoryStore {
   constructor(
     private readonly url: string,
     readonly rescueFile: string,
+    private readonly retention?: HistoryRetention,
   ) {
     this.display = maskUrl(url);
   }
@@ -153,12 +161,37 @@ export class PostgresHistoryStore implements HistoryStore {
           ],
         );
       }
+      await this.applyRetention(client, runs);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err instanceof HistoryError ? err : this.fail(`could not save ${runs.length} run(s)`, err);
     } finally {
       client.release();
+    }
+  }
+
+  /** historyRetention for the lanes/workflows just written, in the publish's transaction (index scans). */
+  private async applyRetention(client: PoolClient, runs: readonly Run[]): Promise<void> {
+    const r = this.retention;
+    if (!r) return;
+    const groups = new Map(runs.map((run) => [`${run.lane}\u0000${run.workflow}`, run]));
+    for (const run of groups.values()) {
+      if (r.days !== undefined) {
+        await client.query('DELETE FROM lanebench_runs WHERE lane = $1 AND workflow = $2 AND started_at < $3', [
+          run.lane,
+          run.workflow,
+          new Date(Date.now() - r.days * 86_400_000).toISOString(),
+        ]);
+      }
+      if (r.runs !== undefined) {
+        await client.query(
+          `DELETE FROM lanebench_runs WHERE lane = $1 AND workflow = $2 AND id IN (
+             SELECT id FROM lanebench_runs WHERE lane = $1 AND workflow = $2
+             ORDER BY started_at DESC, seq DESC OFFSET $3)`,
+          [run.lane, run.workflow, r.runs],
+        );
+      }
     }
   }
 
