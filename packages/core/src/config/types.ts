@@ -23,6 +23,8 @@ export interface LaneConfig {
   thresholds?: ThresholdSpec | undefined;
   /** custom metrics thresholds may use: names, or name → unit */
   customMetrics?: string[] | Record<string, string> | undefined;
+  /** re-runs of a flagged workflow before a regression fails the run (integer ≥ 0) */
+  confirm?: number | undefined;
 }
 
 /** Per-workflow options that override the lane's configuration (run/ WorkflowOptions extends this). */
@@ -59,6 +61,8 @@ export interface LanebenchConfig {
   history?: string;
   /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
   failOnRegression?: boolean;
+  /** re-runs of a flagged workflow before a regression fails the run, for lanes that set none (integer ≥ 0) */
+  confirm?: number;
   /**
    * bound the history per lane/workflow, applied on write: keep the newest `runs` runs and drop runs
    * older than `days` days (either or both)
