@@ -9,16 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresHistoryStore, type Run } from '../packages/core/src/index.js';
 import { CLI, lanebench, tempDir } from './cli-helpers.js';
-import { makeRun as makeRunFromSpec, type RunSpec } from './helpers/runs.mjs';
-
-/** The `seq`-th run: a unique id and start times one minute apart. */
-const makeRun = (seq: number, spec: RunSpec = {}) =>
-  makeRunFromSpec({
-    id: `run-${seq}`,
-    startedAt: new Date(Date.UTC(2025, 0, 1) + seq * 60_000),
-    seed: seq + 1,
-    ...spec,
-  });
+import { makeRun } from './helpers/runs.mjs';
 import { createProject } from './helpers/project.js';
 import { startPostgres, type PgServer } from './helpers/postgres.js';
 import { requireBuilt } from './helpers/tools.js';
@@ -122,7 +113,13 @@ workflow('quick', 'in process', async () => { await new Promise((r) => setTimeou
       for (let i = 0; i < 3000; i += 1000) {
         await store.append(
           Array.from<unknown, Run>({ length: 1000 }, (_, k) =>
-            makeRun(i + k, { lane: 'docs', workflow: (i + k) % 3 ? 'w' : 'v', iterations: 2, timeline: 0 }),
+            makeRun({
+              seq: i + k,
+              lane: 'docs',
+              workflow: (i + k) % 3 ? 'w' : 'v',
+              iterations: 2,
+              timeline: 0,
+            }),
           ),
         );
       }

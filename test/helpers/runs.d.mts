@@ -46,6 +46,8 @@ export interface RunSpec {
   /** relative spread of the drawn execution times (default 0.05) */
   spread?: number;
   seed?: number;
+  /** place in a synthetic history: sets the default id (`<lane>-<seq>`), start (2025-01-01 + seq minutes) and seed */
+  seq?: number;
   /** per-iteration overrides by 0-based position (drawn iterations) */
   override?: Record<number, IterationOverride>;
   /** timeline points per drawn iteration (default 60) */

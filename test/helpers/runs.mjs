@@ -127,6 +127,15 @@ function givenIteration(index, input, cores) {
 export function makeRun(spec = {}) {
   counter++;
   const lane = spec.lane ?? 'docs';
+  // a run's place in a synthetic history fixes its id, start (one minute apart) and seed
+  if (spec.seq !== undefined) {
+    spec = {
+      id: `${lane}-${String(spec.seq).padStart(6, '0')}`,
+      startedAt: new Date(Date.UTC(2025, 0, 1) + spec.seq * 60_000),
+      seed: spec.seq + 1,
+      ...spec,
+    };
+  }
   const cores = spec.cores ?? TEST_ENV.logical_cores;
   const start = spec.startedAt ? new Date(spec.startedAt) : new Date(Date.UTC(2026, 0, 15, 10) + counter * 60_000);
   const iterations = [];
@@ -201,8 +210,7 @@ export function makeHistory(count, opts = {}) {
         memory: 350,
         cpu: 40,
         workflow: `${lane} workflow`,
-        seed: i + 1,
-        startedAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000),
+        seq: i,
         ...opts,
         lane,
       }),

@@ -43,9 +43,7 @@ function run(seq: number, over: Partial<Run> & { timeline?: number } = {}): Run 
   const { timeline, ...rest } = over;
   return {
     ...makeRun({
-      id: `docs-${seq}`,
-      seed: seq + 1,
-      startedAt: new Date(Date.UTC(2025, 0, 1) + seq * 60_000),
+      seq,
       lane: 'docs',
       workflow: 'w',
       iterations: 2,
