@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  confirmCount,
   DEFAULT_LANES,
   LANE_CONFIG_KEYS,
   defineConfig,
@@ -150,6 +151,10 @@ describe('resolveConfig', () => {
     [{ reports: ['pdf'] }, /config\.reports: 'pdf' .*'json', 'html', 'csv', 'junit', 'markdown'/],
     [{ sampleIntervalMs: 0 }, /sampleIntervalMs: 0 .*> 0/],
     [{ historyWindow: 0 }, /historyWindow: 0 .*integer from 1/],
+    [{ confirm: -1 }, /^config\.confirm: -1 is not valid; expected an integer from 0 to 20$/],
+    [{ confirm: 1.5 }, /^config\.confirm: 1\.5 is not valid; expected an integer from 0 to 20$/],
+    [{ confirm: '2' }, /^config\.confirm: '2' is not valid; expected an integer from 0 to 20$/],
+    [{ lanes: { docs: { confirm: 21 } } }, /^lanes\.docs\.confirm: 21 is not valid; expected an integer from 0 to 20$/],
     [{ historyRetention: 500 }, /config\.historyRetention: 500 is not valid; expected an object \{ runs\?/],
     [{ historyRetention: {} }, /config\.historyRetention: set runs .*days .*or both/],
     [{ historyRetention: { runs: 0 } }, /config\.historyRetention\.runs: 0 is not valid; expected an integer from 1/],
@@ -172,9 +177,6 @@ describe('resolveConfig', () => {
       { lanes: { docs: { thresholds: ['p(95) < 1s'] } } },
       /lanes\.docs\.thresholds: \["p\(95\) < 1s"\] is not valid; expected an object/,
     ],
-    // keys other branches add (issue 12 confirm, issue 14 historyRetention): optional, checked
-    [{ confirm: -1 }, /config\.confirm: -1 is not valid; expected an integer ≥ 0/],
-    [{ lanes: { docs: { confirm: 1.5 } } }, /lanes\.docs\.confirm: 1\.5 is not valid; expected an integer ≥ 0/],
     [{ historyRetention: { weeks: 2 } }, /config\.historyRetention: unknown key 'weeks'; valid keys: runs, days/],
   ])('rejects %j', (input, message) => {
     expect(() => resolveConfig(input as never)).toThrow(ConfigError);
@@ -198,6 +200,15 @@ describe('resolveConfig', () => {
       lanes: { docs: { iterations: undefined } },
     } as never);
     expect([c.strict, c.lanes.docs!.iterations]).toEqual([false, 5]);
+  });
+
+  it('confirm: per lane beats top level; --confirm beats both; default 0', () => {
+    const c = resolveConfig({ confirm: 2, lanes: { docs: { confirm: 0 }, e2e: {} } });
+    expect([c.confirm, c.lanes.docs!.confirm, c.lanes.e2e!.confirm]).toEqual([2, 0, undefined]);
+    expect([confirmCount(c, 'docs'), confirmCount(c, 'e2e'), confirmCount(c, 'e2e', 5)]).toEqual([0, 2, 5]);
+    expect(confirmCount(resolveConfig({}), 'docs')).toBe(0);
+    // a lane's confirm survives per-workflow overrides
+    expect(resolveLane(resolveConfig({ lanes: { docs: { confirm: 3 } } }), 'docs', { iterations: 2 }).confirm).toBe(3);
   });
 
   it('accepts historyRetention with runs, days or both', () => {

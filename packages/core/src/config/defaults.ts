@@ -48,3 +48,5 @@ export const LANE_CONFIG_KEYS = [
   'confirm',
 ] as const;
 export { SLA_KEYS } from '../thresholds/sla-aliases.js';
+/** `confirm` (config, per lane and top level) and `--confirm`: re-runs of a flagged workflow */
+export const CONFIRM_RANGE = { min: 0, max: 20 } as const;

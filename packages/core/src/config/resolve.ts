@@ -68,6 +68,7 @@ export function resolveConfig(
     strict,
     ...(c.history !== undefined ? { history: c.history } : {}),
     failOnRegression: c.failOnRegression ?? false,
+    ...(c.confirm !== undefined ? { confirm: c.confirm } : {}),
     ...(c.historyRetention !== undefined ? { historyRetention: { ...c.historyRetention } } : {}),
   };
 }
@@ -91,6 +92,14 @@ function checkLaneNames(lanesInput: unknown): void {
       );
     }
   }
+}
+
+/**
+ * How many times to re-run a workflow the regression gate flagged before failing on it: `--confirm N` beats the
+ * lane's `confirm`, which beats the top-level one; 0 (the default) means fail on the first verdict.
+ */
+export function confirmCount(config: ResolvedConfig, lane: string, cli?: number): number {
+  return cli ?? config.lanes[lane]?.confirm ?? config.confirm ?? 0;
 }
 
 /**
@@ -164,6 +173,7 @@ function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean
     thresholds,
     sla,
     customMetrics,
+    ...(lane.confirm !== undefined ? { confirm: lane.confirm } : {}),
   };
 }
 

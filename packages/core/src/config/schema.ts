@@ -15,7 +15,14 @@
  */
 import { z } from 'zod';
 import type { LaneConfig, LaneSlaInput, LanebenchConfig, ReportFormat, WorkflowOverrides } from './types.js';
-import { ALL_REPORT_FORMATS, ITERATIONS_RANGE, ON_FAILURE_CHOICES, RUNNERS, WARMUP_RANGE } from './defaults.js';
+import {
+  ALL_REPORT_FORMATS,
+  CONFIRM_RANGE,
+  ITERATIONS_RANGE,
+  ON_FAILURE_CHOICES,
+  RUNNERS,
+  WARMUP_RANGE,
+} from './defaults.js';
 import { SLA_KEY_ALIASES } from '../thresholds/sla-aliases.js';
 import type { ThresholdSpec } from '../thresholds/types.js';
 import { ConfigError, showValue } from '../base/errors.js';
@@ -82,7 +89,7 @@ const laneFields = {
     })
     .optional(),
   // confirm re-runs of flagged workflows before failing (issue 12)
-  confirm: integerAtLeast(0).optional(),
+  confirm: integerFrom(CONFIRM_RANGE.min, CONFIRM_RANGE.max).optional(),
 };
 export const laneSchema = z.strictObject(laneFields, { error: `expected an object ${LANE_SHAPE}` });
 
@@ -138,7 +145,7 @@ export const configSchema = z.strictObject(
       .optional(),
     failOnRegression: booleanValue.optional(),
     // issue 12 (confirm before failing) and issue 14 (bounded history): accepted here, used by their features
-    confirm: integerAtLeast(0).optional(),
+    confirm: integerFrom(CONFIRM_RANGE.min, CONFIRM_RANGE.max).optional(),
     historyRetention: historyRetentionSchema.optional(),
   },
   { error: 'expected an object ({ outputDir, lanes, reports, … })' },
