@@ -1,8 +1,8 @@
 /**
  * The `lanebench` bin as users get it: the packed tarball installed with npm into a fresh project
  * (with Vitest 4 + @lanebench/vitest and Jest 30 + @lanebench/jest), run through npx. Also drives
- * Vitest through its Node API with `lanebench run --lane` (with a TypeScript lanebench config loaded
- * through the project's Vite), and Jest (runner: 'jest') in a CommonJS sub-project.
+ * Vitest through its Node API with `lanebench run --lane` (with a TypeScript lanebench config, loaded
+ * by core's jiti loader), and Jest (runner: 'jest') in a CommonJS sub-project.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryFile } from '../packages/core/src/types.js';

@@ -35,11 +35,6 @@ function integerFrom(min: number, max: number) {
   return z.int({ error }).min(min, { error }).max(max, { error });
 }
 
-function integerAtLeast(min: number) {
-  const error = `expected an integer ≥ ${min}`;
-  return z.int({ error }).min(min, { error });
-}
-
 function positiveNumber(max = Number.POSITIVE_INFINITY) {
   const error = Number.isFinite(max) ? `expected a number > 0 and ≤ ${max}` : 'expected a number > 0';
   return z.number({ error }).gt(0, { error }).max(max, { error });
