@@ -143,7 +143,7 @@ async function main() {
     'Reports from the merged history',
     process.execPath,
     // the examples' config holds the demo SLAs the recommendations are judged against (the
-    // defaults of SPEC §3 are for real lanes)
+    // defaults in docs/configuration.md are for real lanes)
     [
       CLI,
       'report',

@@ -70,7 +70,7 @@ describe('lanebench run (ad-hoc command)', () => {
 
   it('--strict turns warnings into failures', () => {
     const d = tempDir('strict');
-    // a mean target that every run misses is a warning (SPEC §3); p95 stays within its limit
+    // a mean target that every run misses is a warning (docs/configuration.md); p95 stays within its limit
     writeFile(d, 'lanebench.config.json', JSON.stringify({ lanes: { docs: { sla: { target: 0.001 } } } }));
     const relaxed = lanebench(d, ['run', '--lane', 'docs', '--iterations', '1', '--', ...busyCommand(20)]);
     expect(relaxed.code).toBe(0);

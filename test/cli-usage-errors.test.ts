@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { busyCommand, lanebench, recordRuns, tempDir, writeFile } from './cli-helpers.js';
 
-// Every bad value exits 2 with a message that names the value and what is accepted (SPEC §9).
+// Every bad value exits 2 with a message that names the value and what is accepted (docs/SECURITY.md).
 let dir: string;
 
 beforeAll(() => {

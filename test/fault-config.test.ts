@@ -1,6 +1,6 @@
 /**
- * Bad configurations (SPEC §3, §6, §9): every bad value is a clear error that names the value and
- * the accepted range or choices, through the API, a config file on disk, and the CLI.
+ * Bad configurations (docs/configuration.md, docs/SECURITY.md): every bad value is a clear error that names
+ * the value and the accepted range or choices, through the API, a config file on disk, and the CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Fault injection on the history store (SPEC §12): writers killed with SIGKILL in the middle of
+ * Fault injection on the history store (docs/history.md): writers killed with SIGKILL in the middle of
  * writes, corrupt and newer-version files, and concurrent writers from separate processes.
  * The child writers use the built package (packages/core/dist), as `pnpm test` builds first.
  */

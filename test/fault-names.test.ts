@@ -1,5 +1,5 @@
 /**
- * Hostile names (SPEC §12): workflow names, lane names, error texts and custom metric names that
+ * Hostile names (docs/SECURITY.md): workflow names, lane names, error texts and custom metric names that
  * try to break out of HTML, CSV, XML and Markdown reach every report inert: HTML-escaped (and no
  * script runs in a real browser), CSV neutralized against formula injection, XML escaped with
  * control characters removed (valid against junit-10.xsd), Markdown escaped.
@@ -222,7 +222,7 @@ describe('hostile names in every report', () => {
     expect(md).not.toContain('<img src=x');
     expect(md).not.toContain('<svg onload');
     expect(md).not.toMatch(/\]\(javascript:/);
-    // terminal escape sequences are stripped (other C0 characters are not required to be, SPEC §12
+    // terminal escape sequences are stripped (other C0 characters are not required to be, docs/SECURITY.md
     // names HTML, CSV and XML)
     expect(md).not.toContain('\u001b');
     // the same input rendered directly gives the same text (no hidden state)

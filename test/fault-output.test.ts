@@ -1,5 +1,5 @@
 /**
- * Hostile names on the terminal and in GitHub Actions logs (SPEC §12, issue 11 item 9): a workflow name carrying
+ * Hostile names on the terminal and in GitHub Actions logs (docs/SECURITY.md, issue 11 #9): a workflow name carrying
  * workflow commands (`::error`, `::add-mask::`, `::stop-commands::`, legacy `##[…]`), OSC 8 links, clear-screen,
  * title-setting escapes and bidi overrides reaches every line lanebench prints as visible escapes. Checked on the
  * raw bytes of the real CLI (run, validate-sla, trends, optimize, compare, errors) and of a real Vitest run.

@@ -1,5 +1,5 @@
 /**
- * Fault injection on workflows (SPEC §12): hung workflows are killed with their whole tree at the
+ * Fault injection on workflows (docs/SECURITY.md): hung workflows are killed with their whole tree at the
  * timeout, crashing ones are recorded as failed, Ctrl-C keeps the finished iterations, and no
  * process outlives its iteration. Uses the real API (runWorkflow) and the built CLI.
  */

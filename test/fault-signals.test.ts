@@ -1,6 +1,6 @@
 /**
  * SIGTERM (CI cancel, docker stop), SIGHUP (closed terminal) and SIGINT (Ctrl-C) to `lanebench run -- cmd`
- * (SPEC §12, issue 11 item 2): the workflow's tree is killed, the run is stored as `partial` with the iterations
+ * (docs/SECURITY.md, issue 11 #2): the workflow's tree is killed, the run is stored as `partial` with the iterations
  * that finished, the reports are written and lanebench exits 128 + signal. A second signal during the kill grace
  * SIGKILLs the tree at once and still saves. Real processes, real signals; survivors are looked for in /proc.
  */

@@ -96,7 +96,7 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
       expect(lint.status, lint.stderr).toBe(0);
     }
 
-    // every run from both workers, every iteration with every SPEC §4 metric
+    // every run from both workers, every iteration with every metric of docs/metrics.md
     const h = history('out-all');
     const byName = new Map(h.runs.map((r) => [r.workflow, r]));
     expect([...byName.keys()].sort()).toEqual(

@@ -1,6 +1,6 @@
 // The example lanes, shared by the Vitest and Jest examples (each example's lanebench.config.mjs
 // adds only what differs). The SLAs are sized for the demo workloads on a 2-core machine, with wide
-// margins because shared CI machines are noisy; the defaults of SPEC §3 (docs: 300 s mean, …) are
+// margins because shared CI machines are noisy; the defaults in docs/configuration.md (docs: 300 s mean, …) are
 // meant for real lanes.
 export { commands, pagesBuilt } from './commands.cjs';
 

@@ -4,7 +4,7 @@
  * (see docs/FILE-FORMATS.md). Keep this file free of logic.
  */
 
-/** Built-in metric keys (SPEC §4). Custom metrics live in `Iteration.custom`. */
+/** Built-in metric keys (docs/metrics.md). Custom metrics live in `Iteration.custom`. */
 export const METRIC_KEYS = [
   'execution_time',
   'cpu_seconds',
@@ -115,7 +115,7 @@ export interface IterationMeasurement {
   memory_method?: string;
 }
 
-/** Statistics of one metric over a set of samples (SPEC §5). */
+/** Statistics of one metric over a set of samples (docs/ANALYSIS.md). */
 export interface MetricStats {
   mean: number;
   median: number;
@@ -165,7 +165,7 @@ export interface Violation {
 }
 
 export interface SlaResult {
-  /** no error-severity violation (SPEC §3) */
+  /** no error-severity violation (docs/configuration.md) */
   compliant: boolean;
   strict: boolean;
   /** what a test asserts: compliant, and in strict mode also free of warnings */

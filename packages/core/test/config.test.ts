@@ -64,7 +64,7 @@ describe('parseBytes', () => {
 });
 
 describe('resolveConfig', () => {
-  it('has the SPEC §3 defaults', () => {
+  it('has the default lanes of docs/configuration.md', () => {
     const c = resolveConfig(undefined, { root: '/proj' });
     expect(c.outputDir).toBe(path.resolve('/proj', '.benchmark_results'));
     expect(c.reports).toEqual(['json', 'html', 'csv', 'junit', 'markdown']);

@@ -11,7 +11,7 @@ describe('docs/metrics.schema.json', () => {
     expect(published).toEqual(metricsJsonSchema());
   });
 
-  it('describes the SPEC §8 document: schema_version 1 and runs with their required fields', () => {
+  it('describes the docs/FILE-FORMATS.md document: schema_version 1 and runs with their required fields', () => {
     const schema = metricsJsonSchema() as {
       required: string[];
       properties: { schema_version: { const: number }; runs: { items: { required: string[] } } };

@@ -13,7 +13,7 @@ import { analyzeIterations, describe as stats } from '../src/stats/index.js';
 import type { Iteration, MetricStats, Run, Threshold } from '../src/types.js';
 
 describe('threshold parser', () => {
-  it('compiles the SPEC §6 example block', () => {
+  it('compiles the SLA language example block of docs/configuration.md', () => {
     const ts = compileThresholds({
       execution_time: ['mean < 15m', { expr: 'p(95) < 20m', severity: 'error' }, 'p(99) < 25m'],
       memory_usage: ['max < 1GB'],
@@ -130,7 +130,7 @@ describe('threshold parser', () => {
 });
 
 describe('lane SLA compiler', () => {
-  it('uses the SPEC §3 severities and converts units', () => {
+  it('uses the default severities (docs/configuration.md) and converts units', () => {
     const ts = compileLaneSla({ target: '5m', p95: 400, p99: '500s', memory_max: '1GB', cpu_avg: '30%' });
     expect(ts.map((t) => [t.name, t.operator, t.value, t.severity])).toEqual([
       ['execution_time_mean', '<=', 300, 'warning'],

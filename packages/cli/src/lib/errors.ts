@@ -1,4 +1,4 @@
-/** Exit codes (SPEC §9) and the error type for bad command-line values. */
+/** Exit codes (docs/getting-started.md) and the error type for bad command-line values. */
 export const EXIT_OK = 0;
 /** SLA error violations, failed/timed-out runs, regressions when asked to fail */
 export const EXIT_FAILURE = 1;

@@ -1,6 +1,6 @@
 /**
  * Terminal output (colors: colors.ts; whether we are in CI: core's isCI). Loaded by `--help`: only core's small sanitize
- * entry here, not @lanebench/core itself. Every line the CLI prints passes core's sanitizer (SPEC §12).
+ * entry here, not @lanebench/core itself. Every line the CLI prints passes the sanitizer (docs/SECURITY.md).
  */
 import { colorLevel, safeOutput } from '@lanebench/core/sanitize';
 

@@ -1,5 +1,5 @@
 /**
- * Comparison across versions (SPEC §10): two sets of runs (one run, the runs of a git ref, or a
+ * Comparison across versions (docs/ANALYSIS.md): two sets of runs (one run, the runs of a git ref, or a
  * whole history file) side by side per lane, workflow and metric, with the change of means, the
  * two-sided Mann-Whitney U p-value over the pooled passed iterations, and whether every run of both
  * sides shares one environment fingerprint. A mismatch keeps the numbers but is flagged.

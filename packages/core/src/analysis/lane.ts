@@ -1,4 +1,4 @@
-/** `analyze`: statistics of a lane over its history window (SPEC §9 output shape). */
+/** `analyze`: statistics of a lane over its history window (docs/ANALYSIS.md). */
 import { analyzeIterations } from '../stats/index.js';
 import type { Run } from '../types.js';
 import { laneRuns, lastN } from './select.js';

@@ -35,7 +35,7 @@ export const METRIC_RESOLUTION: Readonly<Record<string, number>> = {
   disk_io: 4096,
 };
 
-/** One row of `lanebench ab` (SPEC §9: `--json` prints these). */
+/** One row of `lanebench ab` (`--json` prints these; docs/ANALYSIS.md). */
 export interface AbRow {
   workflow: string;
   metric: string;

@@ -1,5 +1,5 @@
 /**
- * The run-level history gate (SPEC §10, docs/ANALYSIS.md).
+ * The run-level history gate (docs/ANALYSIS.md).
  *
  * Baseline: the most recent `window` earlier runs (started before the candidate) of the same lane and workflow,
  * status completed or partial, same environment fingerprint, not part of an A/B session. Runs from other

@@ -4,7 +4,7 @@
  */
 import type { MetricStats } from '../types.js';
 
-/** `lanebench analyze` output for one lane (SPEC §9). */
+/** `lanebench analyze` output for one lane (docs/ANALYSIS.md). */
 export interface LaneAnalysis {
   lane: string;
   /** runs of the lane in the analysed window (all workflows, every status) */
@@ -39,7 +39,7 @@ export type RegressionStatus =
   'regression' | 'improvement' | 'no-change' | 'inconclusive' | 'insufficient-data' | 'environment-mismatch';
 
 /**
- * Verdict of the run-level gate on one metric of a candidate run against its baseline window (SPEC §10,
+ * Verdict of the run-level gate on one metric of a candidate run against its baseline window (docs/ANALYSIS.md,
  * docs/ANALYSIS.md). Numbers that could not be computed (no baseline, too few runs, zero medians) are null.
  */
 export interface RegressionResult {

@@ -1,5 +1,5 @@
 /**
- * The one four-valued verdict rule (SPEC §10), shared by the run-level history gate and paired A/B.
+ * The one four-valued verdict rule (docs/ANALYSIS.md), shared by the run-level history gate and paired A/B.
  *
  * Inputs are on the log scale: an estimate d of log(candidate/baseline), an interval [low, high] around it, and the
  * threshold τ = log(1 + threshold). "Lower is better" for every metric.

@@ -1,6 +1,6 @@
 /**
  * A configuration problem the user must fix: a bad value, an unknown key, lane, metric or unit.
- * Messages always name the bad value and the accepted range or choices (SPEC §9: exit code 2).
+ * Messages always name the bad value and the accepted range or choices (exit code 2; docs/SECURITY.md).
  */
 export class ConfigError extends Error {
   override name = 'ConfigError';

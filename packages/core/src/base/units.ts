@@ -3,7 +3,7 @@ import { ConfigError, showValue } from './errors.js';
 /** Seconds per time unit accepted in durations and time thresholds. */
 export const TIME_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
-/** Bytes per size unit (1 KB = 1024 B, SPEC §3: MB means 1,048,576 bytes). */
+/** Bytes per size unit (1 KB = 1024 B: MB means 1,048,576 bytes, docs/configuration.md). */
 export const BYTE_UNITS: Readonly<Record<string, number>> = {
   B: 1,
   KB: 1024,
@@ -77,7 +77,7 @@ export function parseBytes(value: number | string, what: string): number {
   return bytes;
 }
 
-/** A memory limit in MB: numbers are MB (as in the SPEC §3 table), strings carry a size unit. */
+/** A memory limit in MB: numbers are MB (as in the table of docs/configuration.md), strings carry a size unit. */
 export function parseMegabytes(value: number | string, what: string): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) {

@@ -2,7 +2,7 @@ import type { LaneConfig, ReportFormat } from './types.js';
 
 export type DefaultLaneName = 'docs' | 'standard' | 'heavy';
 
-/** SPEC §3: default lanes, their SLA and per-iteration timeout (seconds, MB, %). */
+/** docs/configuration.md: default lanes, their SLA and per-iteration timeout (seconds, MB, %). */
 export const DEFAULT_LANES: Readonly<Record<DefaultLaneName, LaneConfig>> = {
   docs: {
     iterations: 5,

@@ -34,7 +34,7 @@ export function defineConfig(config: LanebenchConfig): LanebenchConfig {
 }
 
 /**
- * Merges the user's configuration over the defaults (SPEC §3) and validates every value.
+ * Merges the user's configuration over the defaults (docs/configuration.md) and validates every value.
  * Throws ConfigError naming the bad value and the accepted range or choices.
  */
 export function resolveConfig(

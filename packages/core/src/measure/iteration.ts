@@ -1,5 +1,5 @@
 /**
- * measureIteration: runs one iteration of a workflow and measures its whole process tree (SPEC §4).
+ * measureIteration: runs one iteration of a workflow and measures its whole process tree (docs/metrics.md).
  *
  * Linux figures come from kernel accounting wherever the kernel keeps it:
  *  - CPU: when Node reaps a child, the kernel adds the child's utime+stime+cutime+cstime (its own reaped

@@ -1,5 +1,5 @@
 /**
- * The one sanitizer for text lanebench prints (SPEC §12, issue 11 item 9). Names, units and error texts come
+ * The one sanitizer for text lanebench prints (docs/SECURITY.md, issue 11 item 9). Names, units and error texts come
  * from users, workflows and merged files; printed raw they could drive the terminal (ANSI/OSC: clear screen,
  * window title, OSC 8 links), reorder what the reader sees (bidi overrides), or become GitHub workflow
  * commands (`::error …`, `::add-mask::`, `::stop-commands::`, the legacy `##[…]`).

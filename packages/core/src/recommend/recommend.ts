@@ -5,7 +5,7 @@ import { RULES } from './rules.js';
 import type { Recommendation } from './types.js';
 
 /**
- * Optimization recommendations for one run, derived from its measured profile (SPEC §11), most
+ * Optimization recommendations for one run, derived from its measured profile (docs/ANALYSIS.md), most
  * urgent first (priority ascending, then larger estimated improvement). `lane` supplies the SLA
  * limits (default: the built-in lane of the same name); `history` enables trend advice.
  * A run without any passed iteration gets no recommendation beyond fixing its failures.

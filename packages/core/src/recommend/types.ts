@@ -1,4 +1,4 @@
-/** Optimization recommendations (SPEC §11). report/ consumes `Recommendation` as it is. */
+/** Optimization recommendations (docs/ANALYSIS.md). report/ consumes `Recommendation` as it is. */
 
 export type RecommendationEffort = 'low' | 'medium' | 'high';
 

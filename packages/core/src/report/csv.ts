@@ -1,6 +1,6 @@
 /**
  * performance_metrics.csv — one row per run of this session, RFC 4180 (CRLF line ends, fields quoted
- * when they contain a comma, quote, CR or LF). The first ten columns are fixed by SPEC §8; the header
+ * when they contain a comma, quote, CR or LF). The first ten columns are fixed (docs/FILE-FORMATS.md); the header
  * cells are written without spaces after the commas (`Benchmark ID,Lane,...`), as RFC 4180 readers
  * would otherwise keep the space in the column name.
  *

@@ -53,7 +53,7 @@ export function laneVerdictLabel(compliant: boolean): string {
 }
 
 /**
- * Labels of the regression/comparison verdicts (SPEC §10). Keyed by string so verdicts added by the
+ * Labels of the regression/comparison verdicts (docs/ANALYSIS.md). Keyed by string so verdicts added by the
  * analysis (e.g. `inconclusive`) get a readable label before this table knows them.
  */
 export const VERDICT_LABELS: Readonly<Record<string, string>> = {

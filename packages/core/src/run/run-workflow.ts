@@ -1,5 +1,5 @@
 /**
- * runWorkflow: N measured iterations (after optional warm-ups) of one workflow → a Run record (SPEC §8).
+ * runWorkflow: N measured iterations (after optional warm-ups) of one workflow → a Run record (docs/FILE-FORMATS.md).
  *
  * Iterations run one after another (measurement is serialized per process anyway, see measure/mutex.ts).
  * A timed-out or failed iteration does not stop the run unless onFailure is 'abort'. The run's AbortSignal (Ctrl-C)

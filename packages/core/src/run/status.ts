@@ -1,4 +1,4 @@
-/** Run status from its iterations (SPEC §8): one place, so reports and the CLI agree on the definition. */
+/** Run status from its iterations (docs/FILE-FORMATS.md): one place, so reports and the CLI agree on the definition. */
 import type { Iteration, RunStatus } from '../types.js';
 
 /**

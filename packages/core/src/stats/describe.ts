@@ -2,7 +2,7 @@ import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import type { MetricStats } from '../types.js';
 import { PERCENTILE_MIN_SAMPLES, percentile } from './percentile.js';
 
-/** Statistics of one metric over its samples (SPEC §5). Throws on an empty list or a non-finite value. */
+/** Statistics of one metric over its samples (docs/ANALYSIS.md). Throws on an empty list or a non-finite value. */
 export function describe(values: readonly number[]): MetricStats {
   const given: unknown = values; // JavaScript callers may pass anything
   if (!Array.isArray(given) || values.length === 0) {

@@ -18,5 +18,5 @@ export function percentile(sorted: readonly number[], p: number): number {
   return low + (rank - lower) * (high - low);
 }
 
-/** Samples a percentile needs before it is more than an interpolation of the extremes (SPEC §5). */
+/** Samples a percentile needs before it is more than an interpolation of the extremes (docs/ANALYSIS.md). */
 export const PERCENTILE_MIN_SAMPLES = { p95: 20, p99: 100 } as const;

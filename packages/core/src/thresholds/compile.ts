@@ -70,8 +70,8 @@ export function compileThresholds(spec: ThresholdSpec, opts: CompileOptions = {}
 }
 
 /**
- * A lane SLA as thresholds, with SPEC §3 severities: mean over target = warning, p95/p99 over limit = error,
- * memory max over limit = warning, cpu avg over limit = warning. Values at the limit comply (`<=`).
+ * A lane SLA as thresholds, with the severities of docs/configuration.md: mean over target = warning, p95/p99
+ * over limit = error, memory max over limit = warning, cpu avg over limit = warning. Values at the limit comply (`<=`).
  */
 export function compileLaneSla(input: LaneSlaInput, what = 'sla'): Threshold[] {
   const sla = canonicalSla(input, what);

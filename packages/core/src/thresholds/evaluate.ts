@@ -45,7 +45,7 @@ export function aggregate(stats: MetricStats, threshold: Threshold, values?: rea
 /**
  * Checks every threshold against the stats. A threshold whose metric has no samples is an
  * error-severity violation (never a silent pass). compliant = no error violation;
- * passed = compliant and, in strict mode, no warning either (SPEC §3).
+ * passed = compliant and, in strict mode, no warning either (docs/configuration.md).
  */
 export function evaluateThresholds(
   stats: Record<string, MetricStats>,

@@ -5,7 +5,7 @@
  */
 import { ConfigError, showValue } from '../base/errors.js';
 
-/** The keys of a lane's `sla` (SPEC §3). */
+/** The keys of a lane's `sla` (docs/configuration.md). */
 export const SLA_KEYS = ['target', 'p95', 'p99', 'memory_max', 'cpu_avg'] as const;
 
 export const SLA_KEY_ALIASES = { target_time: 'target', p95_time: 'p95', p99_time: 'p99' } as const;

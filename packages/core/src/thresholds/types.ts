@@ -3,7 +3,7 @@ import type { Severity } from '../types.js';
 /** Seconds as a number, or a string with a unit: '500ms', '2s', '15m', '1.5h'. */
 export type DurationInput = number | string;
 
-/** A lane's SLA (SPEC §3). Durations in seconds or with a unit; memory in MB or '1GB'; cpu in % or '30%'. */
+/** A lane's SLA (docs/configuration.md): durations in s or with a unit; memory in MB or '1GB'; cpu in % or '30%'. */
 export interface LaneSlaInput {
   /** limit of the mean execution time (warning) */
   target?: DurationInput;
@@ -26,7 +26,7 @@ export interface LaneSlaInput {
 /** One threshold as written by the user: `'p(95) < 20m'` or `{ expr: 'p(95) < 20m', severity: 'warning' }`. */
 export type ThresholdEntry = string | { expr: string; severity?: Severity };
 
-/** k6-style thresholds keyed by metric name (SPEC §6). A single entry may stand for a one-element list. */
+/** k6-style thresholds keyed by metric name (docs/configuration.md); one entry may stand for a one-element list. */
 export type ThresholdSpec = Record<string, ThresholdEntry[]>;
 
 export interface CompileOptions {

@@ -4,7 +4,7 @@
  *
  *   execution_time_p95: measured 0.004854 s, required < 0.001 s (error)
  *
- * The name is SPEC §6's `<metric>_<aggregation>`; the measured value gets as many digits as it takes
+ * The name is `<metric>_<aggregation>` (docs/configuration.md); the measured value gets as many digits as it takes
  * to never read as meeting the threshold it breaks (1200.0004 against `<= 1200` is not "1200").
  */
 import type { Operator, Violation } from '../types.js';
