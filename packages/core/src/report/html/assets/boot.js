@@ -15,7 +15,7 @@
   var marksPlugin = {
     id: 'lanebenchMarks',
     // A/B sides: a tinted stretch per side behind the series, half a category step either side of its runs, with
-    // the side's name at the top. The drawn rectangles are kept on the chart (lanebenchBands) for the layout test.
+    // the side's name at the bottom (the top edge holds the threshold arrows). The drawn rectangles are kept on the chart (lanebenchBands) for the layout test.
     beforeDatasetsDraw: function (chart) {
       var spec = specs[chart.canvas.id];
       var bands = (spec && spec.bands) || [];
@@ -28,7 +28,7 @@
       var step = n > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : area.right - area.left;
       ctx.save();
       ctx.font = 'bold 11px ' + Chart.defaults.font.family;
-      ctx.textBaseline = 'top';
+      ctx.textBaseline = 'bottom';
       ctx.textAlign = 'center';
       bands.forEach(function (b) {
         var left = Math.max(area.left, x.getPixelForValue(b.from) - step / 2);
@@ -36,7 +36,7 @@
         ctx.fillStyle = b.color;
         ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
         ctx.fillStyle = b.textColor;
-        if (right - left >= 24) ctx.fillText(b.side, (left + right) / 2, area.top + 2);
+        if (right - left >= 24) ctx.fillText(b.side, (left + right) / 2, area.bottom - 2);
         chart.lanebenchBands.push({ side: b.side, left: left, right: right, top: area.top, bottom: area.bottom });
       });
       ctx.restore();
