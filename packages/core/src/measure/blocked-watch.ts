@@ -3,15 +3,15 @@
  *
  * ProcTreeSampler runs on timers of the main thread. A workflow that calls a synchronous API (spawnSync, execSync,
  * a long synchronous loop) blocks those timers, so a child started by spawnSync lived and died unseen and its memory
- * was missed. A worker thread watches a heartbeat the main sampler writes at every sample (a SharedArrayBuffer): when
+ * was missed. A worker thread watches a heartbeat the main sampler writes at every sample (shared memory): when
  * the heartbeat is older than 1.5 sampling intervals, the worker takes the samples itself — memory of the tree below
  * this process (PSS sum, RSS for a lone process, VmHWM of each process) plus, for in-process workflows, our own growth
  * above the level at the start. CPU and I/O need no sampling (kernel accounting of reaped children), so the worker
- * reads memory only. While the main thread keeps its cadence the worker reads nothing (one timer wake-up per interval
- * and a heartbeat check), and it has no timer at all between iterations.
+ * reads memory only. While the main thread keeps its cadence the worker reads nothing (one wake-up per interval and a
+ * heartbeat check), and between iterations it sleeps in Atomics.wait without waking.
  *
  * One worker per process, started on the first iteration and kept (a worker costs tens of milliseconds to start, more
- * on a loaded machine); it never keeps the process alive (unref'd between iterations). The first iteration waits for
+ * on a loaded machine); it never keeps the process alive (unref'd once ready). The first iteration waits for
  * it to be ready before the baselines are taken, so its start-up memory is not charged to an in-process workflow.
  *
  * The worker's code is the function watcherMain below, passed as source text (`eval: true`): the same code then runs
@@ -27,6 +27,8 @@ export interface WatchArm {
   selfRssBaseBytes: number;
   /** "pid:starttime" of children that existed before the iteration (not part of it) */
   preexisting: string[];
+  /** clock ticks after boot at the iteration's start: a process that started earlier is not part of it (0: none) */
+  startTicks: number;
 }
 
 export interface WatchResult {
@@ -41,20 +43,60 @@ export interface WatchResult {
 }
 
 const EMPTY: WatchResult = { samples: 0, peakSumBytes: 0, peakHwmBytes: 0, seen: [] };
-/** Int32 slots of the shared heartbeat: ms since the worker's epoch of the main sampler's last sample. */
-const BEAT = 0;
 
 /**
- * The worker's code (runs in the worker thread; see the file comment for why it is self-contained).
- * Messages in: {type:'arm', ...WatchArm} | {type:'disarm'}; out: {type:'ready'} | {type:'result', ...WatchResult}.
+ * Shared state. Everything between the threads goes through two SharedArrayBuffers, no messages: arming, the
+ * heartbeat and reading the result cost the main thread a few atomic operations, never a round trip to a thread
+ * the scheduler may not run for milliseconds on a loaded machine. Int32 slots:
  */
+const ARMED = 0; // generation of the armed iteration, 0 = disarmed (the worker sleeps in Atomics.wait on it)
+const BEAT = 1; // ms after the epoch of the main sampler's last sample
+const BUSY = 2; // 1 while the worker samples (disarm waits for it)
+const INTERVAL = 3;
+const INCLUDE_SELF = 4;
+const SAMPLES = 5;
+const NPRE = 6;
+const NSEEN = 7;
+const INT_SLOTS = 8;
+/** Float64 slots: our RSS base, the two peaks, then MAX_KEYS (pid, starttime) pairs of preexisting, then of seen. */
+const SELF_BASE = 0;
+const PEAK_SUM = 1;
+const PEAK_HWM = 2;
+const START_TICKS = 3;
+const KEYS = 4;
+const MAX_KEYS = 64;
+const F64_SLOTS = KEYS + 4 * MAX_KEYS;
+
+/** The worker's code (runs in the worker thread; see the file comment for why it is self-contained). */
 function watcherMain(): void {
   const fs = process.getBuiltinModule('node:fs');
   const wt = process.getBuiltinModule('node:worker_threads');
-  const port = wt.parentPort;
-  if (!port) return;
-  const data = wt.workerData as { beat: SharedArrayBuffer; epoch: number; page: number };
-  const beat = new Int32Array(data.beat);
+  const data = wt.workerData as {
+    ints: SharedArrayBuffer;
+    floats: SharedArrayBuffer;
+    epoch: number;
+    page: number;
+    slots: Record<string, number>;
+  };
+  const S = data.slots as Record<
+    | 'ARMED'
+    | 'BEAT'
+    | 'BUSY'
+    | 'INTERVAL'
+    | 'INCLUDE_SELF'
+    | 'SAMPLES'
+    | 'NPRE'
+    | 'NSEEN'
+    | 'SELF_BASE'
+    | 'PEAK_SUM'
+    | 'PEAK_HWM'
+    | 'START_TICKS'
+    | 'KEYS'
+    | 'MAX_KEYS',
+    number
+  >;
+  const ctrl = new Int32Array(data.ints);
+  const f64 = new Float64Array(data.floats);
   const buf = Buffer.allocUnsafe(16384);
 
   const read = (path: string): string | null => {
@@ -74,7 +116,7 @@ function watcherMain(): void {
     const i = text.indexOf(name);
     return i < 0 ? -1 : parseInt(text.slice(i + name.length), 10) * 1024;
   };
-  /** starttime, state, rss pages and thread count from /proc/<pid>/stat (fields after the last ')') */
+  /** starttime, state, flags, rss and thread count from /proc/<pid>/stat (fields after the last ')') */
   const stat = (
     pid: number | 'self',
   ): { start: number; zombie: boolean; exiting: boolean; rss: number; threads: number } | null => {
@@ -108,15 +150,11 @@ function watcherMain(): void {
     return out;
   };
 
-  let arm: (WatchArm & { type: 'arm' }) | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  let result: WatchResult = { samples: 0, peakSumBytes: 0, peakHwmBytes: 0, seen: [] };
-  let seen = new Set<string>();
   let pre = new Set<string>();
-
-  /** Live processes of the tree below us, "pid:starttime" → RSS; VmHWM of each is read on the way when `hwm`. */
-  const walk = (hwm: boolean): Map<string, { pid: number; rss: number; exiting: boolean }> => {
-    const found = new Map<string, { pid: number; rss: number; exiting: boolean }>();
+  let seen = new Set<string>();
+  /** Live processes of the tree below us, "pid:starttime" → readings; VmHWM of each is read on the way when `hwm`. */
+  const walk = (hwm: boolean): Map<string, { pid: number; start: number; rss: number; exiting: boolean }> => {
+    const found = new Map<string, { pid: number; start: number; rss: number; exiting: boolean }>();
     const queue = children('self', 0);
     const visited = new Set<number>();
     while (queue.length > 0) {
@@ -126,99 +164,116 @@ function watcherMain(): void {
       const s = stat(pid);
       if (!s || s.zombie) continue;
       const key = `${pid}:${s.start}`;
-      if (pre.has(key)) continue;
-      found.set(key, { pid, rss: s.rss, exiting: s.exiting });
+      if (pre.has(key) || s.start < (f64[S.START_TICKS] as number)) continue;
+      found.set(key, { pid, start: s.start, rss: s.rss, exiting: s.exiting });
       if (hwm) {
         const h = kbField(read(`/proc/${pid}/status`), 'VmHWM:');
-        if (h > result.peakHwmBytes) result.peakHwmBytes = h;
+        if (h > (f64[S.PEAK_HWM] as number)) f64[S.PEAK_HWM] = h;
       }
       for (const c of children(pid, s.threads)) queue.push(c);
     }
     return found;
   };
 
-  const sample = (a: WatchArm): void => {
+  const sample = (): void => {
     const tree = walk(true);
-    for (const k of tree.keys()) seen.add(k);
+    for (const [k, p] of tree) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const n = ctrl[S.NSEEN] as number;
+      if (n < S.MAX_KEYS) {
+        f64[S.KEYS + 2 * S.MAX_KEYS + 2 * n] = p.pid;
+        f64[S.KEYS + 2 * S.MAX_KEYS + 2 * n + 1] = p.start;
+      }
+      ctrl[S.NSEEN] = n + 1;
+    }
     const found = [...tree.values()];
+    const includeSelf = ctrl[S.INCLUDE_SELF] === 1;
     let sum = 0;
-    const shared = found.length + (a.includeSelf ? 1 : 0) > 1;
+    const shared = found.length + (includeSelf ? 1 : 0) > 1;
     for (const p of found) {
       // PSS charges a page shared by several processes of the tree once; a lone process's RSS is its charge.
       const pss = shared ? kbField(read(`/proc/${p.pid}/smaps_rollup`), '\nPss:') : -1;
       sum += pss >= 0 ? pss : p.rss;
     }
-    if (a.includeSelf) {
+    if (includeSelf) {
       const self = stat('self');
-      if (self) sum += Math.max(0, self.rss - a.selfRssBaseBytes);
+      if (self) sum += Math.max(0, self.rss - (f64[S.SELF_BASE] as number));
     }
-    result.samples++;
+    ctrl[S.SAMPLES] = (ctrl[S.SAMPLES] as number) + 1;
     // PSS readings taken while a process forked or exited mix two memberships (a parent read before a fork at its
     // full size, its child after it at half; an exiting reader still holding pages whose other sharers already
     // count them whole): such a sum overcounts, so only a sum over an unchanged tree with no exit under way counts.
     const after = walk(false);
     const changed = after.size !== tree.size || [...after].some(([k, p]) => p.exiting || !tree.has(k));
     if (changed || found.some((p) => p.exiting)) return;
-    if (sum > result.peakSumBytes) result.peakSumBytes = sum;
+    if (sum > (f64[S.PEAK_SUM] as number)) f64[S.PEAK_SUM] = sum;
   };
 
-  const tick = (): void => {
-    const a = arm;
-    if (!a) return;
-    // The main sampler is late by more than half an interval: its thread is blocked, sample in its place.
-    if (Date.now() - data.epoch - Atomics.load(beat, 0) > a.intervalMs * 1.5) sample(a);
-    timer = setTimeout(tick, a.intervalMs);
-  };
-
-  port.on('message', (m: (WatchArm & { type: 'arm' }) | { type: 'disarm' }) => {
-    if (m.type === 'arm') {
-      arm = m;
-      result = { samples: 0, peakSumBytes: 0, peakHwmBytes: 0, seen: [] };
-      seen = new Set();
-      pre = new Set(m.preexisting);
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(tick, m.intervalMs);
-    } else {
-      arm = null;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      result.seen = [...seen];
-      port.postMessage({ type: 'result', ...result });
+  wt.parentPort?.postMessage('ready');
+  for (;;) {
+    Atomics.wait(ctrl, S.ARMED, 0); // disarmed: sleep until an iteration starts
+    const gen = Atomics.load(ctrl, S.ARMED);
+    if (gen === 0) continue;
+    pre = new Set();
+    for (let i = 0; i < Math.min(ctrl[S.NPRE] as number, S.MAX_KEYS); i++)
+      pre.add(`${f64[S.KEYS + 2 * i]}:${f64[S.KEYS + 2 * i + 1]}`);
+    seen = new Set();
+    while (Atomics.load(ctrl, S.ARMED) === gen) {
+      const interval = ctrl[S.INTERVAL] as number;
+      Atomics.wait(ctrl, S.ARMED, gen, interval); // one interval, or until disarmed
+      Atomics.store(ctrl, S.BUSY, 1);
+      // The main sampler is late by more than half an interval: its thread is blocked, sample in its place.
+      if (Atomics.load(ctrl, S.ARMED) === gen && Date.now() - data.epoch - Atomics.load(ctrl, S.BEAT) > interval * 1.5)
+        sample();
+      Atomics.store(ctrl, S.BUSY, 0);
+      Atomics.notify(ctrl, S.BUSY);
     }
-  });
-  port.postMessage({ type: 'ready' });
+  }
 }
 
 /** The process's one watcher (null: worker threads unavailable or the worker failed; sampling then stays main-only). */
 export class BlockedWatch {
   private static instance: Promise<BlockedWatch | null> | undefined;
-  private readonly beat: Int32Array;
-  private pending: ((r: WatchResult) => void) | undefined;
+  private readonly ctrl: Int32Array;
+  private readonly f64: Float64Array;
+  private gen = 0;
   private broken = false;
 
   private constructor(
-    private readonly worker: Worker,
-    shared: SharedArrayBuffer,
+    worker: Worker,
+    ints: SharedArrayBuffer,
+    floats: SharedArrayBuffer,
     private readonly epoch: number,
   ) {
-    this.beat = new Int32Array(shared);
-    worker.on('message', (m: { type: string } & WatchResult) => {
-      if (m.type === 'result') this.settle(m);
-    });
-    worker.on('error', () => this.fail());
-    worker.on('exit', () => this.fail());
+    this.ctrl = new Int32Array(ints);
+    this.f64 = new Float64Array(floats);
+    const fail = (): void => {
+      this.broken = true;
+      BlockedWatch.instance = Promise.resolve(null);
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
   }
 
   /** The watcher, started on first use and ready (its start-up memory is behind us). */
   static get(pageSize: number): Promise<BlockedWatch | null> {
     BlockedWatch.instance ??= new Promise((resolve) => {
       let worker: Worker;
-      const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+      const ints = new SharedArrayBuffer(INT_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+      const floats = new SharedArrayBuffer(F64_SLOTS * Float64Array.BYTES_PER_ELEMENT);
       const epoch = Date.now();
+      const slots = { ARMED, BEAT, BUSY, INTERVAL, INCLUDE_SELF, SAMPLES, NPRE, NSEEN };
       try {
         worker = new Worker(`(${watcherMain.toString()})()`, {
           eval: true,
-          workerData: { beat: shared, epoch, page: pageSize },
+          workerData: {
+            ints,
+            floats,
+            epoch,
+            page: pageSize,
+            slots: { ...slots, SELF_BASE, PEAK_SUM, PEAK_HWM, START_TICKS, KEYS, MAX_KEYS },
+          },
           // a few MiB of heap are plenty; it must not compete with the workload for memory
           resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
           stdout: false,
@@ -228,13 +283,12 @@ export class BlockedWatch {
         resolve(null);
         return;
       }
-      worker.unref();
-      const onReady = (m: { type: string }): void => {
-        if (m.type !== 'ready') return;
-        worker.off('message', onReady);
-        resolve(new BlockedWatch(worker, shared, epoch));
-      };
-      worker.on('message', onReady);
+      // Referenced until it is ready (a script awaiting its first iteration must not exit meanwhile), then never:
+      // between iterations it sleeps in Atomics.wait and must not keep the process alive.
+      worker.once('message', () => {
+        worker.unref();
+        resolve(new BlockedWatch(worker, ints, floats, epoch));
+      });
       worker.once('error', () => resolve(null));
       worker.once('exit', () => resolve(null));
     });
@@ -243,40 +297,53 @@ export class BlockedWatch {
 
   /** The main sampler just took a sample. */
   heartbeat(): void {
-    Atomics.store(this.beat, BEAT, Date.now() - this.epoch);
+    Atomics.store(this.ctrl, BEAT, Date.now() - this.epoch);
   }
 
   arm(a: WatchArm): void {
     if (this.broken) return;
-    this.heartbeat();
-    // Referenced while an iteration runs: the result of disarm() must arrive even if nothing else keeps us alive.
-    this.worker.ref();
-    this.worker.postMessage({ type: 'arm', ...a });
-  }
-
-  disarm(): Promise<WatchResult> {
-    if (this.broken) return Promise.resolve(EMPTY);
-    return new Promise((resolve) => {
-      // A worker that does not answer (it cannot block: it only reads /proc) must never hang an iteration.
-      const guard = setTimeout(() => this.settle(EMPTY), 5000);
-      this.pending = (r) => {
-        clearTimeout(guard);
-        resolve(r);
-      };
-      this.worker.postMessage({ type: 'disarm' });
+    const { ctrl, f64 } = this;
+    ctrl[INTERVAL] = Math.max(1, Math.round(a.intervalMs));
+    ctrl[INCLUDE_SELF] = a.includeSelf ? 1 : 0;
+    ctrl[SAMPLES] = 0;
+    ctrl[NSEEN] = 0;
+    f64[SELF_BASE] = a.selfRssBaseBytes;
+    f64[PEAK_SUM] = 0;
+    f64[PEAK_HWM] = 0;
+    f64[START_TICKS] = a.startTicks;
+    const pre = a.preexisting.slice(0, MAX_KEYS);
+    pre.forEach((k, i) => {
+      const [pid, start] = k.split(':');
+      f64[KEYS + 2 * i] = Number(pid);
+      f64[KEYS + 2 * i + 1] = Number(start);
     });
+    ctrl[NPRE] = pre.length;
+    this.heartbeat();
+    this.gen = (this.gen % 0x7ffffffe) + 1;
+    Atomics.store(ctrl, ARMED, this.gen);
+    Atomics.notify(ctrl, ARMED);
   }
 
-  private settle(r: WatchResult): void {
-    this.worker.unref();
-    const p = this.pending;
-    this.pending = undefined;
-    p?.(r);
-  }
-
-  private fail(): void {
-    this.broken = true;
-    BlockedWatch.instance = Promise.resolve(null);
-    this.settle(EMPTY);
+  /** Ends the iteration's watch and returns what the worker saw (synchronous: a sample takes ~1 ms at most). */
+  disarm(): WatchResult {
+    if (this.broken || this.gen === 0) return EMPTY;
+    const { ctrl, f64 } = this;
+    Atomics.store(ctrl, ARMED, 0);
+    Atomics.notify(ctrl, ARMED);
+    // A sample under way finishes first; a worker that never does (it cannot block: it only reads /proc) is given up.
+    const deadline = Date.now() + 2000;
+    while (Atomics.load(ctrl, BUSY) === 1) {
+      if (Date.now() > deadline) return EMPTY;
+      Atomics.wait(ctrl, BUSY, 1, 50);
+    }
+    const seen: string[] = [];
+    for (let i = 0; i < Math.min(ctrl[NSEEN] as number, MAX_KEYS); i++)
+      seen.push(`${f64[KEYS + 2 * MAX_KEYS + 2 * i]}:${f64[KEYS + 2 * MAX_KEYS + 2 * i + 1]}`);
+    return {
+      samples: ctrl[SAMPLES] as number,
+      peakSumBytes: f64[PEAK_SUM] as number,
+      peakHwmBytes: f64[PEAK_HWM] as number,
+      seen,
+    };
   }
 }

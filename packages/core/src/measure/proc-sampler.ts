@@ -22,7 +22,6 @@
  * by kernel accounting when it is reaped); such misses are detected (a reaped child no sample saw) and flagged as
  * memory below resolution.
  */
-import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { TimelinePoint } from '../types.js';
@@ -39,6 +38,7 @@ import {
   readIo,
   readNetDev,
   readPssBytes,
+  readProcFile,
   readStat,
   readThreadChildren,
   readTids,
@@ -160,6 +160,8 @@ export class ProcTreeSampler {
   private t0 = 0;
   /** our starttime in ticks: nothing that started before the iteration's first sample can be part of it */
   private startTicks = 0;
+  /** clock ticks after boot when the iteration started (0: unknown) */
+  private nowTicks = 0;
   private lastT = 0;
   private lastCpuTicks = 0;
   private peakPssSum = 0;
@@ -188,9 +190,13 @@ export class ProcTreeSampler {
   /** Remembers which processes already exist (not part of the iteration) and takes the first sample. */
   start(): void {
     retainProcFds();
-    for (const pid of selfChildren()) {
-      const s = readStat(pid);
-      if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
+    // Our children before the iteration are not part of it; only in-process workflows walk our children (a
+    // command's tree is walked from its roots), so only they need to know them.
+    if (this.opts.includeSelf) {
+      for (const pid of selfChildren()) {
+        const s = readStat(pid);
+        if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
+      }
     }
     // Every pid present now started before the iteration: the scan never needs to read them.
     for (const pid of listPids()) this.scanned.add(pid);
@@ -201,7 +207,10 @@ export class ProcTreeSampler {
     this.selfRssBase = self ? self.rssPages * this.page : 0;
     // Nothing that started before this iteration can belong to it: new pids of other users of the machine are
     // then dismissed by one stat read, without reading their environment.
-    this.startTicks = iterationStartTicks(this.tck, self ? self.starttime : 0);
+    const up = uptimeTicks(this.tck);
+    this.nowTicks = up ?? 0;
+    this.startTicks =
+      up !== null && up > this.tck ? Math.max(self ? self.starttime : 0, up - this.tck) : (self?.starttime ?? 0);
     this.cpuUsageBase = process.cpuUsage();
     this.t0 = performance.now();
     this.lastT = this.t0;
@@ -558,9 +567,11 @@ export class ProcTreeSampler {
   }
 
   /** What the blocked-thread watcher needs to know: our RSS at the start and the children that are not ours. */
-  watchBaseline(): { selfRssBaseBytes: number; preexisting: string[] } {
+  watchBaseline(): { selfRssBaseBytes: number; preexisting: string[]; startTicks: number } {
     return {
       selfRssBaseBytes: this.selfRssBase,
+      // one tick of margin: /proc/uptime and starttime round differently
+      startTicks: Math.max(0, this.nowTicks - 1),
       preexisting: [...this.preexisting].map((k) => `${k % 4194304}:${Math.floor(k / 4194304)}`),
     };
   }
@@ -613,17 +624,13 @@ export class ProcTreeSampler {
 }
 
 /**
- * Clock ticks after boot (the unit of /proc starttime) a second before now, from /proc/uptime (time namespaces
- * shift both alike); `floor` (our own starttime) if it cannot be read.
+ * Clock ticks after boot now (the unit of /proc starttime), from /proc/uptime (time namespaces shift both alike);
+ * null if it cannot be read. Read through the descriptor cache: this runs at every iteration's start.
  */
-function iterationStartTicks(tck: number, floor: number): number {
-  try {
-    const up = parseFloat(readFileSync('/proc/uptime', 'latin1'));
-    if (Number.isFinite(up) && up > 1) return Math.max(floor, Math.floor((up - 1) * tck));
-  } catch {
-    /* no uptime */
-  }
-  return floor;
+function uptimeTicks(tck: number): number | null {
+  const text = readProcFile('/proc/uptime');
+  const up = text === null ? NaN : parseFloat(text);
+  return Number.isFinite(up) ? Math.floor(up * tck) : null;
 }
 
 /** Children of every thread of this process. */
@@ -729,7 +736,7 @@ export class ProcSampler implements TreeSampler {
   }
 
   async stop(ownCpu: number): Promise<TreeFigures> {
-    const w = this.watch ? await this.watch.disarm() : null;
+    const w = this.watch ? this.watch.disarm() : null;
     const known = new Set(this.tree.knownKeys());
     const otherSeen = w ? w.seen.filter((k) => !known.has(k)).length : 0;
     const r = this.tree.stop(otherSeen);
