@@ -70,6 +70,7 @@ export function resolveConfig(
     failOnRegression: c.failOnRegression ?? false,
     ...(c.confirm !== undefined ? { confirm: c.confirm } : {}),
     ...(c.historyRetention !== undefined ? { historyRetention: { ...c.historyRetention } } : {}),
+    ...(c.confirm !== undefined ? { confirm: c.confirm } : {}),
   };
 }
 
