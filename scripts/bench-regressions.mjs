@@ -36,7 +36,7 @@ const THRESHOLD = 0.1;
 
 // awk loop count for ~10 ms of CPU on an idle core of this machine class; the slowdown scales it
 const LOOP = 400_000;
-const command = (kind, factor = 1) => {
+export const command = (kind, factor = 1) => {
   const loop = (n) => `awk 'BEGIN{for(i=0;i<${Math.round(n)};i++)s+=i}'`;
   if (kind === 'cpu') return loop(LOOP * factor);
   if (kind === 'sleep') return `sleep ${(0.03 * factor).toFixed(4)}`;
@@ -45,7 +45,7 @@ const command = (kind, factor = 1) => {
 
 const OPTS = { timeout_s: 60, sampleIntervalMs: 50, lane: 'bench', workflow: 'bench' };
 let counter = 0;
-async function measure(cmd) {
+export async function measure(cmd) {
   const it = await core.measureIteration(cmd, { ...OPTS, iteration: ++counter });
   if (it.status !== 'passed') throw new Error(`${cmd}: ${it.status}`);
   return it;
@@ -56,7 +56,7 @@ const sd = (xs) => {
   const m = mean(xs);
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 };
-const rate = (k, n) => `${((100 * k) / n).toFixed(1)}% (${k}/${n})`;
+export const rate = (k, n) => `${((100 * k) / n).toFixed(1)}% (${k}/${n})`;
 
 /** The previous gate: pooled iterations, 10 % change of means AND two-sided Mann-Whitney p < 0.05. */
 function pooledGate(base, cand) {
@@ -69,7 +69,7 @@ function overlapRule(base, cand) {
 }
 
 /** One A/B trial: PAIRS ABBA pairs, warm-up of one per side; returns the execution_time of each side per pair. */
-async function abTrial(baseCmd, headCmd) {
+export async function abTrial(baseCmd, headCmd) {
   await measure(baseCmd);
   await measure(headCmd);
   const b = [];

@@ -248,6 +248,8 @@ SECTIONS.push(...(await import('./bench-reports.mjs')).SECTIONS);
 // The observer effect of the sampler (measure.observer): scripts/bench-observer.mjs
 SECTIONS.push(...(await import('./bench-observer.mjs')).SECTIONS);
 SECTIONS.push(...(await import('./bench-regressions.mjs')).SECTIONS); // regressions.ab, regressions.history
+SECTIONS.push(...(await import('./bench-history.mjs')).SECTIONS); // history.stores
+SECTIONS.push(...(await import('./bench-confirm.mjs')).SECTIONS); // regressions.confirm
 
 const only = process.argv.slice(2);
 // Warm-up: first-use costs (module init, JIT) belong to no section.

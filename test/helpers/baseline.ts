@@ -7,12 +7,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { HistoryFile } from '../../packages/core/src/types.js';
 
-export function seedBaseline(historyFile: string, copies = 5): void {
+export function seedBaseline(historyFile: string, copies = 5, opts: { every?: boolean } = {}): void {
   const history = JSON.parse(readFileSync(historyFile, 'utf8')) as HistoryFile;
   const last = history.runs.at(-1);
   if (!last) throw new Error(`${historyFile} has no run to copy as a baseline`);
+  // every: each recorded run gets its copies (a lane launch records one run per workflow)
+  const seeded = (opts.every ? history.runs : [last]).flatMap((run) => copiesOf(run, copies));
+  history.runs = [...seeded, ...history.runs];
+  writeFileSync(historyFile, JSON.stringify(history));
+}
+
+function copiesOf(last: HistoryFile['runs'][number], copies: number): HistoryFile['runs'] {
   const t0 = Date.parse(last.started_at);
-  const seeded = Array.from({ length: copies }, (_, i) => {
+  return Array.from({ length: copies }, (_, i) => {
     const run = structuredClone(last);
     run.id = `${last.id}-baseline-${i}`;
     run.started_at = new Date(t0 - (copies - i) * 60_000).toISOString();
@@ -20,6 +27,4 @@ export function seedBaseline(historyFile: string, copies = 5): void {
     for (const it of run.iterations) it.execution_time *= factor;
     return run;
   });
-  history.runs = [...seeded, ...history.runs];
-  writeFileSync(historyFile, JSON.stringify(history));
 }

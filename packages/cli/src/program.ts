@@ -51,8 +51,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .option('--fail-on-regression', 'exit 1 when a regression against earlier runs is detected')
       .option(
         '--confirm <n>',
-        'with a command: re-run a flagged workflow N times (1-20) and fail only when every re-run regresses too',
-        intInRange('--confirm', 1, 20),
+        "re-run a workflow the regression gate flagged N times (0-20; beats the config's confirm) and fail only when every re-run regresses too",
+        intInRange('--confirm', 0, 20),
       )
       .addOption(new Option('--runner <runner>', 'override the configured runner').choices(['vitest', 'jest'])),
   ).action(action(async () => (await import('./commands/run.js')).runCommandAction));
@@ -165,7 +165,10 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .description(
         'paired, interleaved A/B of two versions of a workflow (ABBA pairs); exit 1 on a regression verdict of execution_time, cpu_seconds or memory_usage',
       )
-      .argument('[command...]', 'with --base: the command to measure in both checkouts (after --)')
+      .argument(
+        '[command...]',
+        "with --base: the command to measure in both checkouts (after --); none: the lane's workflow files through the runner",
+      )
       .requiredOption('--lane <lane>', 'lane whose timeout, warm-up and sampling apply')
       .option('--base-cmd <cmd>', 'command form: the base command (shell command line)')
       .option('--head-cmd <cmd>', 'command form: the head command (shell command line)')
@@ -210,7 +213,10 @@ exits 2.`,
       .description(
         'A/A noise of this machine: iteration and run-to-run variation, pairs needed to detect 5/10/20% changes',
       )
-      .argument('[command...]', 'the command to calibrate with (after --)')
+      .argument(
+        '[command...]',
+        "the command to calibrate with (after --); none: the lane's workflow files through the runner",
+      )
       .requiredOption('--lane <lane>', 'lane whose timeout, warm-up and sampling apply')
       .option('--rounds <n>', 'A/A rounds (default 5), 1-100', intInRange('--rounds', 1, 100))
       .option('--pairs <n>', 'interleaved A/A pairs per round (default 5), 2-100', intInRange('--pairs', 2, 100))

@@ -10,6 +10,7 @@ import {
   progressLines,
   runWorkflow,
   selectedLanes,
+  workflowSelected,
   visible,
   workflowTestTimeoutMs,
   type ResolvedConfig,
@@ -29,8 +30,8 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
   // the runner prints test titles raw: escape what could act on the terminal (the Run keeps the real name)
   const title = `[${visible(lane)}] ${visible(name)}`;
   const selected = selectedLanes(process.env);
-  if (selected && !selected.includes(lane)) {
-    // LANEBENCH_LANE picks other lanes: keep the test visible as skipped.
+  if ((selected && !selected.includes(lane)) || !workflowSelected(name)) {
+    // LANEBENCH_LANE picks other lanes (or LANEBENCH_WORKFLOWS other workflows): keep the test visible as skipped.
     test.skip(title, () => undefined);
     return;
   }

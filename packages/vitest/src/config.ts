@@ -1,8 +1,8 @@
 /**
  * The configuration the plugin resolves once per Vitest root, through core's resolveAdapterSession:
  * lanebench.config.* (or the `configFile` option) ← the plugin options ← the settings of
- * `lanebench run`, checked before anything runs. The Vitest-specific part: TypeScript config files are
- * loaded through Vitest's own module runner, so they work on every Node version Vitest supports.
+ * `lanebench run`, checked before anything runs. Config files, TypeScript included, are loaded by core
+ * (jiti), as for the CLI and Jest; `importer` is kept for callers that still pass one (deprecated).
  */
 import { resolveAdapterSession, type AdapterSession, type ModuleImporter } from '@lanebench/core';
 import type { LanebenchPluginOptions } from './options.js';

@@ -67,8 +67,8 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
       const root = vitest.config.root;
       let pending = resolved.get(root);
       if (!pending) {
-        const importer = typeof vitest.import === 'function' ? (file: string) => vitest.import!(file) : undefined;
-        pending = resolvePluginConfig(root, options, importer);
+        // core loads lanebench.config.* (TypeScript included) itself, the same way as the CLI and Jest
+        pending = resolvePluginConfig(root, options);
         resolved.set(root, pending);
       }
       // a typo in LANEBENCH_LANE or a history that cannot take the runs stops Vitest here, before anything runs

@@ -5,7 +5,7 @@
  * own test, measured N times by core's runWorkflow, failing on its own SLA errors.
  */
 import * as vitest from 'vitest';
-import { selectedLanes, visible, workflowTestTimeoutMs, type Workflow } from '@lanebench/core';
+import { selectedLanes, visible, workflowSelected, workflowTestTimeoutMs, type Workflow } from '@lanebench/core';
 import { attachSpec, type LanebenchWorkflowOptions, type WorkflowSpec } from './spec.js';
 import { workerPayload } from './worker-context.js';
 
@@ -29,7 +29,8 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
   // the runner prints test titles raw: escape what could act on the terminal (the Run keeps the real name)
   const title = `[${visible(lane)}] ${visible(name)}`;
   const selected = selectedLanes(process.env);
-  const skip = selected !== null && !selected.includes(lane);
+  // other lanes selected, or (re-runs of `--confirm`) other workflows
+  const skip = (selected !== null && !selected.includes(lane)) || !workflowSelected(name);
 
   // Vitest 4 exports `bench`; Vitest 5 has it only as a test-context fixture.
   const legacyBench = (vitest as unknown as { bench?: Registrar }).bench;

@@ -2,7 +2,10 @@
  * `lanebench ab`: paired, interleaved A/B of two versions of one workflow (docs/ANALYSIS.md).
  *
  *   lanebench ab --lane L --base-cmd '<cmd>' --head-cmd '<cmd>' [--pairs N] [--name NAME] [--json]
- *   lanebench ab --lane L --base <ref> [--head <ref>] [--prepare '<cmd>'] [--pairs N] -- <command…>
+ *   lanebench ab --lane L --base <ref> [--head <ref>] [--prepare '<cmd>'] [--pairs N] [-- <command…>]
+ *
+ * Without a command the lane's workflow files run through the configured runner in both checkouts, one session per
+ * workflow (ab-lane.ts).
  *
  * The ref form checks each ref out into a temporary git worktree (the head defaults to the working tree itself),
  * runs --prepare once per side unmeasured, and measures the command in each. Worktrees are removed afterwards, also
@@ -26,15 +29,17 @@ import {
   resolveLane,
   runAbSession,
   type AbRow,
+  type AbSession,
   type AbSide,
   type Run,
 } from '@lanebench/core';
 import { colors } from '../lib/colors.js';
-import { loadContext, type CommonOptions } from '../lib/context.js';
+import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { err, num, out, table } from '../lib/output.js';
 import { cliVersion } from '../lib/version.js';
 import { Worktrees } from '../lib/worktrees.js';
+import { runLaneAb } from './ab-lane.js';
 
 export interface AbOptions extends CommonOptions {
   lane: string;
@@ -56,7 +61,7 @@ function commandLabel(command: string[]): string {
   return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
 
-function validate(command: string[], opts: AbOptions): 'commands' | 'refs' {
+function validate(command: string[], opts: AbOptions): 'commands' | 'refs' | 'lane' {
   const cmdForm = opts.baseCmd !== undefined || opts.headCmd !== undefined;
   const refForm = opts.base !== undefined || opts.head !== undefined || opts.prepare !== undefined;
   if (cmdForm && refForm) {
@@ -81,12 +86,8 @@ function validate(command: string[], opts: AbOptions): 'commands' | 'refs' {
       'ab needs either --base-cmd and --head-cmd, or --base <git ref> [--head <git ref>] -- <command>',
     );
   }
-  if (command.length === 0) {
-    throw new UsageError(
-      `--base: give the command to measure in both checkouts after --, e.g. lanebench ab --lane ${opts.lane} --base ${opts.base} -- npm run build (the lane's workflow files through the runner are not supported by ab yet)`,
-    );
-  }
-  return 'refs';
+  // without a command: the lane's workflow files through the configured runner, in both checkouts (ab-lane.ts)
+  return command.length === 0 ? 'lane' : 'refs';
 }
 
 /** Runs `cmd` through the shell in `cwd`, output to our stderr; resolves to its exit code (signal → 128+n). */
@@ -189,14 +190,15 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
       workflow = opts.name ?? opts.headCmd!;
     } else {
       worktrees = new Worktrees(ctx.cwd);
-      const target = command.length === 1 ? command[0]! : command;
+      // the lane form measures no command of its own: its sides' targets are never run
+      const target = command.length === 1 ? command[0]! : command.length > 0 ? command : '';
       const b = worktrees.add('--base', opts.base!);
       const h = opts.head !== undefined ? worktrees.add('--head', opts.head) : null;
       base = { target, cwd: b.cwd, label: `${b.ref} (${b.sha.slice(0, 10)})` };
       head = h
         ? { target, cwd: h.cwd, label: `${h.ref} (${h.sha.slice(0, 10)})` }
         : { target, cwd: ctx.cwd, label: 'working tree' };
-      workflow = opts.name ?? commandLabel(command);
+      workflow = opts.name ?? (command.length > 0 ? commandLabel(command) : `lane ${opts.lane}`);
       if (opts.prepare !== undefined) {
         for (const [side, s] of [
           ['base', base],
@@ -214,6 +216,47 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
       }
     }
     if (signalled) return SIGNAL_EXIT[signalled] ?? EXIT_FAILURE;
+
+    if (form === 'lane') {
+      const lane = await runLaneAb({
+        config: ctx.config,
+        cwd: ctx.cwd,
+        lane: opts.lane,
+        runner: ctx.config.runner,
+        base: { cwd: base.cwd!, label: base.label! },
+        head: { cwd: head.cwd!, label: head.label! },
+        pairs,
+        signal: abort.signal,
+        onPair: (pair, of, side, n) => {
+          if (opts.verbose || side === abOrder(pair - 1)[1])
+            err(`  pair ${pair}/${of} ${side}: ${n} workflow(s) of lane '${opts.lane}' measured`);
+        },
+      });
+      const sessions = lane.sessions.filter((x) => x.pairs > 0);
+      if (sessions.length > 0)
+        await appendRuns(
+          ctx.historyFile,
+          sessions.flatMap((x) => [x.base, x.head]),
+        );
+      const stoppedBy = signalled ?? lane.received;
+      if (stoppedBy) {
+        err(`lanebench ab: interrupted; ${sessions.length} workflow session(s) with complete pairs were recorded`);
+        return SIGNAL_EXIT[stoppedBy] ?? EXIT_FAILURE;
+      }
+      if (sessions.length === 0)
+        throw new UsageError(
+          `ab: no workflow of lane '${opts.lane}' was measured on both sides through ${ctx.config.runner}; check that both checkouts have the lane's workflow files and the runner installed (--prepare, e.g. 'npm ci')`,
+        );
+      let code = EXIT_OK;
+      const rows: AbRow[] = [];
+      for (const [i, x] of sessions.entries()) {
+        const c = reportSession(ctx, opts, x, base, head, x.base.workflow, threshold, alpha, i > 0, rows);
+        code = Math.max(code, c);
+      }
+      // one JSON array for all workflows of the lane
+      if (opts.json) out(JSON.stringify(rows, null, 2));
+      return code;
+    }
 
     const session = await runAbSession({
       lane: opts.lane,
@@ -240,69 +283,89 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
       return SIGNAL_EXIT[signalled] ?? EXIT_FAILURE;
     }
 
-    const rows = analyzeAbRuns(session.base, session.head, metricsOf(session.base, session.head), { threshold, alpha });
-    const md = markdown(opts.lane, rows, session.pairs, [base.label!, head.label!], alpha, threshold);
-    mkdirSync(ctx.config.outputDir, { recursive: true });
-    writeFileSync(join(ctx.config.outputDir, 'ab_summary.md'), md);
-    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
-
-    const failedIterations = [session.base, session.head].filter(
-      (r) => r.status === 'failed' || r.status === 'timeout' || r.iterations.some((it) => it.status !== 'passed'),
-    );
-    if (opts.json) {
-      out(JSON.stringify(rows, null, 2));
-    } else {
-      const c = colors();
-      const paint = (r: AbRow) =>
-        r.verdict === 'regression'
-          ? c.red(verdictText(r))
-          : r.verdict === 'improvement'
-            ? c.green(verdictText(r))
-            : r.verdict === 'no-change'
-              ? verdictText(r)
-              : c.yellow(verdictText(r));
-      out(
-        [
-          c.bold(
-            `A/B: ${opts.lane} › ${workflow}: ${session.pairs} interleaved pair(s) (ABBA), threshold ±${threshold * 100}%, ${Math.round((1 - alpha) * 100)}% intervals`,
-          ),
-          `  base: ${base.label}`,
-          `  head: ${head.label}`,
-          table(
-            [
-              ['metric', 'base', 'head', 'ratio', 'interval', 'p', 'MDE', 'verdict'],
-              ...rows.map((r) => [
-                `${r.metric}${metricUnit(r.metric) ? ` (${metricUnit(r.metric)})` : ''}${r.gated ? '' : '*'}`,
-                num(r.base),
-                num(r.head),
-                r.ratio === null ? '—' : `${r.ratio.toFixed(3)} (${pct(r.ratio)})`,
-                `${pct(r.ci_low)} … ${pct(r.ci_high)}`,
-                pval(r.p_value),
-                r.mde_pct === null ? '—' : `${r.mde_pct.toFixed(1)}%`,
-                paint(r),
-              ]),
-            ],
-            '  ',
-          ),
-          c.dim(
-            `  * not gated. Runs recorded in ${ctx.historyFile} (session ${session.session}); Markdown in ${join(ctx.config.outputDir, 'ab_summary.md')}`,
-          ),
-        ].join('\n'),
-      );
-    }
-    for (const r of failedIterations)
-      err(
-        `lanebench ab: the ${r.ab?.side} side had failed or timed-out iterations (${r.status}); see ${ctx.historyFile}`,
-      );
-    const gated = rows.filter((r) => r.gated);
-    const bad =
-      gated.some((r) => r.verdict === 'regression') ||
-      (opts.failOnInconclusive && gated.some((r) => r.verdict === 'inconclusive'));
-    return bad || failedIterations.length > 0 ? EXIT_FAILURE : EXIT_OK;
+    return reportSession(ctx, opts, session, base, head, workflow, threshold, alpha, false);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     worktrees?.removeAll();
     process.off('exit', cleanupOnExit);
   }
+}
+
+/**
+ * The table, Markdown and exit code of one A/B session. `append`: a further workflow of the lane form (its section
+ * is added to ab_summary.md); `jsonRows`: with --json, collect the rows there instead of printing them.
+ */
+function reportSession(
+  ctx: Context,
+  opts: AbOptions,
+  session: AbSession,
+  base: AbSide,
+  head: AbSide,
+  workflow: string,
+  threshold: number,
+  alpha: number,
+  append: boolean,
+  jsonRows?: AbRow[],
+): number {
+  const rows = analyzeAbRuns(session.base, session.head, metricsOf(session.base, session.head), { threshold, alpha });
+  const md = markdown(opts.lane, rows, session.pairs, [base.label!, head.label!], alpha, threshold);
+  mkdirSync(ctx.config.outputDir, { recursive: true });
+  (append ? appendFileSync : writeFileSync)(join(ctx.config.outputDir, 'ab_summary.md'), md);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
+
+  const failedIterations = [session.base, session.head].filter(
+    (r) => r.status === 'failed' || r.status === 'timeout' || r.iterations.some((it) => it.status !== 'passed'),
+  );
+  if (opts.json) {
+    if (jsonRows) jsonRows.push(...rows);
+    else out(JSON.stringify(rows, null, 2));
+  } else {
+    const c = colors();
+    const paint = (r: AbRow) =>
+      r.verdict === 'regression'
+        ? c.red(verdictText(r))
+        : r.verdict === 'improvement'
+          ? c.green(verdictText(r))
+          : r.verdict === 'no-change'
+            ? verdictText(r)
+            : c.yellow(verdictText(r));
+    out(
+      [
+        c.bold(
+          `A/B: ${opts.lane} › ${workflow}: ${session.pairs} interleaved pair(s) (ABBA), threshold ±${threshold * 100}%, ${Math.round((1 - alpha) * 100)}% intervals`,
+        ),
+        `  base: ${base.label}`,
+        `  head: ${head.label}`,
+        table(
+          [
+            ['metric', 'base', 'head', 'ratio', 'interval', 'p', 'MDE', 'verdict'],
+            ...rows.map((r) => [
+              `${r.metric}${metricUnit(r.metric) ? ` (${metricUnit(r.metric)})` : ''}${r.gated ? '' : '*'}`,
+              num(r.base),
+              num(r.head),
+              r.ratio === null ? '—' : `${r.ratio.toFixed(3)} (${pct(r.ratio)})`,
+              `${pct(r.ci_low)} … ${pct(r.ci_high)}`,
+              pval(r.p_value),
+              r.mde_pct === null ? '—' : `${r.mde_pct.toFixed(1)}%`,
+              paint(r),
+            ]),
+          ],
+          '  ',
+        ),
+        c.dim(
+          `  * not gated. Runs recorded in ${ctx.historyFile} (session ${session.session}); Markdown in ${join(ctx.config.outputDir, 'ab_summary.md')}`,
+        ),
+      ].join('\n'),
+    );
+  }
+  for (const r of failedIterations)
+    err(
+      `lanebench ab: the ${r.ab?.side} side had failed or timed-out iterations (${r.status}); see ${ctx.historyFile}`,
+    );
+  const gated = rows.filter((r) => r.gated);
+  const bad =
+    gated.some((r) => r.verdict === 'regression') ||
+    (opts.failOnInconclusive && gated.some((r) => r.verdict === 'inconclusive'));
+  return bad || failedIterations.length > 0 ? EXIT_FAILURE : EXIT_OK;
 }

@@ -1,15 +1,26 @@
 /**
- * `lanebench calibrate --lane L [--rounds R] [--pairs P] [--json] -- <command>`: A/A noise of this machine.
+ * `lanebench calibrate --lane L [--rounds R] [--pairs P] [--json] [-- <command>]`: A/A noise of this machine.
+ * Without a command, the lane's workflow files run through the configured runner (ab-lane.ts), figures per workflow.
  * R rounds of an interleaved A/B session whose two sides are the same command (each iteration measured as `run`
  * measures it); per metric the iteration and run-to-run variation and the pairs needed for 5/10/20 % changes at
  * 90 % power (docs/ANALYSIS.md). Nothing is written to the history: A/A runs are not measurements of a version.
  */
-import { calibrationRow, resolveLane, runAbSession, type CalibrationRow, type Run } from '@lanebench/core';
+import { constants as osConstants } from 'node:os';
+import {
+  calibrationRow,
+  resolveLane,
+  runAbSession,
+  visible,
+  type AbSession,
+  type CalibrationRow,
+  type Run,
+} from '@lanebench/core';
 import { colors } from '../lib/colors.js';
 import { loadContext, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { err, out, table } from '../lib/output.js';
 import { cliVersion } from '../lib/version.js';
+import { runLaneAb } from './ab-lane.js';
 
 export interface CalibrateOptions extends CommonOptions {
   lane: string;
@@ -28,25 +39,54 @@ function values(run: Run, metric: string): number[] {
 }
 
 export async function calibrateAction(command: string[], opts: CalibrateOptions): Promise<number> {
-  if (command.length === 0) {
-    throw new UsageError(
-      `calibrate: give the command to calibrate with after --, e.g. lanebench calibrate --lane ${opts.lane} -- npm run build (the lane's workflow files through the runner are not supported yet)`,
-    );
-  }
   const ctx = await loadContext(opts);
   resolveLane(ctx.config, opts.lane, {});
   const rounds = opts.rounds ?? 5;
   const pairs = opts.pairs ?? 5;
-  const target = command.length === 1 ? command[0]! : command;
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    received ??= sig;
+    abort.abort();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const runs: Run[] = [];
-  const pairValues: Record<string, Array<[number, number]>> = {};
+  // per workflow (the command form has one, 'calibrate'): its A/A runs and pairs
+  const byWorkflow = new Map<string, { runs: Run[]; pairValues: Record<string, Array<[number, number]>> }>();
+  const add = (s: AbSession): void => {
+    const entry = byWorkflow.get(s.base.workflow) ?? { runs: [], pairValues: {} };
+    entry.runs.push(s.base, s.head);
+    for (const m of METRICS) {
+      const a = values(s.base, m);
+      const b = values(s.head, m);
+      for (let i = 0; i < Math.min(a.length, b.length); i++) (entry.pairValues[m] ??= []).push([a[i]!, b[i]!]);
+    }
+    byWorkflow.set(s.base.workflow, entry);
+  };
   try {
     for (let r = 1; r <= rounds && !abort.signal.aborted; r++) {
       err(`lanebench calibrate: round ${r}/${rounds} (${pairs} A/A pairs)`);
+      if (command.length === 0) {
+        // the lane's workflow files through the configured runner, both sides in this checkout (ab-lane.ts)
+        const side = { cwd: ctx.cwd, label: 'this checkout' };
+        const lane = await runLaneAb({
+          config: ctx.config,
+          cwd: ctx.cwd,
+          lane: opts.lane,
+          runner: ctx.config.runner,
+          base: side,
+          head: side,
+          pairs,
+          signal: abort.signal,
+        });
+        received ??= lane.received;
+        const complete = lane.sessions.filter((x) => x.pairs > 0);
+        if (complete.length === 0) break;
+        complete.forEach(add);
+        if (received) break;
+        continue;
+      }
+      const target = command.length === 1 ? command[0]! : command;
       const s = await runAbSession({
         lane: opts.lane,
         workflow: 'calibrate',
@@ -58,67 +98,73 @@ export async function calibrateAction(command: string[], opts: CalibrateOptions)
         signal: abort.signal,
       });
       if (s.pairs === 0) break;
-      runs.push(s.base, s.head);
-      for (const m of METRICS) {
-        const a = values(s.base, m);
-        const b = values(s.head, m);
-        for (let i = 0; i < Math.min(a.length, b.length); i++) (pairValues[m] ??= []).push([a[i]!, b[i]!]);
-      }
+      add(s);
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (runs.length === 0) return EXIT_FAILURE;
-  const rows: CalibrationRow[] = METRICS.map((m) =>
-    calibrationRow(
-      m,
-      runs.map((r) => values(r, m)),
-      pairValues[m] ?? [],
-      ctx.config.regressionThreshold,
-    ),
-  );
-  const busy = runs.some((r) => r.machine?.busy);
-  if (opts.json) {
-    out(
-      JSON.stringify(
-        { lane: opts.lane, rounds: runs.length / 2, pairs_per_round: pairs, busy, metrics: rows },
-        null,
-        2,
+  if (byWorkflow.size === 0) {
+    if (command.length === 0 && !received)
+      throw new UsageError(
+        `calibrate: no workflow of lane '${opts.lane}' was measured through ${ctx.config.runner}; check the lane's workflow files and the runner, or calibrate with a command: lanebench calibrate --lane ${opts.lane} -- <command>`,
+      );
+    return EXIT_FAILURE;
+  }
+  const tables = [...byWorkflow].map(([workflow, { runs, pairValues }]) => ({
+    workflow,
+    runs,
+    rows: METRICS.map((m) =>
+      calibrationRow(
+        m,
+        runs.map((r) => values(r, m)),
+        pairValues[m] ?? [],
+        ctx.config.regressionThreshold,
       ),
-    );
+    ),
+  }));
+  const runs = tables.flatMap((t) => t.runs);
+  const busy = runs.some((r) => r.machine?.busy);
+  const roundsDone = tables[0]!.runs.length / 2;
+  if (opts.json) {
+    const doc =
+      command.length > 0
+        ? { lane: opts.lane, rounds: roundsDone, pairs_per_round: pairs, busy, metrics: tables[0]!.rows }
+        : {
+            lane: opts.lane,
+            rounds: roundsDone,
+            pairs_per_round: pairs,
+            busy,
+            workflows: tables.map((t) => ({ workflow: t.workflow, metrics: t.rows })),
+          };
+    out(JSON.stringify(doc, null, 2));
   } else {
     const c = colors();
     const f = (v: number | null, d = 1) => (v === null ? '—' : v.toFixed(d));
     const p = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)}%`);
+    const tableOf = (rows: CalibrationRow[]) =>
+      table(
+        [
+          ['metric', 'iteration CV', 'run-to-run CV', 'pair log-sd', 'pairs for 5%', '10%', '20%', 'history gate MDE'],
+          ...rows.map((r) => [
+            r.metric,
+            p(r.iteration_cv_pct),
+            p(r.run_cv_pct),
+            f(r.pair_log_sd, 3),
+            String(r.pairs_needed['5%'] ?? '—'),
+            String(r.pairs_needed['10%'] ?? '—'),
+            String(r.pairs_needed['20%'] ?? '—'),
+            r.history_gate_mde_pct === null ? '—' : `${r.history_gate_mde_pct.toFixed(1)}%`,
+          ]),
+        ],
+        '  ',
+      );
     out(
       [
-        c.bold(`Calibration: ${opts.lane}, ${runs.length / 2} round(s) × ${pairs} interleaved A/A pairs`),
-        table(
-          [
-            [
-              'metric',
-              'iteration CV',
-              'run-to-run CV',
-              'pair log-sd',
-              'pairs for 5%',
-              '10%',
-              '20%',
-              'history gate MDE',
-            ],
-            ...rows.map((r) => [
-              r.metric,
-              p(r.iteration_cv_pct),
-              p(r.run_cv_pct),
-              f(r.pair_log_sd, 3),
-              String(r.pairs_needed['5%'] ?? '—'),
-              String(r.pairs_needed['10%'] ?? '—'),
-              String(r.pairs_needed['20%'] ?? '—'),
-              r.history_gate_mde_pct === null ? '—' : `${r.history_gate_mde_pct.toFixed(1)}%`,
-            ]),
-          ],
-          '  ',
-        ),
+        c.bold(`Calibration: ${opts.lane}, ${roundsDone} round(s) × ${pairs} interleaved A/A pairs`),
+        ...(command.length > 0
+          ? [tableOf(tables[0]!.rows)]
+          : tables.flatMap((t) => [`  workflow ${visible(t.workflow)}:`, tableOf(t.rows)])),
         c.dim(
           '  pairs: `lanebench ab --pairs N` needed to detect the change with 90% power (α = 0.05); history gate MDE: smallest change one run can show against 10 earlier runs',
         ),
@@ -128,5 +174,5 @@ export async function calibrateAction(command: string[], opts: CalibrateOptions)
       ].join('\n'),
     );
   }
-  return abort.signal.aborted ? 130 : EXIT_OK;
+  return received ? 128 + (osConstants.signals[received] ?? 0) : abort.signal.aborted ? 130 : EXIT_OK;
 }

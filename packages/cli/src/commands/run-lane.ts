@@ -63,7 +63,11 @@ function killAll(pids: number[]): number {
   return n;
 }
 
-export async function driveLaneRunner(runner: 'vitest' | 'jest', launch: RunnerLaunch): Promise<LaneRunnerResult> {
+export async function driveLaneRunner(
+  runner: 'vitest' | 'jest',
+  launch: RunnerLaunch,
+  opts: { env?: Record<string, string> | undefined; quiet?: boolean | undefined } = {},
+): Promise<LaneRunnerResult> {
   const dir = mkdtempSync(join(tmpdir(), 'lanebench-lane-'));
   const stopFile = join(dir, `stop-${randomBytes(6).toString('hex')}`);
   const resultFile = join(dir, 'result.json');
@@ -75,8 +79,9 @@ export async function driveLaneRunner(runner: 'vitest' | 'jest', launch: RunnerL
     cwd: launch.cwd,
     // a session of its own: the terminal's Ctrl-C is ours to handle
     detached: true,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, [STOP_FILE_ENV]: stopFile },
+    // quiet (ab, calibrate: one short launch per side and pair): the runner's summaries would drown the table
+    stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', 'inherit'],
+    env: { ...process.env, ...opts.env, [STOP_FILE_ENV]: stopFile },
   });
 
   let received: NodeJS.Signals | undefined;

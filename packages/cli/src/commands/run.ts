@@ -7,12 +7,15 @@
  * the runs, and we summarise the runs it added to the history.
  */
 import {
+  analyzeSession,
+  confirmCount,
   detectRegressions,
+  exitCodeFor,
   isCI,
   publishRuns,
   killTreesNow,
+  regressionOptions,
   resolveLane,
-  runPassed,
   runWorkflow,
   visible,
   type ResolvedConfig,
@@ -22,11 +25,12 @@ import {
 } from '@lanebench/core';
 import { constants as osConstants } from 'node:os';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
+import { EXIT_FAILURE, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
 import { driveLaneRunner, signalExitCode } from './run-lane.js';
+import { confirmLaneRegressions } from './run-lane-confirm.js';
 import { cliVersion } from '../lib/version.js';
 
 export interface RunOptions extends CommonOptions {
@@ -57,10 +61,6 @@ function targetOf(command: string[]): string | string[] {
 
 function commandLabel(command: string[]): string {
   return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-}
-
-function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean {
-  return regressions.some((r) => r.status === 'regression');
 }
 
 /** `--fail-on-regression` beats the config's failOnRegression (it can only turn it on). */
@@ -112,11 +112,11 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
-  if (hasRegression(result.regressions) && opts.confirm && !abort.signal.aborted) {
-    const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
-    // an unconfirmed regression does not fail the run; failures and SLA violations still do
-    if (!confirmed)
-      code = run.status === 'failed' || run.status === 'timeout' || !run.sla.passed ? EXIT_FAILURE : EXIT_OK;
+  const confirmN = confirmCount(ctx.config, opts.lane, opts.confirm);
+  if (result.analysis.regressed && confirmN > 0 && !abort.signal.aborted) {
+    const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal, confirmN);
+    // an unconfirmed regression does not fail the run; failures, partial runs and SLA violations still do
+    if (!confirmed) code = exitCodeFor([run]);
   }
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   // ended by a signal: the shell convention 128 + signal number (SIGHUP 129, SIGINT 130, SIGTERM 143)
@@ -176,13 +176,13 @@ async function confirmRegression(
   flagged: Run,
   regressions: ReadonlyArray<{ status: string; metric: string; message: string }>,
   signal: AbortSignal,
+  n: number,
 ): Promise<boolean> {
   const metrics = regressions.filter((r) => r.status === 'regression').map((r) => r.metric);
   const reason = regressions
     .filter((r) => r.status === 'regression')
     .map((r) => r.message)
     .join('; ');
-  const n = opts.confirm!;
   out(`Confirming: re-running '${flagged.workflow}' ${n} time(s) because ${metrics.join(', ')} regressed`);
   let agreed = 0;
   for (let attempt = 1; attempt <= n && !signal.aborted; attempt++) {
@@ -205,11 +205,7 @@ async function confirmRegression(
       await store.close();
     }
     const history = (await loadRuns(ctx)).filter((r) => r.id !== flagged.id);
-    const verdicts = detectRegressions(rerun, history, {
-      metrics,
-      threshold: ctx.config.regressionThreshold,
-      window: ctx.config.historyWindow,
-    });
+    const verdicts = detectRegressions(rerun, history, regressionOptions(ctx.config, { metrics }));
     const still = verdicts.every((v) => v.status === 'regression');
     if (still) agreed++;
     out(`  re-run ${attempt}/${n}: ${still ? 'regression again' : verdicts.map((v) => v.message).join('; ')}`);
@@ -227,19 +223,25 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides);
   const runnerName = opts.runner ?? ctx.config.runner;
+  const confirmN = confirmCount(ctx.config, opts.lane, opts.confirm);
   const before = new Set((await loadRuns(ctx)).map((r) => r.id));
   const launch = {
     cwd: ctx.cwd,
     lane: opts.lane,
     ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
-    // the runner's reporter publishes, so it must know to fail on a regression too
-    config: { outputDir: ctx.config.outputDir, ...(opts.failOnRegression ? { failOnRegression: true } : {}) },
+    // the runner's reporter publishes, so it must know to fail on a regression too (with confirm, we decide)
+    config: {
+      outputDir: ctx.config.outputDir,
+      ...(confirmN > 0 ? { failOnRegression: false } : opts.failOnRegression ? { failOnRegression: true } : {}),
+    },
     overrides,
     verbose: Boolean(opts.verbose),
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
   // in a child process, so that a signal stops the whole tree and keeps the finished iterations (run-lane.ts)
-  const { code: runnerCode, received } = await driveLaneRunner(runnerName, launch);
+  const driven = await driveLaneRunner(runnerName, launch);
+  const runnerCode = driven.code;
+  let received = driven.received;
 
   const history = await loadRuns(ctx);
   const added = history.filter((r) => !before.has(r.id) && r.lane === opts.lane);
@@ -255,7 +257,16 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     );
   }
   // the runner's lanebench reporter already printed the full summary (publishRuns); close with the verdict
-  const bad = added.filter((r) => !runPassed(r));
+  const session = analyzeSession({
+    runs: added,
+    history,
+    config: ctx.config,
+    // --fail-on-regression can only turn it on; without it the config's failOnRegression applies
+    failOnRegression: opts.failOnRegression ? true : undefined,
+    recommendations: false,
+    changePoints: false,
+  });
+  const bad = session.runs.filter((v) => !v.passed).map((v) => v.run);
   const c = colors();
   out(
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
@@ -263,24 +274,24 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
         ? c.green('all passed')
         : c.red(`${bad.length} failed or not compliant (${bad.map((r) => visible(r.workflow)).join(', ')})`)),
   );
-  const regressions = added.flatMap((r) =>
-    detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
-  );
   // the runner's reporter already printed the regression verdicts with its summary
-  let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
-  if (bad.length > 0) code = EXIT_FAILURE;
-  if ((opts.failOnRegression || ctx.config.failOnRegression) && hasRegression(regressions)) code = EXIT_FAILURE;
+  let code: number = runnerCode === 0 ? session.exitCode : EXIT_FAILURE;
+  if (session.regressed && confirmN > 0 && !received) {
+    // re-runs of the flagged workflows only (run-lane-confirm.ts); an unconfirmed regression does not fail
+    const confirmation = await confirmLaneRegressions(ctx, runnerName, launch, session.regressions, added, confirmN);
+    received = confirmation.received;
+    const confirmedWorkflows = new Set(
+      added.filter((r) => confirmation.confirmed.has(r.id)).map((r) => `${r.lane}\u0000${r.workflow}`),
+    );
+    const confirmed = session.regressions.filter((g) => confirmedWorkflows.has(`${g.lane}\u0000${g.workflow}`));
+    if (runnerCode === 0) code = exitCodeFor(added, confirmed, session.failOnRegression);
+  }
   if (received) code = signalExitCode(received);
   return code;
 }
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  if (opts.confirm !== undefined && command.length === 0) {
-    throw new UsageError(
-      '--confirm: re-running flagged workflows works with a command after -- (lanebench run --lane L --confirm N -- <command>); the runner form is not supported yet',
-    );
-  }
   // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
   const store = ctx.openStore();
   try {

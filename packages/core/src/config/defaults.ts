@@ -45,18 +45,8 @@ export const LANE_CONFIG_KEYS = [
   'sla',
   'thresholds',
   'customMetrics',
+  'confirm',
 ] as const;
 export { SLA_KEYS } from '../thresholds/sla-aliases.js';
-export const CONFIG_KEYS = [
-  'outputDir',
-  'lanes',
-  'reports',
-  'runner',
-  'sampleIntervalMs',
-  'regressionThreshold',
-  'historyWindow',
-  'strict',
-  'history',
-  'failOnRegression',
-  'historyRetention',
-] as const;
+/** `confirm` (config, per lane and top level) and `--confirm`: re-runs of a flagged workflow */
+export const CONFIRM_RANGE = { min: 0, max: 20 } as const;

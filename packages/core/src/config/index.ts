@@ -11,7 +11,7 @@ export {
   type DefaultLaneName,
 } from './defaults.js';
 export { parseDuration, parseBytes, parseMegabytes, parsePercent, BYTES_PER_MB } from '../base/units.js';
-export { defineConfig, resolveConfig, resolveLane } from './resolve.js';
+export { confirmCount, defineConfig, resolveConfig, resolveLane } from './resolve.js';
 export { loadConfig } from './load.js';
 export { readConfigFile, CONFIG_FILE_NAMES, type ModuleImporter, type ReadConfigFileOptions } from './read-file.js';
 export { findConfigFile, mergeConfigs, resolveLayeredConfig, type LayeredConfigSpec } from './layered.js';

@@ -23,6 +23,8 @@ export interface LaneConfig {
   thresholds?: ThresholdSpec | undefined;
   /** custom metrics thresholds may use: names, or name → unit */
   customMetrics?: string[] | Record<string, string> | undefined;
+  /** re-run a workflow the regression gate flagged this many times, 0–20; fail only when every re-run agrees */
+  confirm?: number | undefined;
 }
 
 /** Per-workflow options that override the lane's configuration (run/ WorkflowOptions extends this). */
@@ -59,6 +61,8 @@ export interface LanebenchConfig {
   history?: string;
   /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
   failOnRegression?: boolean;
+  /** re-runs confirming a flagged regression, 0–20, for every lane that does not set its own (default 0: none) */
+  confirm?: number;
   /**
    * bound the history per lane/workflow, applied on write: keep the newest `runs` runs and drop runs
    * older than `days` days (either or both)
@@ -84,6 +88,8 @@ export interface ResolvedLane {
   sla: ResolvedSla;
   /** declared custom metrics (name → unit, '' when unknown) */
   customMetrics: Record<string, string>;
+  /** the lane's `confirm` (re-runs of a flagged workflow), when it sets one */
+  confirm?: number;
 }
 
 /** A lane SLA in stored units: seconds, MB and percent. */
@@ -109,6 +115,8 @@ export interface ResolvedConfig {
   /** `history` from the config, when set (see LanebenchConfig.history) */
   history?: string;
   failOnRegression: boolean;
+  /** the top-level `confirm`, when set (a lane's own wins; see confirmCount) */
+  confirm?: number;
   /** `historyRetention` from the config, when set */
   historyRetention?: HistoryRetention;
   /** the file the configuration came from, when it came from one */

@@ -8,14 +8,14 @@
  * i) tagged with Run.ab, ready for the history.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedConfig } from '../config/index.js';
+import type { ResolvedConfig, ResolvedLane } from '../config/index.js';
 import { resolveConfig, resolveLane } from '../config/index.js';
 import { collectEnv, collectGit, newRunId } from '../history/index.js';
 import { measureIteration } from '../measure/index.js';
 import { analyzeIterations } from '../stats/index.js';
 import { evaluateRun } from './evaluate-run.js';
 import type { Iteration, Run, RunnerInfo } from '../types.js';
-import { busyNote, machineState, mergeMachineStates } from './machine.js';
+import { busyNote, machineState, mergeMachineStates, type MachineState } from './machine.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
 import type { Workflow } from '../measure/index.js';
@@ -144,38 +144,79 @@ export async function runAbSession(spec: AbSessionSpec): Promise<AbSession> {
   }
   const interrupted = Boolean(spec.signal?.aborted) && done < spec.pairs;
   const machine = mergeMachineStates(machineAtStart, machineState());
-  const busy = busyNote(machine);
   const duration = Math.round(performance.now() - t0) / 1000;
 
-  const mk = (s: 'base' | 'head'): Run => {
-    const its = iterations[s];
-    const run: Run = {
+  const mk = (s: 'base' | 'head'): Run =>
+    abRun({
       id: runIds[s],
-      lane: lane.name,
+      lane,
       workflow: spec.workflow,
-      started_at: startedAt.toISOString(),
-      duration_s: duration,
-      iterations_requested: spec.pairs,
+      side: s,
+      session,
+      iterations: iterations[s],
+      pairsRequested: spec.pairs,
+      pairsDone: done,
+      interrupted,
       warmup,
-      timeout_s: lane.timeout_s,
-      status: runStatus(its, spec.pairs, interrupted),
-      iterations: its,
-      metrics_analysis: analyzeIterations(its),
-      sla: { compliant: true, strict: lane.strict, passed: true, violations: [], checked: 0 },
-      custom_units: {},
-      env: collectEnv(runner),
-      git: collectGit(sideOf(s).cwd ?? config.root),
+      startedAt,
+      duration_s: duration,
       runner,
-      notes: [
-        `A/B session ${session}: ${s} side of ${done} interleaved pair(s) (ABBA)${sideOf(s).label ? `: ${sideOf(s).label}` : ''}`,
-        ...runNotes(its, spec.pairs, interrupted ? done + 1 : undefined),
-        ...(busy ? [busy] : []),
-      ],
-      ab: { session, side: s, pair_count: done },
+      gitDir: sideOf(s).cwd ?? config.root,
+      label: sideOf(s).label,
       machine,
-    };
-    run.sla = evaluateRun(run, {}, { strict: lane.strict });
-    return run;
-  };
+    });
   return { session, base: mk('base'), head: mk('head'), pairs: done, interrupted };
+}
+
+export interface AbRunSpec {
+  id: string;
+  lane: ResolvedLane;
+  workflow: string;
+  side: 'base' | 'head';
+  session: string;
+  /** this side's iteration of each complete pair, in pair order */
+  iterations: Iteration[];
+  pairsRequested: number;
+  pairsDone: number;
+  interrupted: boolean;
+  warmup: number;
+  startedAt: Date;
+  duration_s: number;
+  runner: RunnerInfo;
+  /** where the side's git state is read */
+  gitDir: string;
+  label?: string | undefined;
+  machine: MachineState;
+}
+
+/** One side of an A/B session as a Run tagged with Run.ab (also used by `ab` over a lane's workflow files). */
+export function abRun(a: AbRunSpec): Run {
+  const busy = busyNote(a.machine);
+  const run: Run = {
+    id: a.id,
+    lane: a.lane.name,
+    workflow: a.workflow,
+    started_at: a.startedAt.toISOString(),
+    duration_s: a.duration_s,
+    iterations_requested: a.pairsRequested,
+    warmup: a.warmup,
+    timeout_s: a.lane.timeout_s,
+    status: runStatus(a.iterations, a.pairsRequested, a.interrupted),
+    iterations: a.iterations,
+    metrics_analysis: analyzeIterations(a.iterations),
+    sla: { compliant: true, strict: a.lane.strict, passed: true, violations: [], checked: 0 },
+    custom_units: {},
+    env: collectEnv(a.runner),
+    git: collectGit(a.gitDir),
+    runner: a.runner,
+    notes: [
+      `A/B session ${a.session}: ${a.side} side of ${a.pairsDone} interleaved pair(s) (ABBA)${a.label ? `: ${a.label}` : ''}`,
+      ...runNotes(a.iterations, a.pairsRequested, a.interrupted ? a.pairsDone + 1 : undefined),
+      ...(busy ? [busy] : []),
+    ],
+    ab: { session: a.session, side: a.side, pair_count: a.pairsDone },
+    machine: a.machine,
+  };
+  run.sla = evaluateRun(run, {}, { strict: a.lane.strict });
+  return run;
 }

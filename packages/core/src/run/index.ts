@@ -11,8 +11,17 @@ export { evaluateRun, isLaneConfig, type EvaluateRunOptions, type SlaExpectation
 export { slaMatcher, isRun, type SlaMatcherResult } from './matcher.js';
 export { recordAssertedSla } from './asserted-sla.js';
 export type { ProgressEvent, WorkflowOptions } from './types.js';
-export { runAbSession, abOrder, type AbSessionSpec, type AbSession, type AbSide, type AbProgress } from './ab.js';
-export { machineState, busyNote, type MachineState } from './machine.js';
+export {
+  runAbSession,
+  abOrder,
+  abRun,
+  type AbRunSpec,
+  type AbSessionSpec,
+  type AbSession,
+  type AbSide,
+  type AbProgress,
+} from './ab.js';
+export { machineState, mergeMachineStates, busyNote, type MachineState } from './machine.js';
 export {
   STOP_FILE_ENV,
   RunStoppedError,
@@ -21,3 +30,11 @@ export {
   type StopRequest,
   type StopWatch,
 } from './stop-request.js';
+export {
+  CONFIRM_ENV,
+  WORKFLOWS_ENV,
+  confirmTagFor,
+  selectedWorkflows,
+  workflowSelected,
+  type ConfirmLaunch,
+} from './confirm-launch.js';

@@ -24,6 +24,7 @@ import { busyNote, machineState, mergeMachineStates } from './machine.js';
 import type { Workflow } from '../measure/index.js';
 import type { ProgressEvent, WorkflowOptions } from './types.js';
 import { watchStopRequest } from './stop-request.js';
+import { confirmTagFor } from './confirm-launch.js';
 
 export interface RunWorkflowSpec {
   lane: string;
@@ -172,6 +173,9 @@ async function runWorkflowWith(spec: RunWorkflowSpec): Promise<Run> {
     machine,
   };
   if (spec.file !== undefined) run.file = spec.file;
+  // a re-run the CLI launched to confirm a flagged regression (runner-driven lanes): say what it re-checks
+  const confirm = confirmTagFor(spec.workflow);
+  if (confirm) run.confirm = confirm;
   run.sla = laneSla(run, lane, customUnits);
   return run;
 }
