@@ -7,10 +7,11 @@
  * the heartbeat is older than 1.5 sampling intervals, the worker takes the samples itself — memory of the tree below
  * this process (PSS sum, RSS for a lone process, VmHWM of each process) plus, for in-process workflows, our own growth
  * above the level at the start. CPU and I/O need no sampling (kernel accounting of reaped children), so the worker
- * reads memory only. While the main thread keeps its cadence the worker reads nothing (one wake-up per interval and a
- * heartbeat check), and between iterations it sleeps in Atomics.wait without waking.
+ * reads memory only. Only function workflows arm it (a command cannot block our thread). While the main thread keeps
+ * its cadence the worker reads nothing (one wake-up per interval and a heartbeat check), and between iterations it
+ * sleeps in Atomics.wait without waking.
  *
- * One worker per process, started on the first iteration and kept (a worker costs tens of milliseconds to start, more
+ * One worker per process, started on the first function iteration and kept (a worker costs tens of milliseconds to start, more
  * on a loaded machine); it never keeps the process alive (unref'd once ready). The first iteration waits for
  * it to be ready before the baselines are taken, so its start-up memory is not charged to an in-process workflow.
  *

@@ -178,6 +178,10 @@ export class ProcTreeSampler {
   /** samples at which we had reaped a child no sample saw (spawnSync: another sampler may have seen it) */
   private unseenSelfReaps = 0;
   private scanWanted = false;
+  /** pids of the last listing of /proc not examined yet (SCAN_BUDGET) */
+  private backlog: number[] = [];
+  /** a process first seen had reaped children before: whoever they orphaned must be looked for in a new listing */
+  private freshScanWanted = false;
   private lastLive = 0;
   private pssUsed = false;
   private stopped = false;
@@ -237,12 +241,20 @@ export class ProcTreeSampler {
     this.update(p, s, true);
   }
 
-  /** New pids of /proc carrying the cookie or belonging to a root's session. */
-  private scan(queue: number[], final: boolean): void {
+  /**
+   * New pids of /proc carrying the cookie or belonging to a root's session. `fresh`: list /proc again; otherwise
+   * only the backlog of the last listing is worked off (on a busy machine more new pids appear than one sample's
+   * budget: listing /proc at every sample for them cost more than all other readings of a resting tree).
+   */
+  private scan(queue: number[], final: boolean, fresh = true): void {
     if (this.sessions.size === 0 && !this.opts.cookie) return;
-    const present = listPids();
-    const now = new Set(present);
-    for (const pid of this.scanned) if (!now.has(pid)) this.scanned.delete(pid);
+    let present: number[];
+    if (fresh || final) {
+      present = listPids();
+      const now = new Set(present);
+      for (const pid of this.scanned) if (!now.has(pid)) this.scanned.delete(pid);
+    } else present = this.backlog;
+    this.backlog = [];
     const tracked = new Set<number>();
     for (const p of this.procs.values()) if (p.alive) tracked.add(p.pid);
     // On a busy machine hundreds of unrelated processes start per second; reading each blocks our event loop
@@ -256,6 +268,7 @@ export class ProcTreeSampler {
       }
       if (budget-- <= 0) {
         this.scanWanted = true;
+        for (let i = present.indexOf(pid); i < present.length; i++) this.backlog.push(present[i] as number);
         break;
       }
       this.scanned.add(pid);
@@ -350,7 +363,7 @@ export class ProcTreeSampler {
       // on first sight it only says the process reaped someone before we saw it: a scan, not a missed process
       reaped = p.cminflt !== 0 || p.hwmBytes !== 0;
       p.cminflt = s.cminflt;
-      if (!reaped) this.scanWanted = true;
+      if (!reaped) this.freshScanWanted = true;
     }
     const rss = zombie ? 0 : s.rssPages * this.page;
     const grew = rss > p.rssBytes;
@@ -466,9 +479,12 @@ export class ProcTreeSampler {
 
     // Someone in the tree (or we) reaped a child, or a tracked process ended: its children may have been orphaned
     // before we ever saw them; setsid daemons are found by the cookie.
-    if (final || reapers.size > 0 || vanished || this.scanWanted || this.samples % COOKIE_SCAN_EVERY === 0) {
+    const fresh =
+      final || reapers.size > 0 || vanished || this.freshScanWanted || this.samples % COOKIE_SCAN_EVERY === 0;
+    if (fresh || this.scanWanted) {
       this.scanWanted = false;
-      this.scan(queue, final);
+      this.freshScanWanted = false;
+      this.scan(queue, final, fresh);
       walk();
     }
 
@@ -674,8 +690,10 @@ export class ProcSampler implements TreeSampler {
   }
 
   async start(): Promise<void> {
+    // Only a function workflow can block the thread we sample on (a command runs beside it while we await its exit;
+    // under load our timers are late, not blocked, and a second sampler would only double the cost of a big tree).
     // Before the baselines: on first use the watcher's start-up (a thread, its heap) happens here, not in the workload.
-    this.watch = await BlockedWatch.get(pageSize());
+    if (this.opts.includeSelf) this.watch = await BlockedWatch.get(pageSize());
     if (this.opts.includeSelf) {
       // The function's memory is its growth above our level now: collect earlier garbage first where V8 allows, so
       // that neither an earlier iteration's garbage nor its collection during this one distorts the figure.
