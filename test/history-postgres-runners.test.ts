@@ -112,10 +112,8 @@ workflow('quick', 'in process', async () => { await new Promise((r) => setTimeou
     try {
       for (let i = 0; i < 3000; i += 1000) {
         await store.append(
-          Array.from<unknown, Run>(
-            { length: 1000 },
-            (_, k) =>
-              makeRun(i + k, { lane: 'docs', workflow: (i + k) % 3 ? 'w' : 'v', iterations: 2, timeline: 0 }) as Run,
+          Array.from<unknown, Run>({ length: 1000 }, (_, k) =>
+            makeRun(i + k, { lane: 'docs', workflow: (i + k) % 3 ? 'w' : 'v', iterations: 2, timeline: 0 }),
           ),
         );
       }
