@@ -12,7 +12,7 @@
 //   measure.gnutime   peak memory lanebench reports for a command vs GNU time's maximum resident set
 //                     size of the same command (/usr/bin/time), one process and a two-process tree
 //
-// Synthetic runs (test/fixtures/fault/runs.mjs): 5 iterations with every metric, 20 timeline points
+// Synthetic runs (test/helpers/runs.mjs): 5 iterations with every metric, 20 timeline points
 // per iteration (LANEBENCH_BENCH_TIMELINE), 3 lanes × 4 workflows: about 23 KB of metrics.json per run.
 // LANEBENCH_BENCH_SIZES=1000,10000 sets the history sizes.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { runSections } from './bench-table.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
 const CORE = join(ROOT, 'packages', 'core', 'dist', 'index.js');
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'fault', 'runs.mjs');
+const FIXTURE = join(ROOT, 'test', 'helpers', 'runs.mjs');
 const HEAVY_JOB = join(ROOT, 'examples', 'workloads', 'scripts', 'heavy-job.mjs');
 const NODE = process.execPath;
 const SIZES = (process.env.LANEBENCH_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
@@ -79,7 +79,17 @@ async function syntheticHistory(n) {
   for (let i = 0; i < n; i++) {
     const lane = ['docs', 'standard', 'heavy'][i % 3];
     runs.push(
-      makeRun(i, { lane, workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`, iterations: 5, timeline: TIMELINE }),
+      makeRun({
+        lane,
+        workflow: `${lane} workflow ${Math.floor(i / 3) % 4}`,
+        iterations: 5,
+        exec: { docs: 60, standard: 300, heavy: 600 }[lane],
+        spread: 0.1,
+        seed: i + 1,
+        startedAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000),
+        timeline: TIMELINE,
+        analyze: (iterations) => ({ metrics_analysis: core.analyzeIterations(iterations) }),
+      }),
     );
   }
   const file = join(dir, core.HISTORY_FILE_NAME);

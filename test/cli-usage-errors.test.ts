@@ -108,6 +108,36 @@ describe('usage errors exit 2 with a message naming the value', () => {
     expect(r.stderr).toMatch(/1.*100/);
   });
 
+  it('a syntax error in lanebench.config.ts is a configuration error (exit 2) naming the file and line', () => {
+    const d = tempDir('syntax');
+    writeFile(
+      d,
+      'lanebench.config.ts',
+      'const n: number = 2;\nexport default {\n  lanes: { docs: { iterations: n },, },\n};\n',
+    );
+    const r = lanebench(d, ['analyze']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`${join(d, 'lanebench.config.ts')}:3:`);
+    expect(r.stderr).toMatch(/syntax error: Unexpected token/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a lanebench.config.ts importing another .ts file configures every command, with --config too', () => {
+    const d = tempDir('ts-import');
+    writeFile(d, 'bench/lanes.ts', 'export const nightly: { iterations: number } = { iterations: 1 };\n');
+    writeFile(
+      d,
+      'bench/lanebench.config.ts',
+      "import { nightly } from './lanes';\nexport default { outputDir: 'ts-out', lanes: { nightly } };\n",
+    );
+    const r = lanebench(d, ['run', '--config', 'bench/lanebench.config.ts', '--lane', 'nightly', '--', 'true']);
+    expect(r.code, r.stderr).toBe(0);
+    const history = JSON.parse(readFileSync(join(d, 'ts-out', 'metrics.json'), 'utf8')) as {
+      runs: Array<{ lane: string; iterations_requested: number }>;
+    };
+    expect(history.runs.map((run) => [run.lane, run.iterations_requested])).toEqual([['nightly', 1]]);
+  });
+
   it('a corrupt history stops with exit 2 and is left untouched', () => {
     const d = tempDir('corrupt');
     writeFile(d, '.benchmark_results/metrics.json', '{ not json');

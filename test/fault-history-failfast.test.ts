@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lanebench, CLI } from './cli-helpers.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeRun } from './helpers/runs.mjs';
 import { mountTmpfs, requireBuilt, unmount } from './helpers/tools.js';
 
 requireBuilt(CLI);
@@ -69,8 +69,8 @@ describe('validate before measuring', () => {
     const cwd = tempDir();
     const out = join(cwd, 'out');
     mkdirSync(out);
-    const good = makeRun(0, { id: 'good-run' });
-    const bad = makeRun(1, { id: 'bad-run' });
+    const good = makeRun({ id: 'good-run' });
+    const bad = makeRun({ id: 'bad-run' });
     if (patch === 'exec') (bad.iterations[0] as unknown as Record<string, unknown>).execution_time = '3';
     else Object.assign(bad, patch);
     const file = join(out, 'metrics.json');
@@ -241,7 +241,9 @@ describe('a measured run is never thrown away', () => {
     const file = join(out, 'metrics.json');
     // a history of ~600 KB, and the rest of the 1 MB filled but for a few hundred bytes: an append
     // writes only the new run's line in place, and not even that fits
-    const runs = Array.from({ length: 100 }, (_, i) => makeRun(i, { id: `old-${i}`, timeline: 0 }));
+    const runs = Array.from({ length: 100 }, (_, i) =>
+      makeRun({ seed: i + 1, id: `old-${i}`, iterations: 9, timeline: 0 }),
+    );
     writeFileSync(file, `{"schema_version":1,"runs":[\n${runs.map((x) => JSON.stringify(x)).join(',\n')}\n]}\n`);
     expect(statSync(file).size).toBeGreaterThan(520_000);
     const fs = statfsSync(out);

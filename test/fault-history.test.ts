@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRuns, HistoryError, readHistory } from '../packages/core/src/index.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeRun } from './helpers/runs.mjs';
 import { requireBuilt } from './helpers/tools.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -90,7 +90,7 @@ describe('history under faults', () => {
     }
 
     // After the crashes (possibly a stale lock left behind) a normal writer still succeeds.
-    const after = await appendRuns(file, [makeRun(1, { id: 'after-crashes' })]);
+    const after = await appendRuns(file, [makeRun({ id: 'after-crashes' })]);
     expect(after.runs.map((r) => r.id)).toEqual([...expectedOrder, 'after-crashes']);
   }, 180_000);
 
@@ -122,7 +122,7 @@ describe('history under faults', () => {
     const before = readFileSync(file);
 
     await expect(readHistory(file)).rejects.toThrow(HistoryError);
-    const err = await appendRuns(file, [makeRun(0)]).catch((e: unknown) => e);
+    const err = await appendRuns(file, [makeRun()]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HistoryError);
     expect((err as Error).message).toContain(file);
     expect(readFileSync(file).equals(before)).toBe(true);
@@ -132,7 +132,7 @@ describe('history under faults', () => {
     const file = join(tempDir(), 'metrics.json');
     writeFileSync(file, JSON.stringify({ schema_version: 2, runs: [] }));
     const before = readFileSync(file);
-    const err = await appendRuns(file, [makeRun(0)]).catch((e: unknown) => e);
+    const err = await appendRuns(file, [makeRun()]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HistoryError);
     expect((err as Error).message).toContain(file);
     expect((err as Error).message).toMatch(/schema_version 2/);
@@ -143,7 +143,7 @@ describe('history under faults', () => {
     for (const content of ['[]', '{"schema_version":1,"runs":[{"lane":"docs"}]}', '{"schema_version":1}']) {
       const file = join(tempDir(), 'metrics.json');
       writeFileSync(file, content);
-      const err = await appendRuns(file, [makeRun(0)]).catch((e: unknown) => e);
+      const err = await appendRuns(file, [makeRun()]).catch((e: unknown) => e);
       expect(err, content).toBeInstanceOf(HistoryError);
       expect((err as Error).message).toContain(file);
       expect(readFileSync(file, 'utf8')).toBe(content);

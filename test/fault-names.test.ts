@@ -19,7 +19,7 @@ import {
   type ReportInput,
   type Run,
 } from '../packages/core/src/index.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeRun } from './helpers/runs.mjs';
 import { CHROMIUM_PATH, junitSchema, toolAvailable } from './helpers/tools.js';
 
 /** Each name attacks at least one format. */
@@ -44,7 +44,7 @@ const HOSTILE = [
 
 function hostileRuns(): Run[] {
   return HOSTILE.map((name, i) => {
-    const run = makeRun(i, { workflow: name, iterations: 3, timeline: 5 });
+    const run = makeRun({ seed: i + 1, workflow: name, iterations: 3, timeline: 5 });
     run.file = `lanes/${name}.bench.ts`;
     if (i % 3 === 0) {
       // an SLA failure whose message repeats the name

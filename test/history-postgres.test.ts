@@ -18,7 +18,7 @@ import {
   type Run,
 } from '../packages/core/src/index.js';
 import { CLI, lanebench } from './cli-helpers.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeHistory, makeRun } from './helpers/runs.mjs';
 import { startPostgres, type PgServer } from './helpers/postgres.js';
 import { requireBuilt } from './helpers/tools.js';
 
@@ -96,8 +96,8 @@ describe('PostgreSQL history store', () => {
     if (!pg) return ctx.skip();
     const store = open();
     await store.prune({ olderThan: new Date('2100-01-01') }); // empty, whatever ran before
-    const runs = Array.from({ length: 36 }, (_, i) => {
-      const r = makeRun(i, { timeline: i % 4 === 0 ? 8 : 0 });
+    const runs = makeHistory(36, { timeline: 8 }).runs.map((r, i) => {
+      if (i % 4 !== 0) for (const it of r.iterations) it.timeline = [];
       if (i % 5 === 0) r.env = { ...r.env, fingerprint: 'other-machine' };
       return r;
     });
@@ -164,8 +164,8 @@ describe('PostgreSQL history store', () => {
       // one transaction: all 300 or none, never a part
       expect([0, 300], `round ${round}, after ${delay} ms: ${mine} runs`).toContain(mine);
     }
-    await store.append([makeRun(1, { id: 'after-kills' })]);
-    expect((await store.readWindow({ lane: makeRun(1).lane })).some((r) => r.id === 'after-kills')).toBe(true);
+    await store.append([makeRun({ id: 'after-kills' })]);
+    expect((await store.readWindow({ lane: makeRun().lane })).some((r) => r.id === 'after-kills')).toBe(true);
   }, 120_000);
 
   it('6 concurrent `lanebench run` processes writing one database: 6 of 6 runs present', async (ctx) => {
@@ -205,7 +205,9 @@ describe('lanebench history export | import | prune', () => {
     if (!pg) return ctx.skip();
     const cwd = tempDir();
     const source = join(cwd, 'source.json');
-    const runs = Array.from({ length: 24 }, (_, i) => makeRun(i, { timeline: i % 3 === 0 ? 6 : 0, lane: 'roundtrip' }));
+    const runs = Array.from({ length: 24 }, (_, i) =>
+      makeRun({ seed: i + 1, timeline: i % 3 === 0 ? 6 : 0, lane: 'roundtrip' }),
+    );
     await new FileHistoryStore(source).append(runs);
     // a database of its own: the other tests' runs are not part of this round trip
     const url = await pg.newDatabase();

@@ -83,7 +83,7 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     expect(output).toMatch(/lanebench\S* 9 runs in 2 lanes: /);
     expect(output).toMatch(/strict warning .*compliant, failed in strict mode \(warnings\)/);
 
-    // JUnit in the configured outputDir (reporter option merged over lanebench.config.json)
+    // JUnit in the configured outputDir (reporter option merged over lanebench.config.ts)
     const junit = project.read('out-all/junit.xml');
     expect(junit).toContain('execution_time_p95');
     expect(junit).toMatch(/<failure[^>]*SLAViolation/);
@@ -172,6 +172,22 @@ describe('@lanebench/jest in a fresh project (Jest 30.5.2)', () => {
     expect(failed.status).toBe('failed');
     expect(failed.failureMessages.join('\n')).toMatch(/lanebench configuration error: .*iterations/);
     expect(project.exists('out-bad/metrics.json')).toBe(false);
+  });
+
+  it('without the reporter, workflows and measure() load lanebench.config.ts inside the Jest test runtime', () => {
+    const { res, output } = jest(['--config', 'jest.noreporter.config.js', '--json', '--outputFile=noreporter.json']);
+    expect(res.status, output).toBe(0);
+    const tests = results('noreporter.json');
+    // 'quick' exists only in lanebench.config.ts (and lanes.ts, which it imports): an unloaded config fails these
+    for (const title of [
+      '[quick] shell command',
+      '[quick] custom metric',
+      'measure() resolves the quick lane from lanebench.config.ts',
+    ]) {
+      expect(tests.get(title)?.status, `${title}\n${output}`).toBe('passed');
+    }
+    expect(output).toContain('the @lanebench/jest reporter is not configured');
+    expect(output).not.toMatch(/lanebench configuration error|cannot import ES module config/);
   });
 
   it('types: toMeetSla and the API type-check with @jest/globals and with @types/jest', () => {

@@ -8,7 +8,10 @@ export * from './run/index.js';
 export * from './history/index.js';
 export * from './analysis/index.js';
 export * from './recommend/index.js';
+export * from './session/index.js';
 export * from './report/index.js';
 export * from './publish/index.js';
+// the runner adapters' session: configuration before the run, publication after it
+export * from './publish/adapter.js';
 export * from './api/index.js';
 export { safeOutput, visible, workflowCommandLine, type SafeOutputOptions } from './output/index.js';

@@ -1,9 +1,10 @@
 /**
  * What the runner adapters and the CLI share through core: the layered configuration, the
  * overrides `lanebench run` hands down, a Run's test outcome, progress lines, test timeouts, the
- * ad-hoc lane and the console wording of strict-mode failures.
+ * ad-hoc lane, the console wording of strict-mode failures, and the adapter session (configuration before
+ * the run, publication after it).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,14 @@ import {
   workflowTestTimeoutMs,
 } from '../src/run/index.js';
 import type { ProgressEvent } from '../src/run/types.js';
+import {
+  adapterLog,
+  publishAdapterRuns,
+  resolveAdapterSession,
+  RUN_FAILED_MESSAGE,
+  type AdapterPublishOptions,
+} from '../src/publish/adapter.js';
+import type { Run } from '../src/types.js';
 import { makeRun } from './fixtures/runs.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lb-adapter-'));
@@ -317,5 +326,186 @@ describe('latestPerWorkflow', () => {
       startedAt: at(0),
     });
     expect(latestPerWorkflow([a2, b1, a1, other])).toEqual([a2, b1, other]);
+  });
+});
+
+describe('the adapter session: configuration before the run', () => {
+  const overridesOf = (value: object) => ({ [cliOverridesEnvVar('jest')]: JSON.stringify(value) });
+
+  it('layers file ← adapter options ← `lanebench run` settings, and hands on the workflow overrides', async () => {
+    const root = tmp();
+    writeFileSync(join(root, 'lanebench.config.json'), JSON.stringify({ outputDir: 'from-file', strict: false }));
+    writeFileSync(join(root, 'other.config.json'), JSON.stringify({ lanes: { docs: { iterations: 4 } } }));
+    const plain = await resolveAdapterSession({ runner: 'jest', root, source: 'reporter options', env: {} });
+    expect(plain.config.outputDir).toBe(join(root, 'from-file'));
+    expect(plain.workflowOverrides).toBeUndefined();
+
+    const session = await resolveAdapterSession({
+      runner: 'jest',
+      root,
+      options: { outputDir: 'from-options', lanes: { docs: { iterations: 2 } } },
+      source: 'reporter options',
+      env: overridesOf({ config: { strict: true }, workflow: { iterations: 3 } }),
+    });
+    expect(session.config.outputDir).toBe(join(root, 'from-options'));
+    expect(session.config.strict).toBe(true);
+    expect(session.config.lanes.docs?.iterations).toBe(2);
+    expect(session.workflowOverrides).toEqual({ iterations: 3 });
+
+    // the configFile of `lanebench run --config` beats the adapter's
+    const chosen = await resolveAdapterSession({
+      runner: 'jest',
+      root,
+      options: { configFile: 'lanebench.config.json' },
+      source: 'reporter options',
+      env: overridesOf({ configFile: join(root, 'other.config.json') }),
+    });
+    expect(chosen.config.configFile).toBe(join(root, 'other.config.json'));
+    expect(chosen.config.lanes.docs?.iterations).toBe(4);
+  });
+
+  it("reads only its own runner's overrides", async () => {
+    const root = tmp();
+    const session = await resolveAdapterSession({
+      runner: 'vitest',
+      root,
+      source: 'plugin options',
+      env: overridesOf({ config: { strict: true } }),
+    });
+    expect(session.config.strict).toBe(false);
+  });
+
+  it('names the source of a bad value and loads TypeScript files through the host importer', async () => {
+    const root = tmp();
+    await expect(
+      resolveAdapterSession({
+        runner: 'vitest',
+        root,
+        options: { lanes: { docs: { iterations: 0 } } },
+        source: 'lanebench() plugin options',
+        env: {},
+      }),
+    ).rejects.toThrow(/^lanebench\(\) plugin options: lanes\.docs\.iterations: 0 is not valid/);
+    writeFileSync(join(root, 'lanebench.config.ts'), 'export default {}');
+    const session = await resolveAdapterSession({
+      runner: 'vitest',
+      root,
+      source: 'plugin options',
+      importFile: () => Promise.resolve({ default: { lanes: { docs: { iterations: 9 } } } }),
+      env: {},
+    });
+    expect(session.config.lanes.docs?.iterations).toBe(9);
+  });
+
+  it('fails before anything runs on an unknown LANEBENCH_LANE or a history that cannot take runs', async () => {
+    const root = tmp();
+    await expect(
+      resolveAdapterSession({ runner: 'jest', root, source: 'o', env: { LANEBENCH_LANE: 'docs,dcos' } }),
+    ).rejects.toThrow("LANEBENCH_LANE: unknown lane 'dcos'; configured lanes: docs, standard, heavy");
+    mkdirSync(join(root, 'out'));
+    writeFileSync(join(root, 'out', 'metrics.json'), '{ not json');
+    await expect(
+      resolveAdapterSession({ runner: 'jest', root, options: { outputDir: 'out' }, source: 'o', env: {} }),
+    ).rejects.toThrow(/metrics\.json/);
+    expect(readFileSync(join(root, 'out', 'metrics.json'), 'utf8')).toBe('{ not json');
+  });
+});
+
+describe('the adapter session: publication after the run', () => {
+  const run = (workflow: string, failed = false): Run =>
+    makeRun({
+      lane: 'docs',
+      workflow,
+      exec: 1,
+      memory: 100,
+      cpu: 10,
+      iterations: 2,
+      ...(failed ? { override: { 0: { status: 'failed' as const, error: 'exit 1' } } } : {}),
+    });
+
+  async function publish(runs: Run[], opts: Partial<AdapterPublishOptions> & { root: string }) {
+    const config = resolveConfig({ outputDir: 'out', reports: ['json', 'junit'] }, { root: opts.root });
+    const logged: string[] = [];
+    const warned: string[] = [];
+    const outcome = await publishAdapterRuns(runs, {
+      config,
+      env: {},
+      ...opts,
+      log: (line) => logged.push(line),
+      warn: (line) => warned.push(line),
+    });
+    return { outcome, logged, warned };
+  }
+
+  it('publishes once per output directory, prints the summary and the reports, and passes', async () => {
+    const root = tmp();
+    const [a, b, c] = [run('a'), run('b'), run('c')];
+    const { outcome, logged, warned } = await publish([a, b, c], {
+      root,
+      outputDirs: new Map([[b.id, 'own-dir']]),
+    });
+    expect(outcome).toMatchObject({ exitCode: 0 });
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.results.map((r) => r.historyFile)).toEqual([
+      join(root, 'out', 'metrics.json'),
+      join(root, 'own-dir', 'metrics.json'),
+    ]);
+    const stored = (dir: string) =>
+      (JSON.parse(readFileSync(join(root, dir, 'metrics.json'), 'utf8')) as { runs: Run[] }).runs.map((r) => r.id);
+    expect(stored('out')).toEqual([a.id, c.id]);
+    expect(stored('own-dir')).toEqual([b.id]);
+    expect(logged).toContain(`[lanebench] junit: ${join(root, 'own-dir', 'junit.xml')}`);
+    expect(logged.some((l) => l.includes('docs / a'))).toBe(true);
+    expect(warned).toEqual([]);
+  });
+
+  it('fails a run that did not pass with the summary as its reason', async () => {
+    const { outcome } = await publish([run('ok'), run('broken', true)], { root: tmp() });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.failure).toBe(RUN_FAILED_MESSAGE);
+  });
+
+  it('fails a LANEBENCH_LANE selection that ran nothing of a lane, and still publishes what ran', async () => {
+    const root = tmp();
+    const { outcome, warned } = await publish([run('a')], { root, env: { LANEBENCH_LANE: 'docs,heavy' } });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.failure).toMatch(/^LANEBENCH_LANE=docs,heavy: no workflow of lane 'heavy' ran/);
+    expect(warned).toEqual([`[lanebench] ${outcome.failure}`]);
+    expect(existsSync(join(root, 'out', 'metrics.json'))).toBe(true);
+  });
+
+  it('exits 2 when the history cannot take the runs (they go to a rescue file), naming the directory', async () => {
+    const root = tmp();
+    mkdirSync(join(root, 'out'));
+    writeFileSync(join(root, 'out', 'metrics.json'), '{ not json');
+    const { outcome, warned } = await publish([run('a')], { root });
+    expect(outcome.exitCode).toBe(2);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(new RegExp(`^\\[lanebench\\] could not publish results to ${join(root, 'out')}: `));
+    expect(outcome.failure).toBe(
+      warned[0]!.replace(`[lanebench] could not publish results to ${join(root, 'out')}: `, ''),
+    );
+    expect(readdirSync(join(root, 'out')).some((f) => f.startsWith('metrics.rescue-'))).toBe(true);
+  });
+
+  it('exits 1 when the reports cannot be written, and goes on with the other directories', async () => {
+    const root = tmp();
+    mkdirSync(join(root, 'out', 'junit.xml'), { recursive: true });
+    writeFileSync(join(root, 'out', 'junit.xml', 'keep'), '');
+    const [a, b] = [run('a'), run('b')];
+    const { outcome, warned } = await publish([a, b], { root, outputDirs: new Map([[b.id, 'fine']]) });
+    expect(outcome.exitCode).toBe(1);
+    expect(warned[0]).toContain(`could not publish results to ${join(root, 'out')}: the run was saved to`);
+    expect(outcome.results.map((r) => r.historyFile)).toEqual([join(root, 'fine', 'metrics.json')]);
+  });
+
+  it('prints through the sanitizer, keeping color codes only when asked', () => {
+    const written: string[] = [];
+    const stream = { write: (text: string) => written.push(text) };
+    adapterLog(stream, false)('\u001b[31mred\u001b[39m \u0007bell');
+    adapterLog(stream, true)('\u001b[31mred\u001b[39m');
+    // control characters are shown, not sent (`\u001b`), unless they are colors and colors were asked for
+    expect(written[0]).toBe('\\u001b[31mred\\u001b[39m \\u0007bell\n');
+    expect(written[1]).toBe('\u001b[31mred\u001b[39m\n');
   });
 });

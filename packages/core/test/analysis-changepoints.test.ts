@@ -75,7 +75,7 @@ describe('E-divisive change points', () => {
       makeRun({
         id: `run${i}`,
         sha: `sha${i}`,
-        started_at: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
+        startedAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
         iterations: [0, 1, 2].map(() => ({ execution_time: draw(i < 12 ? 10 : 13, 0.2) })),
       }),
     );

@@ -7,7 +7,7 @@ const day = (i: number): string => new Date(Date.UTC(2025, 0, 1) + i * 3_600_000
 
 /** A run whose execution_time iterations are exactly `values` (so its median is known). */
 function run(i: number, values: number[], extra: Partial<Parameters<typeof makeRun>[0]> = {}): Run {
-  return makeRun({ started_at: day(i), id: `r${i}`, iterations: values.map((e) => ({ execution_time: e })), ...extra });
+  return makeRun({ startedAt: day(i), id: `r${i}`, iterations: values.map((e) => ({ execution_time: e })), ...extra });
 }
 
 /** Baseline runs with the given medians (three iterations each: m − 1 %, m, m + 1 %). */
@@ -145,7 +145,7 @@ describe('run-level gate (detectRegressions)', () => {
 
   it('checks custom metrics by default and treats all-zero series as no change', () => {
     const mk = (i: number, pages: number) =>
-      makeRun({ started_at: day(i), iterations: [1, 2, 3].map(() => ({ execution_time: 1, custom: { pages } })) });
+      makeRun({ startedAt: day(i), iterations: [1, 2, 3].map(() => ({ execution_time: 1, custom: { pages } })) });
     const history = [100, 101, 99, 100, 102].map((p, i) => mk(i, p));
     const results = detectRegressions(mk(9, 200), history);
     expect(results.map((r) => r.metric)).toEqual(['execution_time', 'cpu_seconds', 'memory_usage', 'pages']);

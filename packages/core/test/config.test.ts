@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
   DEFAULT_LANES,
+  LANE_CONFIG_KEYS,
   defineConfig,
   loadConfig,
   parseBytes,
@@ -13,6 +14,7 @@ import {
   resolveLane,
   selectedLanes,
 } from '../src/config/index.js';
+import { LANE_SCHEMA_KEYS } from '../src/config/schema.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -156,9 +158,46 @@ describe('resolveConfig', () => {
     [{ historyRetention: { keep: 5 } }, /config\.historyRetention: unknown key 'keep'; valid keys: runs, days/],
     [{ outputDir: '' }, /outputDir: '' .*non-empty/],
     [{ lane: {} }, /config: unknown key 'lane'; valid keys: outputDir, lanes/],
+    ['fast', /config: 'fast' is not valid; expected an object/],
+    [{ reports: 'html' }, /config\.reports: 'html' is not valid; expected a list of 'json', 'html'/],
+    [{ history: ' ' }, /config\.history: ' ' is not valid; expected a file path or a postgres:\/\/ URL/],
+    [{ lanes: [] }, /config\.lanes: \[\] is not valid; expected an object/],
+    [{ lanes: { docs: { timeout: true } } }, /lanes\.docs\.timeout: true is not valid; expected a positive duration/],
+    [{ lanes: { docs: { sla: { p95: null } } } }, /lanes\.docs\.sla\.p95: null is not valid; expected a duration/],
+    [
+      { lanes: { docs: { customMetrics: 'pages' } } },
+      /lanes\.docs\.customMetrics: 'pages' is not valid; expected a list/,
+    ],
+    [
+      { lanes: { docs: { thresholds: ['p(95) < 1s'] } } },
+      /lanes\.docs\.thresholds: \["p\(95\) < 1s"\] is not valid; expected an object/,
+    ],
+    // keys other branches add (issue 12 confirm, issue 14 historyRetention): optional, checked
+    [{ confirm: -1 }, /config\.confirm: -1 is not valid; expected an integer ≥ 0/],
+    [{ lanes: { docs: { confirm: 1.5 } } }, /lanes\.docs\.confirm: 1\.5 is not valid; expected an integer ≥ 0/],
+    [{ historyRetention: { weeks: 2 } }, /config\.historyRetention: unknown key 'weeks'; valid keys: runs, days/],
   ])('rejects %j', (input, message) => {
     expect(() => resolveConfig(input as never)).toThrow(ConfigError);
     expect(() => resolveConfig(input as never)).toThrow(message);
+  });
+
+  it('accepts confirm (top level and per lane) and historyRetention', () => {
+    expect(() =>
+      resolveConfig({ confirm: 2, historyRetention: { runs: 500, days: 90 }, lanes: { docs: { confirm: 0 } } }),
+    ).not.toThrow();
+  });
+
+  it('names the keys the schema accepts: the public LANE_CONFIG_KEYS are the schema keys', () => {
+    expect([...LANE_CONFIG_KEYS]).toEqual(LANE_SCHEMA_KEYS);
+  });
+
+  it('accepts undefined as "not set" at every level, as layered options spread it', () => {
+    const c = resolveConfig({
+      outputDir: undefined,
+      strict: undefined,
+      lanes: { docs: { iterations: undefined } },
+    } as never);
+    expect([c.strict, c.lanes.docs!.iterations]).toEqual([false, 5]);
   });
 
   it('accepts historyRetention with runs, days or both', () => {
@@ -216,6 +255,14 @@ describe('resolveLane', () => {
     );
     expect(() => resolveLane(config, 'docs', { iterations: 500 })).toThrow(/iterations: 500 .*1 to 100/);
     expect(() => resolveLane(config, 'toString')).toThrow(/unknown lane 'toString'/);
+    expect(() => resolveLane(config, 'docs', { strict: 'yes' } as never)).toThrow(
+      /options of lane 'docs': strict: 'yes' is not valid; expected true or false/,
+    );
+    expect(() => resolveLane(config, 'docs', { sla: { p99: [] } } as never)).toThrow(
+      /options of lane 'docs'\.sla\.p99: \[\] is not valid; expected a duration/,
+    );
+    // other workflow options pass through
+    expect(resolveLane(config, 'docs', { cwd: '/tmp', iterations: 2 } as never).iterations).toBe(2);
   });
 });
 
@@ -283,6 +330,71 @@ describe('loadConfig', () => {
     expect((await loadConfig({ root, configFile: 'lanebench.config.json' })).runner).toBe('jest');
   });
 
+  // every extension through the one loader (jiti), on whatever Node runs the unit tests (20, 22 and 24 in CI)
+  it.each([
+    ['lanebench.config.mts', `const n: number = 3;\nexport default { lanes: { docs: { iterations: n } } };\n`],
+    ['lanebench.config.cts', `const n: number = 3;\nmodule.exports = { lanes: { docs: { iterations: n } } };\n`],
+    ['lanebench.config.cjs', `module.exports = { lanes: { docs: { iterations: 3 } } };\n`],
+    ['lanebench.config.mjs', `export default async () => ({ lanes: { docs: { iterations: 3 } } });\n`],
+    ['lanebench.config.json', JSON.stringify({ lanes: { docs: { iterations: 3 } } })],
+  ])('finds and loads %s', async (name, source) => {
+    await writeFile(path.join(root, name), source);
+    const c = await loadConfig({ root });
+    expect([c.configFile, c.lanes.docs!.iterations]).toEqual([path.join(root, name), 3]);
+  });
+
+  it('loads a TypeScript config that imports another TypeScript file, without extensions', async () => {
+    await mkdir(path.join(root, 'config'));
+    await writeFile(
+      path.join(root, 'config', 'lanes.ts'),
+      `export interface Lane { iterations: number }\nexport const docs: Lane = { iterations: 6 };\n`,
+    );
+    await writeFile(
+      path.join(root, 'lanebench.config.ts'),
+      `import { docs, type Lane } from './config/lanes';\nconst lanes: Record<string, Lane> = { docs };\nexport default { lanes };\n`,
+    );
+    expect((await loadConfig({ root })).lanes.docs!.iterations).toBe(6);
+  });
+
+  it('sees an edited config file when it is loaded again in the same process', async () => {
+    const file = path.join(root, 'lanebench.config.ts');
+    await writeFile(file, `export default { historyWindow: 4 as number };\n`);
+    expect((await loadConfig({ root })).historyWindow).toBe(4);
+    await writeFile(file, `export default { historyWindow: 5 as number };\n`);
+    expect((await loadConfig({ root })).historyWindow).toBe(5);
+  });
+
+  it('names the file and line of a syntax error, in the config or in a file it imports', async () => {
+    await writeFile(
+      path.join(root, 'lanebench.config.ts'),
+      `const n: number = 2;\nexport default {\n  lanes: { docs: { iterations: n },, },\n};\n`,
+    );
+    const err = await loadConfig({ root }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^${escape(path.join(root, 'lanebench.config.ts'))}:3:\\d+: syntax error: Unexpected token`),
+    );
+
+    await writeFile(path.join(root, 'helper.ts'), `export const n: number = ;\n`);
+    await writeFile(path.join(root, 'lanebench.config.ts'), `import { n } from './helper';\nexport default { n };\n`);
+    const nested = await loadConfig({ root }).catch((e: unknown) => e);
+    expect((nested as Error).message).toMatch(
+      new RegExp(
+        `^${escape(path.join(root, 'helper.ts'))}:1:\\d+: syntax error: .* \\(imported by ${escape(path.join(root, 'lanebench.config.ts'))}\\)$`,
+      ),
+    );
+  });
+
+  it('names the config file when it throws while loading or imports a missing module', async () => {
+    const file = path.join(root, 'lanebench.config.ts');
+    await writeFile(file, `throw new Error('vault unreachable');\nexport default {};\n`);
+    await expect(loadConfig({ root })).rejects.toThrow(`${file}: could not load the config file: vault unreachable`);
+    await writeFile(file, `import { x } from './nowhere';\nexport default { x };\n`);
+    await expect(loadConfig({ root })).rejects.toThrow(
+      new RegExp(`^${escape(file)}: could not load the config file: .*nowhere`),
+    );
+  });
+
   it('names a missing explicit file, bad JSON and bad values with the file', async () => {
     await expect(loadConfig({ root, configFile: 'nope.mjs' })).rejects.toThrow(
       new RegExp(`config file not found: .*nope\\.mjs`),
@@ -293,3 +405,7 @@ describe('loadConfig', () => {
     await expect(loadConfig({ root })).rejects.toThrow(/lanebench\.config\.json: lanes\.docs\.iterations: 0/);
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

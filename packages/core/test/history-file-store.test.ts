@@ -23,7 +23,7 @@ import {
   takeoverMarkerFor,
 } from '../src/history/index.js';
 import type { Run } from '../src/types.js';
-import { makeRun } from '../../../test/fixtures/fault/runs.mjs';
+import { makeRun } from '../../../test/helpers/runs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;
@@ -42,7 +42,15 @@ function fresh(name = 'metrics.json'): string {
 function run(seq: number, over: Partial<Run> & { timeline?: number } = {}): Run {
   const { timeline, ...rest } = over;
   return {
-    ...makeRun(seq, { lane: 'docs', workflow: 'w', iterations: 2, timeline: timeline ?? 0 }),
+    ...makeRun({
+      id: `docs-${seq}`,
+      seed: seq + 1,
+      startedAt: new Date(Date.UTC(2025, 0, 1) + seq * 60_000),
+      lane: 'docs',
+      workflow: 'w',
+      iterations: 2,
+      timeline: timeline ?? 0,
+    }),
     ...rest,
   };
 }

@@ -20,7 +20,7 @@ import {
   type CiInfoAnswer,
 } from '../src/history/index.js';
 import type { Run } from '../src/types.js';
-import { makeRun } from '../../../test/fixtures/fault/runs.mjs';
+import { makeRun } from '../../../test/helpers/runs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 // a complete, schema-valid run (the store validates what it writes)
 function fakeRun(id: string): Run {
-  return makeRun(0, { id, lane: 'docs', workflow: 'w', iterations: 2, timeline: 0 });
+  return makeRun({ id, lane: 'docs', workflow: 'w', iterations: 2, timeline: 0 });
 }
 
 describe('readHistory', () => {

@@ -133,7 +133,7 @@ describe('profile rules fire on their evidence only', () => {
       means.map((m, i) =>
         makeRun({
           id: `h${m}-${i}`,
-          started_at: new Date(Date.UTC(2025, 1, 1 + i)).toISOString(),
+          startedAt: new Date(Date.UTC(2025, 1, 1 + i)).toISOString(),
           iterations: same(5, { execution_time: m }),
         }),
       );

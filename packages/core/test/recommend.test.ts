@@ -79,10 +79,10 @@ describe('recommend', () => {
     });
     expect(recommend(failing)[0]!.id).toBe('fix-failures');
     const history = [10, 12, 14, 16].map((t, i) =>
-      makeRun({ started_at: `2025-01-0${i + 1}T00:00:00Z`, iterations: iters(3, () => ({ execution_time: t })) }),
+      makeRun({ startedAt: `2025-01-0${i + 1}T00:00:00Z`, iterations: iters(3, () => ({ execution_time: t })) }),
     );
     const latest = makeRun({
-      started_at: '2025-01-09T00:00:00Z',
+      startedAt: '2025-01-09T00:00:00Z',
       iterations: iters(3, () => ({ execution_time: 18 })),
     });
     const trend = recommend(latest, undefined, history).find((r) => r.id === 'trend-up')!;

@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { mergeHistories } from '../src/analysis/merge.js';
 import { ConfigError, resolveConfig } from '../src/config/index.js';
 import { markup, join, raw, renderHtml } from '../src/report/html/index.js';
+import { cleanText, stripAnsi } from '../src/report/format.js';
 import { escapeMarkdown, renderMarkdown } from '../src/report/markdown.js';
 import { measure } from '../src/run/index.js';
 import type { Run } from '../src/types.js';
-import { unitProblem } from '../src/units.js';
+import { unitProblem } from '../src/base/unit-text.js';
 import { makeRun } from './fixtures/runs.js';
 
 const META_UNIT = '<meta http-equiv="refresh" content="0;url=https://evil.example/">';
@@ -41,6 +42,25 @@ describe('markup tagged template', () => {
     // a plain object that looks like a fragment is text, not markup
     const fake = { toString: () => '<img src=x>' } as unknown as string;
     expect(markup`${fake}`.toString()).toBe('&lt;img src=x&gt;');
+  });
+});
+
+describe('stripAnsi / cleanText (error texts from colored command output)', () => {
+  it.each([
+    ['\u001b[31mred\u001b[0m', 'red'],
+    ['\u001b[38;2;1;2;3mrgb\u001b[39m', 'rgb'],
+    ['\u001b[2J\u001b[Hclear', 'clear'],
+    ['\u001b[?25lhidden cursor', 'hidden cursor'],
+    ['\u001bMreverse index', 'reverse index'],
+    ['\u001b]0;my window title\u0007after', 'after'],
+    ['\u001b]8;;https://evil.invalid/a b\u001b\\link\u001b]8;;\u001b\\', 'link'],
+    ['\u009b31mC1 CSI', 'C1 CSI'],
+  ])('removes the whole sequence from %j, payload included', (input, expected) => {
+    expect(stripAnsi(input)).toBe(expected);
+  });
+
+  it('cleanText also drops the remaining controls but keeps tabs and newlines', () => {
+    expect(cleanText('a\u0007b\tc\r\nd\u001b')).toBe('ab\tc\nd');
   });
 });
 

@@ -2,11 +2,15 @@
  * The dashboard's layout in a real browser (issue 15 §1): at 390, 768, 1024 and 1400 px no two text
  * boxes of a table overlap, the page never scrolls sideways (wide tables scroll in their own box),
  * charts fit the screen, and a nav link does not hide its section heading under the sticky nav.
- * Checked on a dashboard built from a realistic fixture (many lanes and workflows, long names, hostile
- * names and units) and, when `pnpm demo` has been run, on the demo's own dashboard.
+ * Every chart has a readable legend under it, and the two sides of an A/B session are shaded in tints a reader can
+ * tell apart (checked on the canvas pixels).
+ * Checked on two pages: one built from a crowded fixture (many lanes and workflows, long and hostile names and
+ * units), and one from real measurements published as CI publishes them (fixtures/measured-dashboard.ts: several
+ * lanes, a failed and a partial run, SLA breaches, a regression, a change point, an A/B session), so CI checks a
+ * realistic page without running `pnpm demo` first.
  * Screenshots: .tmp/screenshots/<page>-<width>.png (kept as test output).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,13 +19,13 @@ import { renderHtml } from '../src/report/html/index.js';
 import type { ReportInput } from '../src/report/types.js';
 import type { Run } from '../src/types.js';
 import { toolAvailable } from '../../../test/helpers/tools.js';
+import { measuredDashboard, type MeasuredDashboard } from './fixtures/measured-dashboard.js';
 import { historyRuns, laneThresholds, makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
 
 const CHROMIUM = process.env.LANEBENCH_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = toolAvailable(CHROMIUM, 'report-layout: checks the dashboard layout in headless Chromium');
 const ROOT = resolve(__dirname, '../../..');
 const SHOTS = join(ROOT, '.tmp', 'screenshots');
-const DEMO = join(ROOT, '.benchmark_results', 'performance_dashboard.html');
 const WIDTHS = [390, 768, 1024, 1400] as const;
 
 /** Many lanes, long and hostile names, a hostile unit, a partial run: what breaks layouts. */
@@ -111,6 +115,61 @@ const LAYOUT_PROBE = `(() => {
   return problems;
 })()`;
 
+/**
+ * Runs in the page: every canvas has its legend (ul.legend[data-chart=id]) under it, visible, inside the screen and
+ * its chart box, in text of at least 11 px, with no two entries overprinting each other.
+ */
+const LEGEND_PROBE = `(() => {
+  const problems = [];
+  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  for (const canvas of document.querySelectorAll('canvas')) {
+    const legend = document.querySelector('ul.legend[data-chart="' + canvas.id + '"]');
+    if (!legend) { problems.push('no legend for ' + canvas.id); continue; }
+    const box = canvas.closest('.chart-box').getBoundingClientRect();
+    const c = canvas.getBoundingClientRect();
+    const items = [...legend.querySelectorAll('li')];
+    if (items.length === 0) problems.push('empty legend for ' + canvas.id);
+    const rects = items.map((li) => li.getBoundingClientRect());
+    items.forEach((li, i) => {
+      const r = rects[i];
+      const text = li.textContent.trim();
+      if (!text) problems.push(canvas.id + ': legend entry without text');
+      if (r.width < 1 || r.height < 1) problems.push(canvas.id + ': legend entry not visible: ' + text);
+      if (r.top < c.bottom - 1) problems.push(canvas.id + ': legend entry over the chart: ' + text);
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.right > window.innerWidth) problems.push(canvas.id + ': legend entry outside its box: ' + text);
+      if (parseFloat(getComputedStyle(li).fontSize) < 11) problems.push(canvas.id + ': legend text below 11 px: ' + text);
+      for (let j = 0; j < i; j++) if (hit(r, rects[j])) problems.push(canvas.id + ': legend entries overlap: ' + text + ' / ' + items[j].textContent.trim());
+    });
+  }
+  return problems;
+})()`;
+
+/**
+ * Runs in the page: for every shaded A/B band the boot script drew, the median colour of the canvas pixels inside it
+ * (the series lines cross it, the median is the tint), with the chart's legend text.
+ */
+const AB_PROBE = `(() => {
+  const out = [];
+  for (const chart of Object.values(Chart.instances)) {
+    const bands = chart.lanebenchBands || [];
+    if (bands.length === 0) continue;
+    const ratio = chart.currentDevicePixelRatio || 1;
+    const legend = document.querySelector('ul.legend[data-chart="' + chart.canvas.id + '"]');
+    for (const b of bands) {
+      const px = [];
+      for (let i = 1; i < 8; i++)
+        for (let j = 1; j < 8; j++) {
+          const x = Math.round((b.left + ((b.right - b.left) * i) / 8) * ratio);
+          const y = Math.round((b.top + ((b.bottom - b.top) * j) / 8) * ratio);
+          px.push(chart.ctx.getImageData(x, y, 1, 1).data);
+        }
+      const med = (k) => px.map((p) => p[k]).sort((a, c) => a - c)[px.length >> 1];
+      out.push({ chart: chart.canvas.id, side: b.side, width: b.right - b.left, rgb: [med(0), med(1), med(2)], legend: legend ? legend.textContent : '' });
+    }
+  }
+  return out;
+})()`;
+
 /** Scrolls to #sla through its nav link; returns how far the heading sits below the nav (negative: hidden). */
 const ANCHOR_PROBE = `(() => {
   const nav = document.querySelector('nav').getBoundingClientRect();
@@ -118,9 +177,41 @@ const ANCHOR_PROBE = `(() => {
   return h.top - nav.bottom;
 })()`;
 
+interface AbBandSample {
+  chart: string;
+  side: 'base' | 'head';
+  width: number;
+  rgb: [number, number, number];
+  legend: string;
+}
+
+/** The A/B session of the measured page is shaded on its trend charts: both sides, in tints that differ. */
+async function checkAbSides(page: import('playwright-core').Page, width: number): Promise<void> {
+  const bands = await page.evaluate<AbBandSample[]>(AB_PROBE);
+  const charts = [...new Set(bands.map((b) => b.chart))];
+  // execution time, memory and CPU trends of standard › unit tests
+  expect(charts.length, `@${width}px: charts with A/B bands`).toBeGreaterThanOrEqual(3);
+  for (const id of charts) {
+    const base = bands.find((b) => b.chart === id && b.side === 'base');
+    const head = bands.find((b) => b.chart === id && b.side === 'head');
+    expect(base && head, `${id} @${width}px: both sides shaded`).toBeTruthy();
+    for (const b of [base!, head!]) {
+      expect(b.width, `${id} ${b.side} band width`).toBeGreaterThanOrEqual(8);
+      // tinted, not the white plot background
+      expect(Math.min(...b.rgb), `${id} ${b.side} band colour ${b.rgb.join(',')}`).toBeLessThan(245);
+      expect(b.legend).toContain(`A/B ${b.side} side (shaded)`);
+    }
+    const distance = Math.hypot(...base!.rgb.map((v, i) => v - head!.rgb[i]!));
+    expect(distance, `${id} @${width}px: base ${base!.rgb.join(',')} vs head ${head!.rgb.join(',')}`).toBeGreaterThan(
+      30,
+    );
+  }
+}
+
 describe.skipIf(!hasChromium)('dashboard layout in headless Chromium', () => {
   let dir: string;
   let browser: import('playwright-core').Browser;
+  let measured: MeasuredDashboard;
   const pages: Array<{ name: string; file: string }> = [];
 
   beforeAll(async () => {
@@ -129,8 +220,8 @@ describe.skipIf(!hasChromium)('dashboard layout in headless Chromium', () => {
     const file = join(dir, 'crowded.html');
     writeFileSync(file, renderHtml(crowdedInput()));
     pages.push({ name: 'crowded', file });
-    if (existsSync(DEMO)) pages.push({ name: 'demo', file: DEMO });
-    else console.warn(`SKIP (demo page): ${DEMO} does not exist; run \`pnpm demo\` to check the demo's dashboard too`);
+    measured = await measuredDashboard(join(dir, 'measured'));
+    pages.push({ name: 'measured', file: measured.file });
     mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -146,10 +237,29 @@ describe.skipIf(!hasChromium)('dashboard layout in headless Chromium', () => {
         '--disable-sync',
       ],
     });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks a measured page that has every feature it is meant to check', () => {
+    const { result, session } = measured;
+    expect(new Set(session.map((r) => r.lane))).toEqual(new Set(['docs', 'standard', 'heavy']));
+    expect(session.map((r) => r.status)).toEqual(expect.arrayContaining(['completed', 'partial', 'failed']));
+    expect(session.some((r) => r.sla.violations.length > 0)).toBe(true);
+    expect(result.regressions).toContainEqual(
+      expect.objectContaining({
+        lane: 'standard',
+        workflow: 'unit tests',
+        metric: 'execution_time',
+        status: 'regression',
+      }),
+    );
+    expect(result.changePoints).toContainEqual(
+      expect.objectContaining({ lane: 'docs', workflow: 'build site', metric: 'execution_time' }),
+    );
+    expect(result.reports.html).toBe(measured.file);
   });
 
   for (const width of WIDTHS) {
@@ -167,6 +277,8 @@ describe.skipIf(!hasChromium)('dashboard layout in headless Chromium', () => {
         expect(errors, `${name} @${width}`).toEqual([]);
         const problems = await page.evaluate<string[]>(LAYOUT_PROBE);
         expect(problems, `${name} @${width}px`).toEqual([]);
+        expect(await page.evaluate<string[]>(LEGEND_PROBE), `${name} @${width}px: legends`).toEqual([]);
+        if (name === 'measured') await checkAbSides(page, width);
         // hostile names and units stayed text
         expect(await page.locator('meta[http-equiv="refresh" i]').count()).toBe(0);
         expect(await page.evaluate('window.__pwned')).toBeUndefined();

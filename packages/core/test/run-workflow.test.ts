@@ -3,8 +3,8 @@
 // about real processes (kill at the timeout, Ctrl-C, ctx.exec itself) keep real ones.
 import { afterAll, describe, expect, test } from 'vitest';
 import { resolveConfig } from '../src/config/index.js';
-import { ExecError, FakeExecutor, fakeSamplers, ITERATION_COOKIE } from '../src/measure/index.js';
-import { measure, runWorkflow, type ProgressEvent, type WorkflowContext } from '../src/run/index.js';
+import { ExecError, FakeExecutor, fakeSamplers, ITERATION_COOKIE, type WorkflowContext } from '../src/measure/index.js';
+import { measure, runWorkflow, type ProgressEvent } from '../src/run/index.js';
 import { alive, fixture, isLinux, NODE, readJson, scratch } from './measure-helpers.js';
 
 const tmp = scratch();

@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   compileLaneSla,
   compileThresholds,
-  evaluateRun,
   evaluateThresholds,
   formatViolation,
   parseThreshold,
-  slaMatcher,
   ThresholdError,
 } from '../src/thresholds/index.js';
+import { evaluateRun, slaMatcher } from '../src/run/index.js';
 import { ConfigError, resolveConfig } from '../src/config/index.js';
 import { analyzeIterations, describe as stats } from '../src/stats/index.js';
 import type { Iteration, MetricStats, Run, Threshold } from '../src/types.js';

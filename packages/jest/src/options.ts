@@ -1,10 +1,7 @@
-/** Options of the Jest reporter: the lanebench config shape, merged over lanebench.config.* at rootDir. */
-import { cliOverridesEnvVar, type LanebenchConfig } from '@lanebench/core';
+import { cliOverridesEnvVar, type AdapterOptions } from '@lanebench/core';
 
-export interface LanebenchJestOptions extends LanebenchConfig {
-  /** a lanebench config file to read instead of looking for lanebench.config.{ts,mjs,js,json} at rootDir */
-  configFile?: string;
-}
+/** Options of the Jest reporter: the lanebench config shape (and `configFile`), merged over lanebench.config.* at rootDir. */
+export type LanebenchJestOptions = AdapterOptions;
 
 /**
  * Where `lanebench run` (runJest) leaves its settings for the reporter, which Jest constructs from

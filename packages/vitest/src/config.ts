@@ -1,30 +1,24 @@
 /**
- * The configuration the plugin resolves once per Vitest root, through core's layered resolve:
+ * The configuration the plugin resolves once per Vitest root, through core's resolveAdapterSession:
  * lanebench.config.* (or the `configFile` option) ← the plugin options ← the settings of
- * `lanebench run`. The Vitest-specific part: TypeScript config files are loaded through Vitest's
- * own module runner, so they work on every Node version Vitest supports.
+ * `lanebench run`, checked before anything runs. Config files, TypeScript included, are loaded by core
+ * (jiti), as for the CLI and Jest; `importer` is kept for callers that still pass one (deprecated).
  */
-import { readCliOverrides, resolveLayeredConfig, type ModuleImporter } from '@lanebench/core';
+import { resolveAdapterSession, type AdapterSession, type ModuleImporter } from '@lanebench/core';
 import type { LanebenchPluginOptions } from './options.js';
-import type { WorkerPayload } from './payload.js';
 
 export type { ModuleImporter };
 
-export async function resolvePluginConfig(
+export function resolvePluginConfig(
   root: string,
   options: LanebenchPluginOptions,
   importer?: ModuleImporter,
-): Promise<Omit<WorkerPayload, 'vitestVersion'>> {
-  const overrides = readCliOverrides('vitest');
-  const { configFile, ...pluginOptions } = options;
-  const file = overrides.configFile ?? configFile;
-  const config = await resolveLayeredConfig({
+): Promise<AdapterSession> {
+  return resolveAdapterSession({
+    runner: 'vitest',
     root,
-    ...(file !== undefined ? { configFile: file } : {}),
-    options: pluginOptions,
-    ...(overrides.config ? { overrides: overrides.config } : {}),
+    options,
     source: 'lanebench() plugin options',
-    ...(importer ? { importFile: importer } : {}),
+    importFile: importer,
   });
-  return { config, ...(overrides.workflow ? { workflowOverrides: overrides.workflow } : {}) };
 }

@@ -1,10 +1,7 @@
-/** Options of `lanebench(options)`: the lanebench config shape, merged over lanebench.config.* at the root. */
-import { cliOverridesEnvVar, type LanebenchConfig } from '@lanebench/core';
+import { cliOverridesEnvVar, type AdapterOptions } from '@lanebench/core';
 
-export interface LanebenchPluginOptions extends LanebenchConfig {
-  /** a lanebench config file to read instead of looking for lanebench.config.{ts,mjs,js,json} at the root */
-  configFile?: string;
-}
+/** Options of `lanebench(options)`: the lanebench config shape (and `configFile`), merged over lanebench.config.* at the root. */
+export type LanebenchPluginOptions = AdapterOptions;
 
 /**
  * Where `lanebench run` leaves its settings when it drives Vitest through its Node API (read in

@@ -5,7 +5,7 @@
  * handed to the workers.
  */
 import type { Plugin } from 'vitest/config';
-import { checkSelectedLanes, openHistoryStore, type ResolvedConfig } from '@lanebench/core';
+import type { AdapterSession, ResolvedConfig } from '@lanebench/core';
 import { resolvePluginConfig } from './config.js';
 import type { LanebenchPluginOptions } from './options.js';
 import { PROVIDER_PATH, RUNNER_PATH, SETUP_PATH } from './paths.js';
@@ -50,7 +50,7 @@ type AsyncHookPlugin = Omit<Plugin, 'configureVitest'> & {
 
 export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
   // One resolution per root, shared by the projects of a run.
-  const resolved = new Map<string, Promise<Omit<WorkerPayload, 'vitestVersion'>>>();
+  const resolved = new Map<string, Promise<AdapterSession>>();
 
   const plugin: AsyncHookPlugin = {
     name: 'lanebench',
@@ -67,20 +67,12 @@ export function lanebench(options: LanebenchPluginOptions = {}): Plugin {
       const root = vitest.config.root;
       let pending = resolved.get(root);
       if (!pending) {
-        const importer = typeof vitest.import === 'function' ? (file: string) => vitest.import!(file) : undefined;
-        pending = resolvePluginConfig(root, options, importer);
+        // core loads lanebench.config.* (TypeScript included) itself, the same way as the CLI and Jest
+        pending = resolvePluginConfig(root, options);
         resolved.set(root, pending);
       }
+      // a typo in LANEBENCH_LANE or a history that cannot take the runs stops Vitest here, before anything runs
       const { config, workflowOverrides } = await pending;
-      // a typo in LANEBENCH_LANE fails the run here, before every workflow is skipped as "not selected"
-      checkSelectedLanes(config);
-      // a history that cannot take the runs stops Vitest before the first iteration is measured
-      const store = openHistoryStore(config);
-      try {
-        await store.check();
-      } finally {
-        await store.close();
-      }
       const payload: WorkerPayload = {
         config,
         vitestVersion: vitest.version,

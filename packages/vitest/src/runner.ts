@@ -2,16 +2,12 @@
  * Vitest 4 bench-mode runner (`project.config.runner`). Vitest 4's own benchmark runner hides
  * errors of a throwing bench and stops the file, which makes SLA failures impossible; this runner
  * runs every bench registration as an ordinary test whose body is N measured iterations of the
- * workflow (core's runWorkflow), so each workflow passes or fails on its own.
+ * workflow (execute.ts, core's runWorkflow), so each workflow passes or fails on its own.
  */
 import { TestRunner } from 'vitest';
-import { assertRunPassed, withAdhocLane } from '@lanebench/core';
-import { measureSpec } from './execute.js';
-import { nativeBench, NATIVE_LANE, type NativeBenchOptions } from './native.js';
-import { readSpec } from './spec.js';
-import { skipUnselectedLane } from './lane-filter.js';
+import { runRegistration } from './execute.js';
+import type { NativeBenchOptions } from './native.js';
 import { legacyResult } from './tinybench.js';
-import { requirePayload } from './worker-context.js';
 
 /** The parts of a Vitest 4 test task used here. */
 interface Test {
@@ -40,28 +36,16 @@ export default class LanebenchBenchRunner extends TestRunner {
       await fn();
       return;
     }
-    const fn = access.getBenchFn(test) ?? (() => undefined);
-    const signal = test.context?.signal;
-    const spec = readSpec(fn);
-    if (spec) {
-      const run = await measureSpec(test, spec, signal ? { signal } : {});
-      setBenchmarkResult(test, run);
-      assertRunPassed(run);
-      return;
-    }
-    const payload = requirePayload();
-    const native = nativeBench(test.name, fn, payload.config, test, access.getBenchOptions(test));
-    skipUnselectedLane(native.spec.lane, test.context);
-    const config = native.spec.lane === NATIVE_LANE ? withAdhocLane(payload.config) : payload.config;
-    await native.beforeAll?.();
-    try {
-      const run = await measureSpec(test, native.spec, { config, ...(signal ? { signal } : {}) });
-      setBenchmarkResult(test, run);
-      // fails on an incomplete run or on the SLA of the lane it was given (the ad-hoc lane has none)
-      assertRunPassed(run);
-    } finally {
-      await native.afterAll?.();
-    }
+    const fn = access.getBenchFn(test);
+    // the spec of workflow() rides on the bench function
+    await runRegistration({
+      task: test,
+      name: test.name,
+      fn,
+      specCarrier: fn,
+      options: [access.getBenchOptions(test)],
+      onRun: (run) => setBenchmarkResult(test, run),
+    });
   }
 }
 

@@ -2,10 +2,19 @@
  * `lanebench compare <baseline> <candidate>`: two run ids, git refs or history files side by side
  * per lane/workflow/metric, with change %, Mann-Whitney p-value and whether the environments match.
  */
-import { compareRuns, metricUnit, verdictLabel, visible, type Comparison, type Run } from '@lanebench/core';
+import {
+  compareRuns,
+  exitCodeFor,
+  metricUnit,
+  regressionOptions,
+  verdictLabel,
+  visible,
+  type Comparison,
+  type Run,
+} from '@lanebench/core';
 import { resolveSide, type Side } from '../lib/compare-side.js';
 import { loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
+import { UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { num, out, table } from '../lib/output.js';
 
@@ -48,7 +57,9 @@ export async function compareAction(baselineArg: string, candidateArg: string, o
   const scope = (s: Side): Side => (opts.lane ? { ...s, runs: s.runs.filter((r) => r.lane === opts.lane) } : s);
   const baseline = scope(await resolveSide(baselineArg, history, ctx.cwd, ctx.historyFile));
   const candidate = scope(await resolveSide(candidateArg, history, ctx.cwd, ctx.historyFile));
-  const rows = compareRuns(baseline.runs, candidate.runs, { threshold: ctx.config.regressionThreshold });
+  const rows = compareRuns(baseline.runs, candidate.runs, {
+    threshold: regressionOptions(ctx.config).threshold,
+  });
   if (rows.length === 0) {
     const pairs = (s: Side) => [...new Set(s.runs.map((r) => `${r.lane} › ${r.workflow}`))].join(', ') || 'none';
     throw new UsageError(
@@ -57,7 +68,8 @@ export async function compareAction(baselineArg: string, candidateArg: string, o
   }
   const fps = fingerprints([...baseline.runs, ...candidate.runs]);
   const envMatch = fps.length === 1;
-  const regressed = rows.some((r) => r.status === 'regression');
+  // two sides, not a session against its history: only the comparison's regressions, and only when asked
+  const code = exitCodeFor([], rows, opts.failOnRegression === true);
 
   if (opts.json) {
     out(
@@ -73,7 +85,7 @@ export async function compareAction(baselineArg: string, candidateArg: string, o
         2,
       ),
     );
-    return opts.failOnRegression && regressed ? EXIT_FAILURE : EXIT_OK;
+    return code;
   }
 
   const c = colors();
@@ -108,5 +120,5 @@ export async function compareAction(baselineArg: string, candidateArg: string, o
     ),
   );
   out(lines.join('\n'));
-  return opts.failOnRegression && regressed ? EXIT_FAILURE : EXIT_OK;
+  return code;
 }

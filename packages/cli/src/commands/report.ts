@@ -3,7 +3,7 @@
  * from the history. The reports describe the latest run of every lane/workflow (the "session"),
  * with the whole history for trends, plus regressions and recommendations of those runs.
  */
-import { detectRegressions, latestPerWorkflow, recommend, writeReports, type Threshold } from '@lanebench/core';
+import { analyzeSession, latestPerWorkflow, sessionReportInput, writeReports } from '@lanebench/core';
 import { checkLane, loadContext, loadRuns, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK, UsageError } from '../lib/errors.js';
 import { out } from '../lib/output.js';
@@ -36,22 +36,12 @@ export async function reportAction(opts: ReportOptions): Promise<number> {
     );
   }
   const runs = latestPerWorkflow(scoped);
-  const thresholds: Record<string, Threshold[]> = Object.fromEntries(
-    Object.values(ctx.config.lanes).map((l) => [l.name, l.thresholds]),
-  );
-  const written = await writeReports(
-    {
-      runs,
-      history,
-      regressions: runs.flatMap((r) =>
-        detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
-      ),
-      recommendations: runs.flatMap((r) => recommend(r, ctx.config.lanes[r.lane], history)),
-      thresholds,
-      generated_at: new Date().toISOString(),
-    },
-    { outputDir: ctx.config.outputDir, formats: FORMATS[opts.outputFormat] },
-  );
+  // the same analysis and report input as publishing (core analyzeSession / sessionReportInput)
+  const analysis = analyzeSession({ runs, history, config: ctx.config });
+  const written = await writeReports(sessionReportInput(analysis, history, ctx.config), {
+    outputDir: ctx.config.outputDir,
+    formats: FORMATS[opts.outputFormat],
+  });
   out(`Reports from ${history.length} run(s) in ${ctx.historyFile}:`);
   for (const [format, path] of Object.entries(written)) out(`  ${format}: ${path}`);
   return EXIT_OK;

@@ -7,12 +7,14 @@
  * the runs, and we summarise the runs it added to the history.
  */
 import {
+  analyzeSession,
   detectRegressions,
+  exitCodeFor,
   isCI,
   publishRuns,
   killTreesNow,
+  regressionOptions,
   resolveLane,
-  runPassed,
   runWorkflow,
   visible,
   type ResolvedConfig,
@@ -22,7 +24,7 @@ import {
 } from '@lanebench/core';
 import { constants as osConstants } from 'node:os';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
+import { EXIT_FAILURE, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, out } from '../lib/output.js';
 import { createProgress } from '../lib/progress.js';
@@ -57,10 +59,6 @@ function targetOf(command: string[]): string | string[] {
 
 function commandLabel(command: string[]): string {
   return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-}
-
-function hasRegression(regressions: ReadonlyArray<{ status: string }>): boolean {
-  return regressions.some((r) => r.status === 'regression');
 }
 
 /** `--fail-on-regression` beats the config's failOnRegression (it can only turn it on). */
@@ -112,11 +110,10 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   if (opts.verbose) for (const [format, path] of Object.entries(result.reports)) err(`  ${format}: ${path}`);
   else out(colors().dim(`Reports written to ${ctx.config.outputDir}`));
   let code: number = result.exitCode;
-  if (hasRegression(result.regressions) && opts.confirm && !abort.signal.aborted) {
+  if (result.analysis.regressed && opts.confirm && !abort.signal.aborted) {
     const confirmed = await confirmRegression(ctx, opts, command, run, result.regressions, abort.signal);
-    // an unconfirmed regression does not fail the run; failures and SLA violations still do
-    if (!confirmed)
-      code = run.status === 'failed' || run.status === 'timeout' || !run.sla.passed ? EXIT_FAILURE : EXIT_OK;
+    // an unconfirmed regression does not fail the run; failures, partial runs and SLA violations still do
+    if (!confirmed) code = exitCodeFor([run]);
   }
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   // ended by a signal: the shell convention 128 + signal number (SIGHUP 129, SIGINT 130, SIGTERM 143)
@@ -205,11 +202,7 @@ async function confirmRegression(
       await store.close();
     }
     const history = (await loadRuns(ctx)).filter((r) => r.id !== flagged.id);
-    const verdicts = detectRegressions(rerun, history, {
-      metrics,
-      threshold: ctx.config.regressionThreshold,
-      window: ctx.config.historyWindow,
-    });
+    const verdicts = detectRegressions(rerun, history, regressionOptions(ctx.config, { metrics }));
     const still = verdicts.every((v) => v.status === 'regression');
     if (still) agreed++;
     out(`  re-run ${attempt}/${n}: ${still ? 'regression again' : verdicts.map((v) => v.message).join('; ')}`);
@@ -255,7 +248,16 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
     );
   }
   // the runner's lanebench reporter already printed the full summary (publishRuns); close with the verdict
-  const bad = added.filter((r) => !runPassed(r));
+  const session = analyzeSession({
+    runs: added,
+    history,
+    config: ctx.config,
+    // --fail-on-regression can only turn it on; without it the config's failOnRegression applies
+    failOnRegression: opts.failOnRegression ? true : undefined,
+    recommendations: false,
+    changePoints: false,
+  });
+  const bad = session.runs.filter((v) => !v.passed).map((v) => v.run);
   const c = colors();
   out(
     `lanebench: lane ${opts.lane}: ${added.length} run(s) recorded in ${ctx.historyFile}, ` +
@@ -263,13 +265,8 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
         ? c.green('all passed')
         : c.red(`${bad.length} failed or not compliant (${bad.map((r) => visible(r.workflow)).join(', ')})`)),
   );
-  const regressions = added.flatMap((r) =>
-    detectRegressions(r, history, { threshold: ctx.config.regressionThreshold, window: ctx.config.historyWindow }),
-  );
   // the runner's reporter already printed the regression verdicts with its summary
-  let code = runnerCode === 0 ? EXIT_OK : EXIT_FAILURE;
-  if (bad.length > 0) code = EXIT_FAILURE;
-  if ((opts.failOnRegression || ctx.config.failOnRegression) && hasRegression(regressions)) code = EXIT_FAILURE;
+  let code: number = runnerCode === 0 ? session.exitCode : EXIT_FAILURE;
   if (received) code = signalExitCode(received);
   return code;
 }

@@ -2,17 +2,9 @@
  * `lanebench trends --lane L [--metric M (default execution_time)] [--window N] [--fail-on-regression]`: the last N values
  * (run means) of a metric per workflow, and the latest run's regression verdict.
  */
-import {
-  changePointsOf,
-  detectRegressions,
-  getTrends,
-  METRIC_KEYS,
-  metricUnit,
-  type Run,
-  visible,
-} from '@lanebench/core';
+import { changePointsOf, analyzeSession, getTrends, METRIC_KEYS, metricUnit, type Run, visible } from '@lanebench/core';
 import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
+import { UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { num, out, table } from '../lib/output.js';
 
@@ -51,21 +43,32 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
   const selected = opts.workflow ? [opts.workflow] : workflows;
   const unit = metricUnit(opts.metric, laneRuns);
 
-  const report = selected.map((workflow) => {
+  const trends = selected.map((workflow) => {
     const points = getTrends(runs, opts.lane, opts.metric, { window, workflow });
-    const latest = runs.find((r) => r.id === points[points.length - 1]?.run_id);
+    return { workflow, points, latest: runs.find((r) => r.id === points[points.length - 1]?.run_id) };
+  });
+  // the latest run of each workflow against its baseline: the history gate of core analyzeSession on this metric;
+  // the verdict is the gate alone (the runs' own SLA results are not this command's), failing only when asked
+  const session = analyzeSession({
+    runs: trends.flatMap((t) => (t.latest ? [t.latest] : [])),
+    history: runs,
+    config: ctx.config,
+    metrics: [opts.metric],
+    failOnRegression: opts.failOnRegression === true,
+    gateRuns: false,
+    recommendations: false,
+    changePoints: false,
+  });
+  const report = trends.map(({ workflow, points, latest }) => {
     const verdict = latest
-      ? detectRegressions(latest, runs, {
-          metrics: [opts.metric],
-          threshold: ctx.config.regressionThreshold,
-          window: ctx.config.historyWindow,
-        })[0]
+      ? session.regressions.find(
+          (g) => g.lane === latest.lane && g.workflow === latest.workflow && g.metric === opts.metric,
+        )
       : undefined;
     // change points over the same window of run medians (E-divisive, p ≤ 0.001)
     const changePoints = changePointsOf(runs, opts.lane, workflow, opts.metric, { window });
     return { workflow, points, regression: verdict ?? null, changePoints };
   });
-  const regressed = report.some((w) => w.regression?.status === 'regression');
 
   if (opts.json) {
     const changePoints = report.flatMap((w) => w.changePoints);
@@ -108,5 +111,5 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
     });
     out(blocks.join('\n\n'));
   }
-  return opts.failOnRegression && regressed ? EXIT_FAILURE : EXIT_OK;
+  return session.exitCode;
 }

@@ -4,16 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  loadConfig,
-  openHistoryStore,
-  resolveConfig,
-  type HistoryStore,
-  type ResolvedConfig,
-  type Run,
-} from '@lanebench/core';
+import { loadConfig, openHistoryStore, type HistoryStore, type ResolvedConfig, type Run } from '@lanebench/core';
 import { UsageError } from './errors.js';
-import { loadTsConfigWithVite, tsConfigFile } from './ts-config.js';
 
 export interface CommonOptions {
   outputDir?: string;
@@ -40,25 +32,15 @@ export async function loadContext(opts: CommonOptions, cwd = process.cwd()): Pro
     // an empty value used to fall back to the default directory without a word
     throw new UsageError(`--output-dir: '${opts.outputDir}' is empty; expected a directory path`);
   }
-  const loaded = await loadProjectConfig(cwd, opts.config);
+  // core loads every kind of config file (TypeScript included) on every supported Node
+  const loaded = await loadConfig({
+    root: cwd,
+    ...(opts.config !== undefined ? { configFile: resolve(cwd, opts.config) } : {}),
+  });
   const config: ResolvedConfig =
     opts.outputDir !== undefined ? { ...loaded, outputDir: resolve(cwd, opts.outputDir) } : loaded;
   const probe = openHistoryStore(config);
   return { cwd, config, historyFile: probe.display, openStore: () => openHistoryStore(config) };
-}
-
-/** core loadConfig, with a fallback for lanebench.config.ts on runtimes that cannot import TypeScript. */
-async function loadProjectConfig(cwd: string, explicit?: string): Promise<ResolvedConfig> {
-  try {
-    return await loadConfig({ root: cwd, ...(explicit ? { configFile: resolve(cwd, explicit) } : {}) });
-  } catch (e) {
-    const tsFile = tsConfigFile(cwd, explicit);
-    if (!tsFile || !(e instanceof Error) || e.name !== 'ConfigError' || !/cannot load TypeScript/.test(e.message))
-      throw e;
-    const raw = await loadTsConfigWithVite(tsFile, cwd);
-    if (raw === null) throw e;
-    return { ...resolveConfig(raw, { root: cwd }), configFile: tsFile };
-  }
 }
 
 export async function loadRuns(ctx: Context): Promise<Run[]> {

@@ -9,7 +9,8 @@ import { METRIC_KEYS, type Run } from '../types.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import { changePct, customMetrics, fingerprint, pooledValues } from './select.js';
 import type { Comparison, ComparisonSide } from './types.js';
-import { DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES, DEFAULT_REGRESSION_THRESHOLD } from './regression.js';
+import { DEFAULT_REGRESSION_THRESHOLD } from '../config/defaults.js';
+import { DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES } from './regression.js';
 
 export interface CompareOptions {
   /** metrics to compare (default: every built-in metric with a non-zero value on either side, plus custom ones) */

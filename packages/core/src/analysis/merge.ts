@@ -6,7 +6,7 @@
 import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
 import { chronological } from './select.js';
 import type { MergeSummary } from './types.js';
-import { validateUnit } from '../units.js';
+import { validateUnit } from '../base/unit-text.js';
 
 export function mergeHistoriesDetailed(files: readonly HistoryFile[]): { history: HistoryFile; summary: MergeSummary } {
   const byId = new Map<string, { run: Run; json: string }>();

@@ -17,18 +17,18 @@
 import type { Run } from '../types.js';
 import { tQuantile, tSf } from './distributions.js';
 import { chronological, customMetrics, fingerprint, metricValues, startedMs } from './select.js';
+// the defaults of config.regressionThreshold / config.historyWindow, one definition for the config and the gate
+import { DEFAULT_HISTORY_WINDOW, DEFAULT_REGRESSION_THRESHOLD } from '../config/defaults.js';
 import type { RegressionOptions, RegressionResult } from './types.js';
 import { mdePct, verdictOf, Z_POWER_90 } from './verdict.js';
 
 export const DEFAULT_REGRESSION_METRICS = ['execution_time', 'cpu_seconds', 'memory_usage'] as const;
-export const DEFAULT_REGRESSION_THRESHOLD = 0.1;
 /** two-sided level of the run-level gate: 0.01, so one run in 200 at most is a false alarm (docs/ANALYSIS.md) */
 export const DEFAULT_GATE_ALPHA = 0.01;
 /** level of the pooled Mann-Whitney test of `compare` (two sets of runs side by side) */
 export const DEFAULT_ALPHA = 0.05;
 /** fewest samples per side of `compare` */
 export const DEFAULT_MIN_SAMPLES = 3;
-export const DEFAULT_BASELINE_WINDOW = 10;
 /** fewer baseline runs than this: insufficient data (t with 4 degrees of freedom is the least that is useful) */
 export const DEFAULT_MIN_RUNS = 5;
 
@@ -70,7 +70,7 @@ export function detectRegressions(
   const thresholdPct = threshold * 100;
   const tau = Math.log1p(threshold);
   const alpha = opts.alpha ?? DEFAULT_GATE_ALPHA;
-  const window = opts.window ?? DEFAULT_BASELINE_WINDOW;
+  const window = opts.window ?? DEFAULT_HISTORY_WINDOW;
   const minRuns = Math.max(2, opts.minRuns ?? DEFAULT_MIN_RUNS);
   const metrics = opts.metrics ?? [...DEFAULT_REGRESSION_METRICS, ...customMetrics([candidate])];
 

@@ -9,7 +9,7 @@
  */
 import type { ResolvedConfig } from '../config/index.js';
 import { analyzeIterations } from '../stats/index.js';
-import { evaluateRun } from '../thresholds/index.js';
+import { evaluateRun } from '../run/evaluate-run.js';
 import type { Run, SlaResult, Violation } from '../types.js';
 import { laneRuns, lastN } from './select.js';
 

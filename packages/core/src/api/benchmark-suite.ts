@@ -2,7 +2,8 @@ import { loadConfig, resolveLane, type LanebenchConfig, type ResolvedConfig } fr
 import { openHistoryStore } from '../history/index.js';
 import { publishRuns } from '../publish/index.js';
 import { runWorkflow } from '../run/index.js';
-import type { ProgressEvent, Workflow, WorkflowOptions } from '../run/types.js';
+import type { Workflow } from '../measure/index.js';
+import type { ProgressEvent, WorkflowOptions } from '../run/types.js';
 import type { Run } from '../types.js';
 import { toResolvedConfig } from './resolve.js';
 

@@ -1,6 +1,6 @@
 import { validateLane, type LaneValidation } from '../analysis/validate.js';
 import type { LanebenchConfig, ResolvedConfig } from '../config/index.js';
-import { evaluateRun, type SlaExpectation } from '../thresholds/index.js';
+import { evaluateRun, type SlaExpectation } from '../run/index.js';
 import type { Run, SlaResult } from '../types.js';
 import { toResolvedConfig } from './resolve.js';
 

@@ -4,7 +4,7 @@
  * plugin/reporter from its own config; they beat the adapter's options, and `workflow` beats the
  * options written in test files. One variable per runner, so a run of one never reads the other's.
  */
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 import type { LanebenchConfig, RunnerName, WorkflowOverrides } from './types.js';
 import { knownKeys, plainObject } from './validate.js';
 

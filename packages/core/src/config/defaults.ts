@@ -45,18 +45,6 @@ export const LANE_CONFIG_KEYS = [
   'sla',
   'thresholds',
   'customMetrics',
+  'confirm',
 ] as const;
-export const SLA_KEYS = ['target', 'p95', 'p99', 'memory_max', 'cpu_avg'] as const;
-export const CONFIG_KEYS = [
-  'outputDir',
-  'lanes',
-  'reports',
-  'runner',
-  'sampleIntervalMs',
-  'regressionThreshold',
-  'historyWindow',
-  'strict',
-  'history',
-  'failOnRegression',
-  'historyRetention',
-] as const;
+export { SLA_KEYS } from '../thresholds/sla-aliases.js';

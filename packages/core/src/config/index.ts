@@ -1,4 +1,4 @@
-export { ConfigError } from './errors.js';
+export { ConfigError } from '../base/errors.js';
 export {
   DEFAULT_LANES,
   DEFAULT_ITERATIONS,
@@ -10,7 +10,7 @@ export {
   LANE_CONFIG_KEYS,
   type DefaultLaneName,
 } from './defaults.js';
-export { parseDuration, parseBytes, parseMegabytes, parsePercent, BYTES_PER_MB } from './units.js';
+export { parseDuration, parseBytes, parseMegabytes, parsePercent, BYTES_PER_MB } from '../base/units.js';
 export { defineConfig, resolveConfig, resolveLane } from './resolve.js';
 export { loadConfig } from './load.js';
 export { readConfigFile, CONFIG_FILE_NAMES, type ModuleImporter, type ReadConfigFileOptions } from './read-file.js';

@@ -1,4 +1,4 @@
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 
 /**
  * Lanes chosen through LANEBENCH_LANE (`vitest bench` cannot take a --lane flag): a comma list,

@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError } from './errors.js';
-import { canonicalSla } from './sla-aliases.js';
+import { ConfigError } from '../base/errors.js';
+import { canonicalSla } from '../thresholds/sla-aliases.js';
 import { CONFIG_FILE_NAMES, readConfigFile, type ModuleImporter } from './read-file.js';
 import { resolveConfig } from './resolve.js';
 import type { LaneConfig, LanebenchConfig, ResolvedConfig } from './types.js';

@@ -4,7 +4,6 @@ import { compileLaneSla, compileThresholds } from '../thresholds/compile.js';
 import type { ThresholdSpec } from '../thresholds/types.js';
 import {
   ALL_REPORT_FORMATS,
-  CONFIG_KEYS,
   DEFAULT_HISTORY_WINDOW,
   DEFAULT_ITERATIONS,
   DEFAULT_LANES,
@@ -13,28 +12,21 @@ import {
   DEFAULT_SAMPLE_INTERVAL_MS,
   DEFAULT_TIMEOUT_S,
   DEFAULT_WARMUP,
-  ITERATIONS_RANGE,
-  LANE_CONFIG_KEYS,
-  ON_FAILURE_CHOICES,
-  RUNNERS,
-  WARMUP_RANGE,
 } from './defaults.js';
-import { canonicalSla } from './sla-aliases.js';
-import { ConfigError, showValue } from './errors.js';
-import { parseDuration, parseMegabytes, parsePercent } from './units.js';
-import { boolean, integerInRange, knownKeys, oneOf, plainObject, positiveNumber } from './validate.js';
+import { canonicalSla } from '../thresholds/sla-aliases.js';
+import { ConfigError, showValue } from '../base/errors.js';
+import { parseDuration, parseMegabytes, parsePercent } from '../base/units.js';
+import { checkConfig, configSchema, workflowOverridesSchema } from './schema.js';
 import type {
-  HistoryRetention,
   LaneConfig,
   LaneSlaInput,
   LanebenchConfig,
-  ReportFormat,
   ResolvedConfig,
   ResolvedLane,
   ResolvedSla,
   WorkflowOverrides,
 } from './types.js';
-import { validateUnit } from '../units.js';
+import { validateUnit } from '../base/unit-text.js';
 
 /** Identity, so a config file gets types: `export default defineConfig({ … })`. */
 export function defineConfig(config: LanebenchConfig): LanebenchConfig {
@@ -50,24 +42,44 @@ export function resolveConfig(
   opts: { root?: string | undefined } = {},
 ): ResolvedConfig {
   const root = path.resolve(opts.root ?? process.cwd());
-  const cfg =
-    input === undefined || input === null ? {} : plainObject(input, 'config', '({ outputDir, lanes, reports, … })');
-  knownKeys(cfg, 'config', CONFIG_KEYS);
-  const c = cfg as LanebenchConfig;
-
+  const raw: unknown = input ?? {};
+  // lane names first: a lane called __proto__ must be refused before anything copies the object
+  if (raw !== null && typeof raw === 'object' && 'lanes' in raw) checkLaneNames(raw.lanes);
+  const c = checkConfig<LanebenchConfig>(configSchema, raw);
   const outputDir = c.outputDir ?? DEFAULT_OUTPUT_DIR;
-  if (typeof outputDir !== 'string' || outputDir.trim() === '') {
-    throw new ConfigError(
-      `config.outputDir: ${showValue(outputDir)} is not valid; expected a non-empty directory path`,
-    );
+  const strict = c.strict ?? false;
+  const lanesInput: Record<string, LaneConfig> = c.lanes ?? {};
+  const lanes: Record<string, ResolvedLane> = {};
+  const names = [...new Set([...Object.keys(DEFAULT_LANES), ...Object.keys(lanesInput)])];
+  for (const name of names) {
+    const base = (DEFAULT_LANES as Record<string, LaneConfig>)[name];
+    lanes[name] = resolveLaneConfig(name, mergeLaneConfig(base, lanesInput[name], `lanes.${name}.sla`), strict);
   }
-  const strict = c.strict === undefined ? false : boolean(c.strict, 'config.strict');
 
-  const lanesInput =
-    c.lanes === undefined ? {} : plainObject(c.lanes, 'config.lanes', '{ <lane>: { iterations, timeout, sla, … } }');
-  // a lane named __proto__ (or one that replaced the object's prototype) would vanish on assignment: refuse it
+  return {
+    root,
+    outputDir: path.resolve(root, outputDir),
+    lanes,
+    reports: c.reports === undefined ? [...ALL_REPORT_FORMATS] : [...new Set(c.reports)],
+    runner: c.runner ?? 'vitest',
+    sampleIntervalMs: c.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    regressionThreshold: c.regressionThreshold ?? DEFAULT_REGRESSION_THRESHOLD,
+    historyWindow: c.historyWindow ?? DEFAULT_HISTORY_WINDOW,
+    strict,
+    ...(c.history !== undefined ? { history: c.history } : {}),
+    failOnRegression: c.failOnRegression ?? false,
+    ...(c.historyRetention !== undefined ? { historyRetention: { ...c.historyRetention } } : {}),
+  };
+}
+
+/** Refuses lane names that would vanish or collide with Object's own properties when used as keys. */
+function checkLaneNames(lanesInput: unknown): void {
+  if (lanesInput === null || typeof lanesInput !== 'object' || Array.isArray(lanesInput)) return;
+  // a lane named __proto__ (or one that replaced the object's prototype) would vanish on assignment: refuse it.
+  // The prototype may be another realm's Object.prototype (a config evaluated outside Jest's sandbox), so the
+  // test is "a plain object's prototype", not identity with this realm's.
   const proto: unknown = Object.getPrototypeOf(lanesInput);
-  if (proto !== Object.prototype && proto !== null) {
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) {
     throw new ConfigError(
       "config.lanes: a lane named '__proto__' is not allowed (it replaces the object's prototype); choose another lane name",
     );
@@ -79,45 +91,6 @@ export function resolveConfig(
       );
     }
   }
-  const lanes: Record<string, ResolvedLane> = {};
-  const names = [...new Set([...Object.keys(DEFAULT_LANES), ...Object.keys(lanesInput)])];
-  for (const name of names) {
-    const base = (DEFAULT_LANES as Record<string, LaneConfig>)[name];
-    const user = lanesInput[name];
-    const userLane =
-      user === undefined
-        ? undefined
-        : (plainObject(
-            user,
-            `lanes.${name}`,
-            '{ iterations, timeout, warmup, strict, onFailure, sla, thresholds }',
-          ) as LaneConfig);
-    lanes[name] = resolveLaneConfig(name, mergeLaneConfig(base, userLane, `lanes.${name}.sla`), strict);
-  }
-
-  return {
-    root,
-    outputDir: path.resolve(root, outputDir),
-    lanes,
-    reports: c.reports === undefined ? [...ALL_REPORT_FORMATS] : resolveReports(c.reports),
-    runner: c.runner === undefined ? 'vitest' : oneOf(c.runner, 'config.runner', RUNNERS),
-    sampleIntervalMs:
-      c.sampleIntervalMs === undefined
-        ? DEFAULT_SAMPLE_INTERVAL_MS
-        : positiveNumber(c.sampleIntervalMs, 'config.sampleIntervalMs', 60_000),
-    regressionThreshold:
-      c.regressionThreshold === undefined
-        ? DEFAULT_REGRESSION_THRESHOLD
-        : positiveNumber(c.regressionThreshold, 'config.regressionThreshold'),
-    historyWindow:
-      c.historyWindow === undefined
-        ? DEFAULT_HISTORY_WINDOW
-        : integerInRange(c.historyWindow, 'config.historyWindow', 1, 10_000),
-    strict,
-    ...(c.history !== undefined ? { history: historyLocationOf(c.history) } : {}),
-    failOnRegression: c.failOnRegression === undefined ? false : boolean(c.failOnRegression, 'config.failOnRegression'),
-    ...(c.historyRetention !== undefined ? { historyRetention: historyRetentionOf(c.historyRetention) } : {}),
-  };
 }
 
 /**
@@ -129,19 +102,12 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
   if (!resolved || !Object.prototype.hasOwnProperty.call(config.lanes, lane)) {
     throw new ConfigError(`unknown lane ${showValue(lane)}; configured lanes: ${Object.keys(config.lanes).join(', ')}`);
   }
-  const o = plainObject(
-    overrides ?? {},
-    `options of lane '${lane}'`,
-    '{ iterations, timeout, warmup, strict, thresholds, sla, onFailure }',
-  ) as WorkflowOverrides;
   const what = `options of lane '${lane}'`;
+  const o = checkConfig<WorkflowOverrides>(workflowOverridesSchema, overrides ?? {}, what);
   let thresholds = resolved.thresholds;
   let sla = resolved.sla;
   if (o.sla !== undefined) {
-    const overrideSla = resolveSla(
-      plainObject(o.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'),
-      `${what}.sla`,
-    );
+    const overrideSla = resolveSla(o.sla, `${what}.sla`);
     sla = { ...resolved.sla, ...overrideSla };
     // replace the thresholds that came from the lane's SLA, keep the extra ones
     const fromSla = compileLaneSla(resolved.sla);
@@ -155,18 +121,11 @@ export function resolveLane(config: ResolvedConfig, lane: string, overrides: Wor
   }
   return {
     ...resolved,
-    iterations:
-      o.iterations === undefined
-        ? resolved.iterations
-        : integerInRange(o.iterations, `${what}: iterations`, ITERATIONS_RANGE.min, ITERATIONS_RANGE.max),
+    iterations: o.iterations ?? resolved.iterations,
     timeout_s: o.timeout === undefined ? resolved.timeout_s : positiveDuration(o.timeout, `${what}: timeout`),
-    warmup:
-      o.warmup === undefined
-        ? resolved.warmup
-        : integerInRange(o.warmup, `${what}: warmup`, WARMUP_RANGE.min, WARMUP_RANGE.max),
-    strict: o.strict === undefined ? resolved.strict : boolean(o.strict, `${what}: strict`),
-    onFailure:
-      o.onFailure === undefined ? resolved.onFailure : oneOf(o.onFailure, `${what}: onFailure`, ON_FAILURE_CHOICES),
+    warmup: o.warmup ?? resolved.warmup,
+    strict: o.strict ?? resolved.strict,
+    onFailure: o.onFailure ?? resolved.onFailure,
     sla,
     thresholds,
   };
@@ -188,30 +147,20 @@ function mergeLaneConfig(base: LaneConfig | undefined, user: LaneConfig | undefi
 }
 
 function resolveLaneConfig(name: string, lane: LaneConfig, globalStrict: boolean): ResolvedLane {
+  // the values were checked by configSchema; here they are converted and the defaults filled in
   const what = `lanes.${name}`;
-  knownKeys(lane as Record<string, unknown>, what, LANE_CONFIG_KEYS);
   const customMetrics = resolveCustomMetrics(lane.customMetrics, `${what}.customMetrics`);
-  const sla =
-    lane.sla === undefined
-      ? {}
-      : resolveSla(plainObject(lane.sla, `${what}.sla`, '{ target, p95, p99, memory_max, cpu_avg }'), `${what}.sla`);
+  const sla = lane.sla === undefined ? {} : resolveSla(lane.sla, `${what}.sla`);
   const thresholds: Threshold[] = [...compileLaneSla(sla, `${what}.sla`)];
   if (lane.thresholds !== undefined)
     thresholds.push(...compileExtraThresholds(lane.thresholds, `${what}.thresholds`, customMetrics));
   return {
     name,
-    iterations:
-      lane.iterations === undefined
-        ? DEFAULT_ITERATIONS
-        : integerInRange(lane.iterations, `${what}.iterations`, ITERATIONS_RANGE.min, ITERATIONS_RANGE.max),
+    iterations: lane.iterations ?? DEFAULT_ITERATIONS,
     timeout_s: lane.timeout === undefined ? DEFAULT_TIMEOUT_S : positiveDuration(lane.timeout, `${what}.timeout`),
-    warmup:
-      lane.warmup === undefined
-        ? DEFAULT_WARMUP
-        : integerInRange(lane.warmup, `${what}.warmup`, WARMUP_RANGE.min, WARMUP_RANGE.max),
-    strict: lane.strict === undefined ? globalStrict : boolean(lane.strict, `${what}.strict`),
-    onFailure:
-      lane.onFailure === undefined ? 'continue' : oneOf(lane.onFailure, `${what}.onFailure`, ON_FAILURE_CHOICES),
+    warmup: lane.warmup ?? DEFAULT_WARMUP,
+    strict: lane.strict ?? globalStrict,
+    onFailure: lane.onFailure ?? 'continue',
     thresholds,
     sla,
     customMetrics,
@@ -232,10 +181,9 @@ function resolveSla(input: LaneSlaInput, what: string): ResolvedSla {
   return out;
 }
 
-function compileExtraThresholds(spec: unknown, what: string, customMetrics: Record<string, string>): Threshold[] {
-  const obj = plainObject(spec, what, "{ <metric>: ['p(95) < 20m', …] }");
+function compileExtraThresholds(spec: ThresholdSpec, what: string, customMetrics: Record<string, string>): Threshold[] {
   try {
-    return compileThresholds(obj as ThresholdSpec, { customUnits: customMetrics });
+    return compileThresholds(spec, { customUnits: customMetrics });
   } catch (err) {
     if (err instanceof ConfigError) {
       const wrapped = new ConfigError(`${what}: ${err.message}`, { cause: err });
@@ -246,34 +194,24 @@ function compileExtraThresholds(spec: unknown, what: string, customMetrics: Reco
   }
 }
 
-function resolveCustomMetrics(value: unknown, what: string): Record<string, string> {
+/** Declared custom metrics as name → unit; the schema checked the shape, names and units are checked here. */
+function resolveCustomMetrics(value: LaneConfig['customMetrics'], what: string): Record<string, string> {
   if (value === undefined) return {};
   if (Array.isArray(value)) {
     const out: Record<string, string> = {};
     for (const name of value) {
-      if (typeof name !== 'string' || name === '')
-        throw new ConfigError(`${what}: ${showValue(name)} is not a metric name; expected non-empty strings`);
+      if (name === '') throw new ConfigError(`${what}: '' is not a metric name; expected non-empty strings`);
       out[name] = '';
     }
     return out;
   }
-  const obj = plainObject(value, what, '{ <name>: <unit> } or a list of names');
-  for (const [name, unit] of Object.entries(obj)) {
-    if (typeof unit !== 'string')
-      throw new ConfigError(
-        `${what}.${name}: unit ${showValue(unit)} is not valid; expected a string such as 'ms', 'MB' or 'files'`,
-      );
-    validateUnit(unit, `${what}.${name}`, (m) => new ConfigError(m));
-  }
-  return { ...(obj as Record<string, string>) };
+  // the unit grammar is shared with ctx.metric and merge (units.ts), so it is checked there, not in the schema
+  for (const [name, unit] of Object.entries(value)) validateUnit(unit, `${what}.${name}`, (m) => new ConfigError(m));
+  return { ...value };
 }
 
-function positiveDuration(value: unknown, what: string): number {
-  if (typeof value !== 'number' && typeof value !== 'string') {
-    throw new ConfigError(
-      `${what}: ${showValue(value)} is not valid; expected a positive duration (seconds, or '500ms', '2s', '15m', '1.5h')`,
-    );
-  }
+/** Seconds from a duration the schema let through as a number or string; zero or less is refused. */
+function positiveDuration(value: number | string, what: string): number {
   const seconds = parseDuration(value, what);
   if (seconds <= 0) {
     throw new ConfigError(
@@ -281,39 +219,4 @@ function positiveDuration(value: unknown, what: string): number {
     );
   }
   return seconds;
-}
-
-function resolveReports(value: unknown): ReportFormat[] {
-  if (!Array.isArray(value)) {
-    throw new ConfigError(
-      `config.reports: ${showValue(value)} is not valid; expected a list of ${ALL_REPORT_FORMATS.map((f) => `'${f}'`).join(', ')}`,
-    );
-  }
-  const out: ReportFormat[] = [];
-  for (const f of value) {
-    const format = oneOf(f, 'config.reports', ALL_REPORT_FORMATS);
-    if (!out.includes(format)) out.push(format);
-  }
-  return out;
-}
-
-/** `historyRetention: { runs?, days? }`: at least one limit, each named in its error. */
-function historyRetentionOf(value: unknown): HistoryRetention {
-  const what = 'config.historyRetention';
-  const obj = plainObject(value, what, '{ runs?: integer ≥ 1, days?: number > 0 }');
-  knownKeys(obj, what, ['runs', 'days']);
-  if (obj.runs === undefined && obj.days === undefined) {
-    throw new ConfigError(`${what}: set runs (newest runs kept per lane/workflow), days (maximum age), or both`);
-  }
-  return {
-    ...(obj.runs !== undefined ? { runs: integerInRange(obj.runs, `${what}.runs`, 1, 10_000_000) } : {}),
-    ...(obj.days !== undefined ? { days: positiveNumber(obj.days, `${what}.days`, 36_500) } : {}),
-  };
-}
-
-function historyLocationOf(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(`config.history: expected a file path or a postgres:// URL, got ${showValue(value)}`);
-  }
-  return value;
 }

@@ -1,32 +1,12 @@
 import type { Threshold } from '../types.js';
-import type { ThresholdSpec } from '../thresholds/types.js';
+import type { DurationInput, LaneSlaInput, ThresholdSpec } from '../thresholds/types.js';
+
+// a lane's SLA is the input of the thresholds compiler, so its shape lives there; re-exported for config users
+export type { DurationInput, LaneSlaInput };
 
 export type ReportFormat = 'json' | 'html' | 'csv' | 'junit' | 'markdown';
 export type RunnerName = 'vitest' | 'jest';
 export type OnFailure = 'continue' | 'abort';
-/** Seconds as a number, or a string with a unit: '500ms', '2s', '15m', '1.5h'. */
-export type DurationInput = number | string;
-
-/** A lane's SLA (SPEC §3). Durations in seconds or with a unit; memory in MB or '1GB'; cpu in % or '30%'. */
-export interface LaneSlaInput {
-  /** limit of the mean execution time (warning) */
-  target?: DurationInput;
-  /** limit of the 95th percentile execution time (error) */
-  p95?: DurationInput;
-  /** limit of the 99th percentile execution time (error) */
-  p99?: DurationInput;
-  /** limit of peak memory (warning) */
-  memory_max?: number | string;
-  /** limit of mean CPU share of the machine (warning) */
-  cpu_avg?: number | string;
-  /** the Python guide's name for `target` (giving both is an error) */
-  target_time?: DurationInput;
-  /** the Python guide's name for `p95` */
-  p95_time?: DurationInput;
-  /** the Python guide's name for `p99` */
-  p99_time?: DurationInput;
-}
-
 /** What a lane accepts in a config file and in workflow options. */
 export interface LaneConfig {
   /** measured iterations, 1–100 (default 5) */
@@ -43,6 +23,8 @@ export interface LaneConfig {
   thresholds?: ThresholdSpec | undefined;
   /** custom metrics thresholds may use: names, or name → unit */
   customMetrics?: string[] | Record<string, string> | undefined;
+  /** re-runs of a flagged workflow before a regression fails the run (integer ≥ 0) */
+  confirm?: number | undefined;
 }
 
 /** Per-workflow options that override the lane's configuration (run/ WorkflowOptions extends this). */
@@ -79,6 +61,8 @@ export interface LanebenchConfig {
   history?: string;
   /** a detected regression fails the run (exit 1), as `lanebench run --fail-on-regression` (default false) */
   failOnRegression?: boolean;
+  /** re-runs of a flagged workflow before a regression fails the run, for lanes that set none (integer ≥ 0) */
+  confirm?: number;
   /**
    * bound the history per lane/workflow, applied on write: keep the newest `runs` runs and drop runs
    * older than `days` days (either or both)

@@ -94,6 +94,27 @@ export const runSchema = z.looseObject({
   notes: z.array(str),
 });
 
+/** A whole metrics.json: the document the file store writes and `lanebench history export` produces. */
+export const historyDocumentSchema = z
+  .looseObject({
+    schema_version: z.literal(HISTORY_SCHEMA_VERSION),
+    runs: z.array(runSchema),
+  })
+  .meta({
+    title: 'lanebench metrics.json',
+    description:
+      'The lanebench history (schema_version 1): one record per run. Objects allow fields added by later versions.',
+  });
+
+/**
+ * The JSON Schema (draft 2020-12) of metrics.json, generated from the zod schema above, so the published
+ * copy (docs/metrics.schema.json, written by scripts/metrics-schema.mjs) cannot drift from what the
+ * reader accepts: packages/core/test/history-json-schema.test.ts fails when the copy is stale.
+ */
+export function metricsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(historyDocumentSchema, { target: 'draft-2020-12', io: 'input' });
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length
     ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')

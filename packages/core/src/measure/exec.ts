@@ -6,7 +6,7 @@
  * which we wait briefly for the pipes to drain.
  */
 import { spawn } from 'node:child_process';
-import type { ExecOptions, ExecResult } from '../run/types.js';
+import type { ExecOptions, ExecResult } from './types.js';
 import { killTree, type KnownProcess } from './kill.js';
 
 /** Rejection of ctx.exec: non-zero exit, death by signal, timeout or abort. */

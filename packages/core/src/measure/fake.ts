@@ -3,7 +3,7 @@
  * chose and an executor that "runs" commands without a process, so the logic of measureIteration and runWorkflow
  * (statuses, timeouts, warm-ups, aborts, custom metrics) is tested without spawning anything.
  */
-import type { ExecResult } from '../run/types.js';
+import type { ExecResult } from './types.js';
 import { ExecError, describeCommand, type Executor, type RunExecOptions, type SpawnRecord } from './exec.js';
 import type { KnownProcess } from './kill.js';
 import type { SamplerFactory, SamplerOptions, TreeFigures, TreeSampler } from './sampler.js';

@@ -16,3 +16,4 @@ export {
   reaperNote,
   type ReapedProcess,
 } from './reaper.js';
+export type { ExecOptions, ExecResult, Workflow, WorkflowContext, WorkflowFn } from './types.js';

@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Iteration, IterationMeasurement, IterationStatus, MeasurementMethods } from '../types.js';
 import { METRIC_KEYS } from '../types.js';
-import type { ExecOptions, Workflow, WorkflowContext } from '../run/types.js';
+import type { ExecOptions, Workflow, WorkflowContext } from './types.js';
 import { ExecError, runExec, type Executor, type SpawnRecord } from './exec.js';
 import { killTree, type KnownProcess } from './kill.js';
 import { withMeasureLock } from './mutex.js';
@@ -33,7 +33,7 @@ import { ProcSampler } from './proc-sampler.js';
 import { hasProcfs } from './procfs.js';
 import type { SamplerFactory } from './sampler.js';
 import { downsampleTimeline } from './timeline.js';
-import { validateUnit } from '../units.js';
+import { validateUnit } from '../base/unit-text.js';
 import { ITERATION_OWNER, ownerToken } from './reaper.js';
 
 /** Name of the environment cookie every process of an iteration carries (docs/metrics.md, "Escaped processes"). */

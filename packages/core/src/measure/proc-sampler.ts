@@ -22,12 +22,12 @@
  * by kernel accounting when it is reaped); such misses are detected (a reaped child no sample saw) and flagged as
  * memory below resolution.
  */
-import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { TimelinePoint } from '../types.js';
 import type { KnownProcess } from './kill.js';
 import type { SamplerOptions, TreeFigures, TreeSampler } from './sampler.js';
+import { BlockedWatch } from './blocked-watch.js';
 import {
   clkTck,
   environHas,
@@ -38,6 +38,7 @@ import {
   readIo,
   readNetDev,
   readPssBytes,
+  readProcFile,
   readStat,
   readThreadChildren,
   readTids,
@@ -92,6 +93,8 @@ export interface ProcSamplerOptions {
   /** sample every fastIntervalMs during the first fastPhaseMs (short-lived peaks) */
   fastIntervalMs?: number;
   fastPhaseMs?: number;
+  /** called at every sample (the blocked-thread watcher's heartbeat, blocked-watch.ts) */
+  onSample?: () => void;
 }
 
 export interface ProcSamplerResult {
@@ -157,6 +160,8 @@ export class ProcTreeSampler {
   private t0 = 0;
   /** our starttime in ticks: nothing that started before the iteration's first sample can be part of it */
   private startTicks = 0;
+  /** clock ticks after boot when the iteration started (0: unknown) */
+  private nowTicks = 0;
   private lastT = 0;
   private lastCpuTicks = 0;
   private peakPssSum = 0;
@@ -170,22 +175,28 @@ export class ProcTreeSampler {
   private cpuUsageBase: NodeJS.CpuUsage = { user: 0, system: 0 };
   private sampleCostMs = 0;
   private unresolved = false;
+  /** samples at which we had reaped a child no sample saw (spawnSync: another sampler may have seen it) */
+  private unseenSelfReaps = 0;
   private scanWanted = false;
   private lastLive = 0;
   private pssUsed = false;
   private stopped = false;
 
   constructor(opts: ProcSamplerOptions, cores: number) {
-    this.opts = { fastIntervalMs: 20, fastPhaseMs: 300, cookie: '', ...opts };
+    this.opts = { fastIntervalMs: 20, fastPhaseMs: 300, cookie: '', onSample: () => undefined, ...opts };
     this.cores = cores;
   }
 
   /** Remembers which processes already exist (not part of the iteration) and takes the first sample. */
   start(): void {
     retainProcFds();
-    for (const pid of selfChildren()) {
-      const s = readStat(pid);
-      if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
+    // Our children before the iteration are not part of it; only in-process workflows walk our children (a
+    // command's tree is walked from its roots), so only they need to know them.
+    if (this.opts.includeSelf) {
+      for (const pid of selfChildren()) {
+        const s = readStat(pid);
+        if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
+      }
     }
     // Every pid present now started before the iteration: the scan never needs to read them.
     for (const pid of listPids()) this.scanned.add(pid);
@@ -196,7 +207,10 @@ export class ProcTreeSampler {
     this.selfRssBase = self ? self.rssPages * this.page : 0;
     // Nothing that started before this iteration can belong to it: new pids of other users of the machine are
     // then dismissed by one stat read, without reading their environment.
-    this.startTicks = iterationStartTicks(this.tck, self ? self.starttime : 0);
+    const up = uptimeTicks(this.tck);
+    this.nowTicks = up ?? 0;
+    this.startTicks =
+      up !== null && up > this.tck ? Math.max(self ? self.starttime : 0, up - this.tck) : (self?.starttime ?? 0);
     this.cpuUsageBase = process.cpuUsage();
     this.t0 = performance.now();
     this.lastT = this.t0;
@@ -444,7 +458,11 @@ export class ProcTreeSampler {
     if (selfReaped) reapers.add(process.pid);
 
     // A reap of a child no sample ever saw: a process of the tree lived between two samples, memory unresolved.
-    for (const r of reapers) if (!vanishedParents.has(r)) this.unresolved = true;
+    for (const r of reapers) {
+      if (vanishedParents.has(r)) continue;
+      if (r === process.pid) this.unseenSelfReaps++;
+      else this.unresolved = true;
+    }
 
     // Someone in the tree (or we) reaped a child, or a tracked process ended: its children may have been orphaned
     // before we ever saw them; setsid daemons are found by the cookie.
@@ -516,6 +534,7 @@ export class ProcTreeSampler {
       this.lastT = now;
       this.lastCpuTicks = cpuTicks;
     }
+    this.opts.onSample();
     const cost = performance.now() - started;
     this.sampleCostMs = this.samples === 1 ? cost : this.sampleCostMs * 0.8 + cost * 0.2;
   }
@@ -547,7 +566,23 @@ export class ProcTreeSampler {
     }
   }
 
-  stop(): ProcSamplerResult {
+  /** What the blocked-thread watcher needs to know: our RSS at the start and the children that are not ours. */
+  watchBaseline(): { selfRssBaseBytes: number; preexisting: string[]; startTicks: number } {
+    return {
+      selfRssBaseBytes: this.selfRssBase,
+      // one tick of margin: /proc/uptime and starttime round differently
+      startTicks: Math.max(0, this.nowTicks - 1),
+      preexisting: [...this.preexisting].map((k) => `${k % 4194304}:${Math.floor(k / 4194304)}`),
+    };
+  }
+
+  /** "pid:starttime" of every process this sampler tracked. */
+  knownKeys(): string[] {
+    return [...this.procs.values()].map((p) => `${p.pid}:${p.starttime}`);
+  }
+
+  /** `otherSeen`: children of ours that another sampler (the blocked-thread watcher) saw and this one did not. */
+  stop(otherSeen = 0): ProcSamplerResult {
     if (!this.stopped) releaseProcFds();
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -579,7 +614,7 @@ export class ProcTreeSampler {
       orphanReadBytes: orphanRead,
       orphanWriteBytes: orphanWrite,
       orphanCancelledBytes: orphanCancelled,
-      memoryUnresolved: this.unresolved,
+      memoryUnresolved: this.unresolved || this.unseenSelfReaps > otherSeen,
       pssUsed: this.pssUsed,
       processes: [...this.procs.values()],
       timeline: this.timeline,
@@ -589,17 +624,13 @@ export class ProcTreeSampler {
 }
 
 /**
- * Clock ticks after boot (the unit of /proc starttime) a second before now, from /proc/uptime (time namespaces
- * shift both alike); `floor` (our own starttime) if it cannot be read.
+ * Clock ticks after boot now (the unit of /proc starttime), from /proc/uptime (time namespaces shift both alike);
+ * null if it cannot be read. Read through the descriptor cache: this runs at every iteration's start.
  */
-function iterationStartTicks(tck: number, floor: number): number {
-  try {
-    const up = parseFloat(readFileSync('/proc/uptime', 'latin1'));
-    if (Number.isFinite(up) && up > 1) return Math.max(floor, Math.floor((up - 1) * tck));
-  } catch {
-    /* no uptime */
-  }
-  return floor;
+function uptimeTicks(tck: number): number | null {
+  const text = readProcFile('/proc/uptime');
+  const up = text === null ? NaN : parseFloat(text);
+  return Number.isFinite(up) ? Math.floor(up * tck) : null;
 }
 
 /** Children of every thread of this process. */
@@ -628,15 +659,23 @@ export class ProcSampler implements TreeSampler {
   private selfHwm = 0;
   private leftovers: KnownProcess[] = [];
   private escapedLeft: KnownProcess[] = [];
+  private watch: BlockedWatch | null = null;
 
   constructor(private readonly opts: SamplerOptions) {
     this.tree = new ProcTreeSampler(
-      { intervalMs: opts.intervalMs, includeSelf: opts.includeSelf, cookie: opts.cookie },
+      {
+        intervalMs: opts.intervalMs,
+        includeSelf: opts.includeSelf,
+        cookie: opts.cookie,
+        onSample: () => this.watch?.heartbeat(),
+      },
       opts.cores,
     );
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    // Before the baselines: on first use the watcher's start-up (a thread, its heap) happens here, not in the workload.
+    this.watch = await BlockedWatch.get(pageSize());
     if (this.opts.includeSelf) {
       // The function's memory is its growth above our level now: collect earlier garbage first where V8 allows, so
       // that neither an earlier iteration's garbage nor its collection during this one distorts the figure.
@@ -645,10 +684,14 @@ export class ProcSampler implements TreeSampler {
       this.selfBase = this.selfHwmReset ? (readHwmBytes('self') ?? 0) : 0;
     }
     this.tree.start();
+    this.watch?.arm({
+      intervalMs: this.opts.intervalMs,
+      includeSelf: this.opts.includeSelf,
+      ...this.tree.watchBaseline(),
+    });
     this.stat0 = readStat('self');
     this.io0 = readIo('self');
     this.net0 = readNetDev('self');
-    return Promise.resolve();
   }
 
   addRoot(pid: number): void {
@@ -692,24 +735,34 @@ export class ProcSampler implements TreeSampler {
     return Promise.resolve(alive.map((p) => ({ pid: p.pid, starttime: p.starttime })));
   }
 
-  stop(ownCpu: number): Promise<TreeFigures> {
-    const r = this.tree.stop();
+  async stop(ownCpu: number): Promise<TreeFigures> {
+    const w = this.watch ? this.watch.disarm() : null;
+    const known = new Set(this.tree.knownKeys());
+    const otherSeen = w ? w.seen.filter((k) => !known.has(k)).length : 0;
+    const r = this.tree.stop(otherSeen);
     const { stat0, stat1, io0, io1, net0, net1 } = this;
     const isFn = this.opts.includeSelf;
     const reaped = stat1 && stat0 ? (stat1.cutime + stat1.cstime - stat0.cutime - stat0.cstime) / this.tck : 0;
     const treeCpu = Math.max(reaped + r.orphanCpuSeconds, r.sampledOwnCpuSeconds);
     const selfGrowth = Math.max(0, this.selfHwm - this.selfBase, r.peakSelfGrowthBytes);
     // PSS sum (shared pages once) at its peak sample; the largest single VmHWM is a lower bound a sample can miss.
-    const memory = Math.max(r.peakPssSumBytes, r.peakHwmBytes, isFn ? selfGrowth : 0);
+    const ours = Math.max(r.peakPssSumBytes, r.peakHwmBytes, isFn ? selfGrowth : 0);
+    // Samples the watcher took while our thread was blocked (spawnSync) or late count like our own.
+    const fromWatch = Math.max(w?.peakSumBytes ?? 0, w?.peakHwmBytes ?? 0);
+    const memory = Math.max(ours, fromWatch);
     const escaped = r.processes.filter((p) => p.escaped);
     const killed = this.escapedLeft.filter((k) => !isAliveProcess(k)).length;
     const writes = io0 && io1 ? Math.max(0, io1.write_bytes - io0.write_bytes) + r.orphanWriteBytes : 0;
     const cancelled =
       io0 && io1 ? Math.max(0, io1.cancelled_write_bytes - io0.cancelled_write_bytes) + r.orphanCancelledBytes : 0;
     const processes = Math.max(1, r.processes.length);
-    const memoryMethod = isFn
-      ? `self-growth${this.selfHwmReset ? '-vmhwm' : '-rss-sampled'}+${r.pssUsed ? 'pss' : 'rss'}-sum-children`
-      : `${r.pssUsed ? 'pss' : 'rss'}-sum-sampled+vmhwm-lower-bound`;
+    const memoryMethod =
+      (isFn
+        ? `self-growth${this.selfHwmReset ? '-vmhwm' : '-rss-sampled'}+${r.pssUsed ? 'pss' : 'rss'}-sum-children`
+        : `${r.pssUsed ? 'pss' : 'rss'}-sum-sampled+vmhwm-lower-bound`) +
+      // the peak was one only the worker saw, while the JavaScript thread was blocked (a few % either way is the
+      // jitter of two samplers reading the same tree)
+      (fromWatch > ours * 1.05 ? '+worker-while-blocked' : '');
     const figures: TreeFigures = {
       cpu_seconds: treeCpu + ownCpu,
       memory_bytes: memory,

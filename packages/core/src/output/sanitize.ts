@@ -21,7 +21,11 @@ const INVISIBLE_FORMAT = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2
 const CONTROLS_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 const CONTROLS_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-/** Color/style sequences (SGR) as chalk writes them: CSI, numeric parameters, `m`. */
+/**
+ * Color/style sequences (SGR) as chalk writes them: CSI, numeric parameters, `m`. Kept hand-written: this module
+ * escapes (makes visible) rather than strips, and keeps a chosen subset of SGR, which util.stripVTControlCharacters
+ * (all or nothing, and removing) cannot express.
+ */
 
 const SGR = /\u001b\[([0-9;]{0,20})m/g;
 /** SGR codes lanebench's own styling uses (chalk's named colors and modifiers); conceal (8) and 38/48 are not. */

@@ -6,18 +6,16 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { changePointsOfHistory, detectRegressions, type ChangePoint } from '../analysis/index.js';
-import type { RegressionResult } from '../analysis/index.js';
+import type { ChangePoint, RegressionResult } from '../analysis/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { HISTORY_FILE_NAME, openHistoryStore, rescueRuns, type HistoryStore } from '../history/index.js';
-import { recommend } from '../recommend/index.js';
 import type { Recommendation } from '../recommend/index.js';
 import { appendStepSummary, githubAnnotations } from '../report/github.js';
 import { removeReports, writeReports } from '../report/index.js';
 import { HistoryError } from '../history/errors.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderConsoleSummary, renderRegressionSummary, shouldColor } from '../report/console.js';
-import { runPassed } from '../report/format.js';
+import { analyzeSession, type SessionAnalysis } from '../session/index.js';
 import type { ReportInput } from '../report/types.js';
 import type { Run, Threshold } from '../types.js';
 import { workflowCommandLine } from '../output/sanitize.js';
@@ -51,6 +49,8 @@ export interface PublishResult {
   annotations: string[];
   /** set when the Markdown summary was appended to $GITHUB_STEP_SUMMARY */
   stepSummary?: { file: string; bytes: number; truncated: boolean };
+  /** the session's analysis the reports and the exit code come from */
+  analysis: SessionAnalysis;
   /** 1 when a run did not pass (see exitCodeFor), or a regression was detected with failOnRegression */
   exitCode: 0 | 1;
 }
@@ -60,16 +60,25 @@ function laneThresholds(config: ResolvedConfig): Record<string, Threshold[]> {
 }
 
 /**
- * 1 when a run did not pass (failed, timed out, partial, SLA errors or strict warnings) or, with
- * `failOnRegression`, when a regression was detected. The same verdict every report shows (runPassed).
+ * What every report writer gets for a session: its runs, the history and the session's analysis (publishRuns and
+ * `lanebench report` build it here, so the reports of both say the same).
  */
-export function exitCodeFor(
-  runs: readonly Run[],
-  regressions: readonly Pick<RegressionResult, 'status'>[] = [],
-  failOnRegression = false,
-): 0 | 1 {
-  if (runs.some((r) => !runPassed(r))) return 1;
-  return failOnRegression && regressions.some((g) => g.status === 'regression') ? 1 : 0;
+export function sessionReportInput(
+  analysis: SessionAnalysis,
+  history: readonly Run[],
+  config: ResolvedConfig,
+  generatedAt?: string,
+): ReportInput {
+  return {
+    runs: analysis.runs.map((v) => v.run),
+    history: [...history],
+    regressions: analysis.regressions,
+    recommendations: analysis.recommendations,
+    // the dashboard draws them on the trend charts
+    changePoints: analysis.changePoints,
+    thresholds: laneThresholds(config),
+    generated_at: generatedAt ?? new Date().toISOString(),
+  };
 }
 
 export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<PublishResult> {
@@ -97,22 +106,9 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     if (!opts.store) await store.close();
   }
 
-  const regressions = runs.flatMap((run) =>
-    detectRegressions(run, history.runs, { threshold: config.regressionThreshold, window: config.historyWindow }),
-  );
-  const recommendations = runs.flatMap((run) => recommend(run, config.lanes[run.lane], history.runs));
-  const changePoints = changePointsOfHistory(history.runs, undefined, { window: 200 }, runs);
-
-  const input: ReportInput = {
-    runs,
-    history: history.runs,
-    regressions,
-    recommendations,
-    // the dashboard draws them on the trend charts
-    changePoints,
-    thresholds: laneThresholds(config),
-    generated_at: opts.generatedAt ?? new Date().toISOString(),
-  };
+  const analysis = analyzeSession({ runs, history: history.runs, config });
+  const { regressions, recommendations, changePoints } = analysis;
+  const input = sessionReportInput(analysis, history.runs, config, opts.generatedAt);
   const reports = runs.length > 0 ? await writeReportsOrClean(input, config, historyFile) : {};
   if (runs.length > 0 && !reports.json && config.reports.includes('json') && store.kind === 'file') {
     reports.json = historyFile;
@@ -126,9 +122,10 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     recommendations,
     summary:
       renderConsoleSummary(runs, { color, env }) +
-      renderRegressionSummary(regressions, { color, env, failOnRegression: config.failOnRegression }),
+      renderRegressionSummary(regressions, { color, env, failOnRegression: analysis.failOnRegression }),
     annotations: [],
-    exitCode: exitCodeFor(runs, regressions, config.failOnRegression),
+    analysis,
+    exitCode: analysis.exitCode,
   };
 
   if (runs.length > 0 && env.GITHUB_STEP_SUMMARY) {

@@ -2,9 +2,21 @@
  * Formatting helpers shared by the report writers: numbers with units, grouping, run outcome.
  * No I/O here.
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { MetricStats, Run, Violation } from '../types.js';
 import { METRIC_UNITS } from '../types.js';
 import type { ReportRecommendation, ReportRegression } from './types.js';
+import { isIncomplete, runOutcome } from '../session/run-verdict.js';
+
+// the verdict of a run is the session's (session/run-verdict.ts); the writers keep importing it from here
+export {
+  failingViolations,
+  isIncomplete,
+  isPartial,
+  runOutcome,
+  runPassed,
+  type RunOutcome,
+} from '../session/run-verdict.js';
 
 export const PLACEHOLDER = '—';
 
@@ -92,25 +104,6 @@ export function groupByLane(runs: Run[]): Map<string, Run[]> {
   return out;
 }
 
-/** A run that could not complete: reported as an error rather than an SLA result. */
-export function isIncomplete(run: Run): boolean {
-  return run.status === 'failed' || run.status === 'timeout';
-}
-
-/** Violations that fail the run: errors, plus warnings when the SLA was evaluated in strict mode. */
-export function failingViolations(run: Run): Violation[] {
-  const strict = run.sla?.strict === true;
-  return (run.sla?.violations ?? []).filter((v) => v.severity === 'error' || strict);
-}
-
-/**
- * A run that kept fewer iterations than requested (failures, Ctrl-C, abort) but has statistics. It is
- * never a pass: its figures describe fewer iterations than the verdict was asked to rest on.
- */
-export function isPartial(run: Run): boolean {
-  return run.status === 'partial';
-}
-
 /** `2 of 5 iterations`: passed iterations out of the requested ones, the wording every report uses. */
 export function iterationsKept(run: Run): string {
   const requested = run.iterations_requested ?? run.iterations.length;
@@ -120,21 +113,6 @@ export function iterationsKept(run: Run): string {
 /** How every report words a partial run: `partial: 2 of 5 iterations`. */
 export function partialText(run: Run): string {
   return `partial: ${iterationsKept(run)}`;
-}
-
-/** 'partial' is checked after the SLA: a partial run that also breaches its SLA is reported as the breach. */
-export type RunOutcome = 'passed' | 'sla-failed' | 'partial' | 'error';
-
-export function runOutcome(run: Run): RunOutcome {
-  if (isIncomplete(run)) return 'error';
-  if (!run.sla?.passed || failingViolations(run).length > 0) return 'sla-failed';
-  if (isPartial(run)) return 'partial';
-  return 'passed';
-}
-
-/** The one pass/fail verdict of a run: what the exit code, JUnit, CSV `Passed` and every badge follow. */
-export function runPassed(run: Run): boolean {
-  return runOutcome(run) === 'passed';
 }
 
 /**
@@ -200,9 +178,16 @@ export function laneCompliant(runs: Run[]): boolean {
   return runs.every((r) => !isIncomplete(r) && r.sla?.compliant !== false);
 }
 
+/**
+ * OSC strings (window title, OSC 8 link): ESC ] … BEL or ST. Removed before stripVTControlCharacters because
+ * Node 20 and 22's version ends an OSC at the first character outside a URL-like set (a space in a title), which
+ * leaves the rest of the payload in the text; Node 24's does not. Drop this when Node 24 is the minimum.
+ */
+const OSC_STRING = /\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)/g;
+
 /** Removes ANSI escape sequences (colored command output ends up in error messages). */
 export function stripAnsi(s: string): string {
-  return s.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '');
+  return stripVTControlCharacters(s.replace(OSC_STRING, ''));
 }
 
 /** Text for display: ANSI sequences removed, other control characters (except tab and newline) dropped. */

@@ -13,12 +13,12 @@ import { resolveConfig, resolveLane } from '../config/index.js';
 import { collectEnv, collectGit, newRunId } from '../history/index.js';
 import { measureIteration } from '../measure/index.js';
 import { analyzeIterations } from '../stats/index.js';
-import { evaluateRun } from '../thresholds/index.js';
+import { evaluateRun } from './evaluate-run.js';
 import type { Iteration, Run, RunnerInfo } from '../types.js';
 import { busyNote, machineState, mergeMachineStates } from './machine.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
-import type { Workflow } from './types.js';
+import type { Workflow } from '../measure/index.js';
 
 export interface AbSide {
   target: Workflow;

@@ -3,7 +3,9 @@
  * default iterations and timeout, no thresholds, until toMeetSla supplies them.
  */
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
-import { ADHOC_LANE } from './measure.js';
+
+/** Lane of the runs that name none. */
+export const ADHOC_LANE = 'adhoc';
 
 /** The configuration with the ad-hoc lane added when the user did not define one of that name. */
 export function withAdhocLane(config: ResolvedConfig): ResolvedConfig {

@@ -5,9 +5,9 @@
  * One place for both adapters: a matcher that checks thresholds the record does not carry is a false
  * green in every report.
  */
-import { evaluateRun, type EvaluateRunOptions, type SlaExpectation } from '../thresholds/index.js';
+import { evaluateRun, type EvaluateRunOptions, type SlaExpectation } from './evaluate-run.js';
 import type { Run } from '../types.js';
-import { ADHOC_LANE } from './measure.js';
+import { ADHOC_LANE } from './adhoc-lane.js';
 
 /**
  * Applies the asserted SLA to an ad-hoc run in place and returns whether the record changed. A negated

@@ -8,11 +8,10 @@
  */
 import { loadConfig, resolveConfig, resolveLane, type ResolvedConfig } from '../config/index.js';
 import type { Run, RunnerInfo } from '../types.js';
-import { withAdhocLane } from './adhoc-lane.js';
+import { ADHOC_LANE, withAdhocLane } from './adhoc-lane.js';
 import { runWorkflow } from './run-workflow.js';
-import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
-
-export const ADHOC_LANE = 'adhoc';
+import type { Workflow } from '../measure/index.js';
+import type { ProgressEvent, WorkflowOptions } from './types.js';
 
 export interface MeasureOptions extends WorkflowOptions {
   lane?: string;

@@ -15,12 +15,14 @@ import {
   type SamplerFactory,
 } from '../measure/index.js';
 import { analyzeIterations, metricSamples } from '../stats/index.js';
-import { evaluateRun, evaluateThresholds } from '../thresholds/index.js';
+import { evaluateThresholds } from '../thresholds/index.js';
+import { evaluateRun } from './evaluate-run.js';
 import type { Iteration, Run, RunnerInfo, SlaResult } from '../types.js';
 import { runNotes } from './notes.js';
 import { runStatus } from './status.js';
 import { busyNote, machineState, mergeMachineStates } from './machine.js';
-import type { ProgressEvent, Workflow, WorkflowOptions } from './types.js';
+import type { Workflow } from '../measure/index.js';
+import type { ProgressEvent, WorkflowOptions } from './types.js';
 import { watchStopRequest } from './stop-request.js';
 
 export interface RunWorkflowSpec {

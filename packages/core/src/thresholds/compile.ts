@@ -1,13 +1,11 @@
 import { METRIC_KEYS, type Severity, type Threshold } from '../types.js';
-import { showValue } from '../config/errors.js';
-import { parseDuration, parseMegabytes, parsePercent } from '../config/units.js';
-import type { LaneSlaInput } from '../config/types.js';
-import { SLA_KEYS } from '../config/defaults.js';
-import { canonicalSla } from '../config/sla-aliases.js';
+import { showValue } from '../base/errors.js';
+import { parseDuration, parseMegabytes, parsePercent } from '../base/units.js';
+import { SLA_KEYS, canonicalSla } from './sla-aliases.js';
 import { ThresholdError } from './errors.js';
 import { parseExpression } from './parser.js';
 import { conversionFactor, isBuiltinMetric, unitRuleFor } from './metric-units.js';
-import type { CompileOptions, ThresholdEntry, ThresholdSpec } from './types.js';
+import type { CompileOptions, LaneSlaInput, ThresholdEntry, ThresholdSpec } from './types.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning'];
 const ENTRY_KEYS = ['expr', 'severity'];

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../base/errors.js';
 
 /** A threshold expression or spec that cannot be compiled; a kind of configuration error. */
 export class ThresholdError extends ConfigError {

@@ -3,6 +3,4 @@ export { parseExpression, OPERATORS, type ParsedExpression } from './parser.js';
 export { parseThreshold, compileThresholds, compileLaneSla } from './compile.js';
 export { evaluateThresholds, type EvaluateOptions } from './evaluate.js';
 export { formatViolation, formatThresholdValue, formatMeasured } from './violation-text.js';
-export { evaluateRun, isLaneConfig, type EvaluateRunOptions, type SlaExpectation } from './evaluate-run.js';
-export { slaMatcher, isRun, type SlaMatcherResult } from './matcher.js';
 export type { ThresholdEntry, ThresholdSpec, CompileOptions } from './types.js';

@@ -1,5 +1,5 @@
 import { METRIC_KEYS, METRIC_UNITS, type BuiltinMetric } from '../types.js';
-import { BYTE_UNITS, TIME_UNITS } from '../config/units.js';
+import { BYTE_UNITS, TIME_UNITS } from '../base/units.js';
 
 /** How a metric's thresholds may be written: its stored unit and the units that convert to it. */
 export interface MetricUnitRule {

@@ -24,15 +24,15 @@ describe('api (the guide’s class names)', () => {
   });
 
   it('PerformanceAnalyzer wraps analyzeLane, getTrends, detectRegressions and compare', () => {
-    const a = makeRun({ id: 'a', started_at: '2025-01-01T00:00:00Z', iterations: times(10, 10.1, 9.9, 10) });
-    const b = makeRun({ id: 'b', started_at: '2025-01-02T00:00:00Z', iterations: times(15, 15.2, 14.9, 15.1) });
+    const a = makeRun({ id: 'a', startedAt: '2025-01-01T00:00:00Z', iterations: times(10, 10.1, 9.9, 10) });
+    const b = makeRun({ id: 'b', startedAt: '2025-01-02T00:00:00Z', iterations: times(15, 15.2, 14.9, 15.1) });
     const analyzer = new PerformanceAnalyzer({ schema_version: 1, runs: [a, b] });
     expect(analyzer.analyzeLane('docs')).toMatchObject({ lane: 'docs', total_runs: 2 });
     expect(analyzer.getTrends('docs', 'execution_time').map((p) => p.run_id)).toEqual(['a', 'b']);
     // one earlier run is too little for the run-level gate; five are enough
     expect(analyzer.detectRegressions('b', { metrics: ['execution_time'] })[0]!.status).toBe('insufficient-data');
     const more = [1, 2, 3, 4].map((i) =>
-      makeRun({ id: `a${i}`, started_at: `2024-12-0${i}T00:00:00Z`, iterations: times(10 + i / 10, 10, 9.9) }),
+      makeRun({ id: `a${i}`, startedAt: `2024-12-0${i}T00:00:00Z`, iterations: times(10 + i / 10, 10, 9.9) }),
     );
     const five = new PerformanceAnalyzer({ schema_version: 1, runs: [...more, a, b] });
     expect(five.detectRegressions('b', { metrics: ['execution_time'] })[0]!.status).toBe('regression');
@@ -43,8 +43,8 @@ describe('api (the guide’s class names)', () => {
   it('SLAValidator validates a lane on its latest run per workflow, with the configured SLA', () => {
     const config = resolveConfig({ lanes: { docs: { sla: { p95: 12 } } } });
     const validator = new SLAValidator(config);
-    const old = makeRun({ started_at: '2025-01-01T00:00:00Z', iterations: times(20, 20, 20) });
-    const latest = makeRun({ started_at: '2025-01-02T00:00:00Z', iterations: times(10, 10, 10) });
+    const old = makeRun({ startedAt: '2025-01-01T00:00:00Z', iterations: times(20, 20, 20) });
+    const latest = makeRun({ startedAt: '2025-01-02T00:00:00Z', iterations: times(10, 10, 10) });
     expect(validator.validateLane('docs', [old, latest])).toMatchObject({
       lane: 'docs',
       compliant: true,

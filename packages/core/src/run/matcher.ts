@@ -1,7 +1,7 @@
 import type { Run, SlaResult, Violation } from '../types.js';
-import { showValue } from '../config/errors.js';
+import { showValue } from '../base/errors.js';
 import { evaluateRun, type EvaluateRunOptions, type SlaExpectation } from './evaluate-run.js';
-import { formatViolation } from './violation-text.js';
+import { formatViolation } from '../thresholds/violation-text.js';
 
 export interface SlaMatcherResult {
   pass: boolean;

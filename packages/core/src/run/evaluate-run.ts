@@ -1,13 +1,13 @@
 import type { Run, SlaResult, Threshold, Violation } from '../types.js';
 import { LANE_CONFIG_KEYS } from '../config/defaults.js';
-import { ConfigError, showValue } from '../config/errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
 import { resolveConfig, resolveLane } from '../config/resolve.js';
 import type { LaneConfig, ResolvedConfig } from '../config/types.js';
 import { knownKeys } from '../config/validate.js';
 import { metricSamples } from '../stats/analyze.js';
-import { compileLaneSla, compileThresholds } from './compile.js';
-import { evaluateThresholds } from './evaluate.js';
-import type { ThresholdSpec } from './types.js';
+import { compileLaneSla, compileThresholds } from '../thresholds/compile.js';
+import { evaluateThresholds } from '../thresholds/evaluate.js';
+import type { ThresholdSpec } from '../thresholds/types.js';
 
 export interface EvaluateRunOptions {
   /** used to resolve a lane name (default: the built-in configuration) */

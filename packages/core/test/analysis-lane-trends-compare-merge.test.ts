@@ -9,13 +9,13 @@ const it3 = (...times: number[]) =>
 describe('analyzeLane', () => {
   it('pools the passed iterations of the lane window', () => {
     const runs = [
-      makeRun({ lane: 'docs', started_at: '2025-01-01T00:00:00Z', iterations: it3(1, 2, 3) }),
+      makeRun({ lane: 'docs', startedAt: '2025-01-01T00:00:00Z', iterations: it3(1, 2, 3) }),
       makeRun({
         lane: 'docs',
-        started_at: '2025-01-02T00:00:00Z',
+        startedAt: '2025-01-02T00:00:00Z',
         iterations: [...it3(4, 5), { execution_time: 99, status: 'failed' }],
       }),
-      makeRun({ lane: 'heavy', started_at: '2025-01-03T00:00:00Z', iterations: it3(100) }),
+      makeRun({ lane: 'heavy', startedAt: '2025-01-03T00:00:00Z', iterations: it3(100) }),
     ];
     const all = analyzeLane(runs, 'docs');
     expect(all.lane).toBe('docs');
@@ -33,10 +33,10 @@ describe('analyzeLane', () => {
 describe('getTrends', () => {
   it('returns one point per run, oldest first, limited to the window', () => {
     const runs = [
-      makeRun({ id: 'b', started_at: '2025-01-02T00:00:00Z', iterations: it3(2, 2), sha: 'bbb' }),
-      makeRun({ id: 'a', started_at: '2025-01-01T00:00:00Z', iterations: it3(1, 1) }),
-      makeRun({ id: 'c', started_at: '2025-01-03T00:00:00Z', iterations: it3(3, 5) }),
-      makeRun({ id: 'x', workflow: 'other', started_at: '2025-01-04T00:00:00Z', iterations: it3(9) }),
+      makeRun({ id: 'b', startedAt: '2025-01-02T00:00:00Z', iterations: it3(2, 2), sha: 'bbb' }),
+      makeRun({ id: 'a', startedAt: '2025-01-01T00:00:00Z', iterations: it3(1, 1) }),
+      makeRun({ id: 'c', startedAt: '2025-01-03T00:00:00Z', iterations: it3(3, 5) }),
+      makeRun({ id: 'x', workflow: 'other', startedAt: '2025-01-04T00:00:00Z', iterations: it3(9) }),
     ];
     const t = getTrends(runs, 'docs', 'execution_time', { workflow: 'build' });
     expect(t.map((p) => [p.run_id, p.value])).toEqual([
@@ -90,9 +90,9 @@ describe('compareRuns', () => {
 
 describe('mergeHistories', () => {
   it('keeps every run once, oldest first, and reports conflicts', () => {
-    const a1 = makeRun({ id: 'm1-a', started_at: '2025-01-01T00:00:00Z', iterations: it3(1) });
-    const a2 = makeRun({ id: 'm1-b', started_at: '2025-01-03T00:00:00Z', iterations: it3(1) });
-    const b1 = makeRun({ id: 'm2-a', started_at: '2025-01-02T00:00:00Z', iterations: it3(1) });
+    const a1 = makeRun({ id: 'm1-a', startedAt: '2025-01-01T00:00:00Z', iterations: it3(1) });
+    const a2 = makeRun({ id: 'm1-b', startedAt: '2025-01-03T00:00:00Z', iterations: it3(1) });
+    const b1 = makeRun({ id: 'm2-a', startedAt: '2025-01-02T00:00:00Z', iterations: it3(1) });
     const machine1: HistoryFile = { schema_version: 1, runs: [a1, a2] };
     const machine2: HistoryFile = { schema_version: 1, runs: [b1, a1] };
     const merged = mergeHistories([machine1, machine2]);

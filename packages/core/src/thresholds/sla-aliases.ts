@@ -3,7 +3,10 @@
  * what a migrating user writes; memory_max and cpu_avg are already ours, the *_time keys are aliases.
  * Giving both spellings of one key is an error: which one wins would be a guess.
  */
-import { ConfigError, showValue } from './errors.js';
+import { ConfigError, showValue } from '../base/errors.js';
+
+/** The keys of a lane's `sla` (SPEC §3). */
+export const SLA_KEYS = ['target', 'p95', 'p99', 'memory_max', 'cpu_avg'] as const;
 
 export const SLA_KEY_ALIASES = { target_time: 'target', p95_time: 'p95', p99_time: 'p99' } as const;
 

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { checkSelectedLanes, resolveConfig, unmatchedSelection } from '../src/config/index.js';
 import { configTimeoutSeconds, readConfigFile } from '../src/config/read-file.js';
-import { exitCodeFor } from '../src/publish/index.js';
+import { exitCodeFor } from '../src/session/index.js';
 import { renderConsoleSummary, renderRegressionSummary } from '../src/report/console.js';
 import { renderCsv } from '../src/report/csv.js';
 import { githubAnnotations } from '../src/report/github.js';
