@@ -24,7 +24,7 @@ import { runSections } from './bench-table.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
 const core = await import(pathToFileURL(join(ROOT, 'packages', 'core', 'dist', 'index.js')).href);
-const { makeRun } = await import(pathToFileURL(join(ROOT, 'test', 'fixtures', 'fault', 'runs.mjs')).href);
+const { makeRun } = await import(pathToFileURL(join(ROOT, 'test', 'helpers', 'runs.mjs')).href);
 const SIZES = (process.env.LANEBENCH_BENCH_HISTORY_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const PG_URL = process.env.LANEBENCH_BENCH_PG_URL ?? process.env.LANEBENCH_TEST_PG_URL;
 const LANES = 4;
@@ -36,9 +36,7 @@ const median = (xs) => {
 };
 const ms = (v) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`;
 
-const template = JSON.stringify(
-  makeRun(0, { id: 'TEMPLATE', lane: 'LANE', workflow: 'WF', iterations: 5, timeline: 0 }),
-);
+const template = JSON.stringify(makeRun({ id: 'TEMPLATE', lane: 'LANE', workflow: 'WF', iterations: 5, timeline: 0 }));
 const START = Date.UTC(2025, 0, 1);
 function runText(i) {
   return template

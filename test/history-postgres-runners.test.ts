@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresHistoryStore, type Run } from '../packages/core/src/index.js';
 import { CLI, lanebench, tempDir } from './cli-helpers.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeRun } from './helpers/runs.mjs';
 import { createProject } from './helpers/project.js';
 import { startPostgres, type PgServer } from './helpers/postgres.js';
 import { requireBuilt } from './helpers/tools.js';
@@ -113,7 +113,14 @@ workflow('quick', 'in process', async () => { await new Promise((r) => setTimeou
       for (let i = 0; i < 3000; i += 1000) {
         await store.append(
           Array.from<unknown, Run>({ length: 1000 }, (_, k) =>
-            makeRun(i + k, { lane: 'docs', workflow: (i + k) % 3 ? 'w' : 'v', iterations: 2, timeline: 0 }),
+            makeRun({
+              id: `pg-${i + k}`,
+              startedAt: new Date(Date.UTC(2025, 0, 1) + (i + k) * 60_000),
+              lane: 'docs',
+              workflow: (i + k) % 3 ? 'w' : 'v',
+              iterations: 2,
+              timeline: 0,
+            }),
           ),
         );
       }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryFile } from '../packages/core/src/types.js';
 import { CLI, lanebench, tempDir } from './cli-helpers.js';
-import { makeRun } from './fixtures/fault/runs.mjs';
+import { makeRun } from './helpers/runs.mjs';
 import { requireBuilt } from './helpers/tools.js';
 
 requireBuilt(CLI);
@@ -22,6 +22,7 @@ function dir(name: string): string {
   dirs.push(d);
   return d;
 }
+const START = Date.UTC(2025, 0, 1);
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as HistoryFile;
 
 describe('LANEBENCH_SHARD and lanebench merge DIR', () => {
@@ -74,7 +75,15 @@ describe('analyze --window reads only its window (file store)', () => {
     writeFileSync(file, '{"schema_version":1,"runs":[\n');
     const batch: string[] = [];
     for (let i = 0; i < count; i++) {
-      const run = makeRun(i, { lane: 'docs', workflow: i % 2 ? 'odd' : 'even', iterations: 3, timeline: 0 });
+      const run = makeRun({
+        id: `w-${i}`,
+        seed: i + 1,
+        startedAt: new Date(START + i * 60_000),
+        lane: 'docs',
+        workflow: i % 2 ? 'odd' : 'even',
+        iterations: 3,
+        timeline: 0,
+      });
       // the oldest run carries a wrong type: any reader that parses it refuses the file
       const text = i === 0 ? JSON.stringify({ ...run, duration_s: 'slow' }) : JSON.stringify(run);
       batch.push(i === count - 1 ? `${text}\n]}\n` : `${text},\n`);
@@ -91,7 +100,7 @@ describe('analyze --window reads only its window (file store)', () => {
     const a = JSON.parse(w.stdout) as { total_runs: number; workflows: string[]; last_run: string };
     expect(a.total_runs).toBe(5);
     expect(a.workflows).toEqual(['odd']);
-    expect(a.last_run).toBe(makeRun(count - 1, { lane: 'docs' }).started_at);
+    expect(a.last_run).toBe(new Date(START + (count - 1) * 60_000).toISOString());
     expect(existsSync(`${file}.lock`)).toBe(false);
   }, 120_000);
 });
