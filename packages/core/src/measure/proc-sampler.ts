@@ -38,6 +38,7 @@ import {
   readIo,
   readNetDev,
   readPssBytes,
+  processMemoryGone,
   readProcFile,
   readStat,
   readThreadChildren,
@@ -388,7 +389,13 @@ export class ProcTreeSampler {
     const stale = p.steady < STEADY_AFTER && this.samples - p.pssSample >= PSS_REFRESH_EVERY;
     if (p.pssBytes < 0 || moved || membershipChanged || stale) {
       const pss = readPssBytes(p.pid);
-      if (pss === null) return p.pssBytes >= 0 ? p.pssBytes : p.rssBytes;
+      if (pss === null) {
+        // Exited between the listing and this read: its pages are freed, and counting its RSS (the shared pages
+        // in full) would overcount a copy-on-write tree by a whole copy. Otherwise (not readable): the last
+        // PSS, else RSS.
+        if (processMemoryGone(p.pid)) return 0;
+        return p.pssBytes >= 0 ? p.pssBytes : p.rssBytes;
+      }
       this.pssUsed = true;
       p.pssBytes = pss;
       p.rssAtPss = p.rssBytes;

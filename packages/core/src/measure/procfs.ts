@@ -329,6 +329,22 @@ export function readPssBytes(pid: number | 'self'): number | null {
   return digits > 0 ? kb * 1024 : null;
 }
 
+/**
+ * Whether a process no longer holds an address space: gone from /proc, or a zombie / dead task (its memory is freed
+ * before it is reaped). Used when its PSS cannot be read, to tell "exited meanwhile" (charge 0) from "not readable".
+ */
+export function processMemoryGone(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return true;
+  }
+  // the state follows the command name, which is in parentheses and may itself contain ')'
+  const state = stat.charAt(stat.lastIndexOf(')') + 2);
+  return state === 'Z' || state === 'X' || state === 'x';
+}
+
 /** Our own current RSS in bytes (VmRSS of /proc/self/status). */
 export function readSelfRssBytes(): number | null {
   const s = readStat('self');
