@@ -92,10 +92,12 @@ describe('lanebench run --lane L --confirm N (runner-driven)', () => {
     const runs = history(out).runs;
     const flagged = runs.filter((x) => x.workflow === 'step' && !x.confirm).at(-1)!;
     const reruns = runs.filter((x) => x.confirm);
-    expect(reruns.map((x) => [x.workflow, x.confirm!.attempt, x.confirm!.of_attempts, x.confirm!.of])).toEqual([
-      ['step', 1, 2, flagged.id],
-      ['step', 2, 2, flagged.id],
-    ]);
+    // the re-runs stop at the first one that does not regress (one disagreeing re-run is enough not to fail);
+    // on a busy machine the first fast re-run can still look slow, so there are one or two
+    expect(reruns.length).toBeGreaterThanOrEqual(1);
+    expect(reruns.map((x) => [x.workflow, x.confirm!.attempt, x.confirm!.of_attempts, x.confirm!.of])).toEqual(
+      [1, 2].slice(0, reruns.length).map((attempt) => ['step', attempt, 2, flagged.id]),
+    );
     expect(reruns[0]!.confirm!.reason).toMatch(/execution_time: regression/);
     // `steady` ran once (the first launch), never in a re-run
     expect(runs.filter((x) => x.workflow === 'steady' && !x.id.includes('-baseline-'))).toHaveLength(2);
