@@ -80,7 +80,7 @@ describe('lanebench run --lane L --confirm N (runner-driven)', () => {
     seedBaseline(`${project.dir}/${out}/metrics.json`, 5, { every: true });
   }
 
-  it('--confirm 2: a transient regression is re-run twice (only its workflow), not confirmed, exit 0', () => {
+  it('--confirm 2: a transient regression is re-run (at most twice, only its workflow), not confirmed, exit 0', () => {
     const out = 'out-transient';
     baseline(out);
     project.write('left', '3\n'); // only the flagged run's 3 iterations are slow
