@@ -97,8 +97,11 @@ describe('history lock with paused writers', () => {
   it('random SIGSTOP/SIGCONT pauses of one of two looping writers lose no reported run', async () => {
     const file = join(tempDir(), 'metrics.json');
     const perWriter = 25;
-    const a = start(APPEND_LOOP, [file, 'A', String(perWriter)]);
-    const b = start(APPEND_LOOP, [file, 'B', String(perWriter)]);
+    // Appends in place take a few ms, so without gaps A would finish before the first pause. The gaps
+    // make each writer's loop last seconds (A ≥ 1.5 s of its own time, B ≥ 6 s), so the pauses land
+    // while both are still appending.
+    const a = start(APPEND_LOOP, [file, 'A', String(perWriter), '60']);
+    const b = start(APPEND_LOOP, [file, 'B', String(perWriter), '250']);
     let pauses = 0;
     let aDone = false;
     void a.exited.then(() => (aDone = true));
