@@ -184,12 +184,16 @@ test('sorting', async ({ bench }) => {
     expectFramesExist(project, outputOf(res));
   });
 
-  it.runIf(major === 5)('a native bench has one name from its progress lines to the summary', () => {
-    const res = project.run('npx', ['vitest', 'bench', '--run', 'native'], { timeoutMs: 240_000 });
-    const output = outputOf(res);
-    expect(res.status, output).toBe(0);
-    expect(output).toMatch(/\[lanebench\] sort 20k: iteration 2\/2 passed/);
-    expect(output).not.toContain('adhoc › sort 20k');
-    expect(output).toContain('quick / sort 20k');
-  });
+  // The test-context `bench` fixture exists only in Vitest 5, so this case is defined for 5 alone
+  // (not skipped on 4: there is nothing to run there).
+  if (major === 5) {
+    it('a native bench has one name from its progress lines to the summary', () => {
+      const res = project.run('npx', ['vitest', 'bench', '--run', 'native'], { timeoutMs: 240_000 });
+      const output = outputOf(res);
+      expect(res.status, output).toBe(0);
+      expect(output).toMatch(/\[lanebench\] sort 20k: iteration 2\/2 passed/);
+      expect(output).not.toContain('adhoc › sort 20k');
+      expect(output).toContain('quick / sort 20k');
+    });
+  }
 });
