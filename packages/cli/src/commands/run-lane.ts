@@ -13,12 +13,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STOP_FILE_ENV } from '@lanebench/core';
 import { UsageError } from '../lib/errors.js';
 import { err } from '../lib/output.js';
+import { onStopSignals, signalExitCode } from '../lib/stop-signals.js';
 import type { RunnerLaunch } from '../runners/types.js';
 
 export interface LaneRunnerResult {
@@ -26,13 +27,6 @@ export interface LaneRunnerResult {
   code: number;
   /** the signal that stopped the lane, if one did */
   received: NodeJS.Signals | undefined;
-}
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/** 128 + the signal's number: the shell convention (SIGHUP 129, SIGINT 130, SIGTERM 143). */
-export function signalExitCode(sig: NodeJS.Signals): number {
-  return 128 + (osConstants.signals[sig] ?? 0);
 }
 
 /** Live pids (not this one) whose environment carries `entry` exactly. */
@@ -84,27 +78,15 @@ export async function driveLaneRunner(
     env: { ...process.env, ...opts.env, [STOP_FILE_ENV]: stopFile },
   });
 
-  let received: NodeJS.Signals | undefined;
-  let count = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    count++;
-    if (count === 1) {
-      received = sig;
-      err(
-        `\nlanebench: ${sig}: stopping lane '${launch.lane}': killing the running iteration's process tree, then saving the finished iterations (again: kill it now)`,
-      );
-      writeFileSync(stopFile, `${sig}\n`);
-    } else if (count === 2) {
-      err(`lanebench: ${sig} again: killing the process tree now (SIGKILL); the finished iterations are still saved`);
-      appendFileSync(stopFile, 'now\n');
-    } else {
-      err(`lanebench: ${sig} a third time: quitting without saving`);
+  const stop = onStopSignals({
+    what: ` lane '${launch.lane}'`,
+    stop: (sig) => writeFileSync(stopFile, `${sig}\n`),
+    killNow: () => appendFileSync(stopFile, 'now\n'),
+    beforeQuit: () => {
       killAll(carriersOf(launchEntry));
       rmSync(dir, { recursive: true, force: true });
-      process.exit(signalExitCode(received ?? sig));
-    }
-  };
-  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+    },
+  });
 
   try {
     const code = await new Promise<number>((resolve, reject) => {
@@ -123,9 +105,9 @@ export async function driveLaneRunner(
     }
     if (failure?.usage) throw Object.assign(new UsageError(failure.message), { name: failure.name });
     if (failure) throw new Error(failure.message);
-    return { code, received };
+    return { code, received: stop.received };
   } finally {
-    for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    stop.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 }
