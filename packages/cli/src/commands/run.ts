@@ -14,6 +14,7 @@ import {
   isCI,
   publishRuns,
   killTreesNow,
+  progressIntervalSeconds,
   regressionOptions,
   resolveLane,
   runWorkflow,
@@ -255,6 +256,8 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
+  // a bad LANEBENCH_PROGRESS_INTERVAL is a configuration error (exit 2) before anything runs
+  progressIntervalSeconds();
   // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
   const store = ctx.openStore();
   try {

@@ -7,6 +7,7 @@ export {
   formatProgressLine,
   progressLines,
   PROGRESS_INTERVAL_ENV,
+  progressIntervalSeconds,
   type ProgressLinesOptions,
 } from './progress-line.js';
 export { workflowTestTimeoutMs, MAX_TEST_TIMEOUT_MS } from './test-timeout.js';
