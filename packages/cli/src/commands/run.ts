@@ -11,7 +11,6 @@ import {
   confirmCount,
   detectRegressions,
   exitCodeFor,
-  isCI,
   publishRuns,
   killTreesNow,
   progressIntervalSeconds,
@@ -28,7 +27,7 @@ import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/
 import { EXIT_FAILURE, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, out } from '../lib/output.js';
-import { createProgress } from '../lib/progress.js';
+import { createProgress, interactiveTerminal } from '../lib/progress.js';
 import { onStopSignals, signalExitCode } from '../lib/stop-signals.js';
 import { driveLaneRunner } from './run-lane.js';
 import { confirmLaneRegressions } from './run-lane-confirm.js';
@@ -80,8 +79,7 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   }
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
-  const interactive = Boolean(process.stderr.isTTY) && !isCI();
-  const progress = createProgress({ interactive, verbose: Boolean(opts.verbose) });
+  const progress = createProgress({ interactive: interactiveTerminal(), verbose: Boolean(opts.verbose) });
   const abort = new AbortController();
   const stop = onStopSignals({
     stop: (sig) => abort.abort(new Error(`interrupted by ${sig}`)),
@@ -203,7 +201,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
   // in a child process, so that a signal stops the whole tree and keeps the finished iterations (run-lane.ts)
-  const driven = await driveLaneRunner(runnerName, launch);
+  const driven = await driveLaneRunner(runnerName, launch, { live: interactiveTerminal() });
   const runnerCode = driven.code;
   let received = driven.received;
 

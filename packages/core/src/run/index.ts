@@ -8,6 +8,8 @@ export {
   progressLines,
   PROGRESS_INTERVAL_ENV,
   progressIntervalSeconds,
+  PROGRESS_EVENTS_ENV,
+  type ProgressEventRecord,
   type ProgressLinesOptions,
 } from './progress-line.js';
 export { workflowTestTimeoutMs, MAX_TEST_TIMEOUT_MS } from './test-timeout.js';

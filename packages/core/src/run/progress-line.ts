@@ -1,8 +1,11 @@
 /**
  * Progress of a workflow running inside a test runner, as plain lines on stderr. The runners
  * forward a worker's stderr live, while a test's own output and result arrive only when the whole
- * workflow ends. (The CLI draws its own live line on a terminal; see packages/cli lib/progress.ts.)
+ * workflow ends. When `lanebench run --lane L` drives the runner from a terminal, it names a file in
+ * LANEBENCH_PROGRESS_EVENTS instead: the events go there, one JSON line each, and the CLI draws its
+ * live line from them (packages/cli lib/progress.ts), as it does for a command it measures itself.
  */
+import { appendFileSync } from 'node:fs';
 import { ConfigError, showValue } from '../base/errors.js';
 import { safeOutput, visible } from '../output/sanitize.js';
 import { ADHOC_LANE } from './adhoc-lane.js';
@@ -45,6 +48,15 @@ export function progressIntervalSeconds(env: NodeJS.ProcessEnv = process.env): n
   return value;
 }
 
+/** A file the CLI reads progress events from (set by `lanebench run --lane L` on a terminal). */
+export const PROGRESS_EVENTS_ENV = 'LANEBENCH_PROGRESS_EVENTS';
+
+/** One line of the events file: the event and when it happened (ms since the epoch). */
+export interface ProgressEventRecord {
+  at: number;
+  event: ProgressEvent;
+}
+
 export interface ProgressLinesOptions {
   /** only the lines of finished iterations, not the 'running' ones (default false) */
   finishedOnly?: boolean | undefined;
@@ -66,6 +78,11 @@ export interface ProgressLinesOptions {
 
 /** An `onProgress` callback for runWorkflow/measure that writes lines for its events. */
 export function progressLines(opts: ProgressLinesOptions = {}): (e: ProgressEvent) => void {
+  const eventsFile = process.env[PROGRESS_EVENTS_ENV];
+  if (eventsFile) {
+    // one small O_APPEND write per event: lines of concurrent workers never interleave
+    return (event) => appendFileSync(eventsFile, `${JSON.stringify({ at: Date.now(), event })}\n`);
+  }
   const write = opts.write ?? ((line: string) => void process.stderr.write(`${safeOutput(line)}\n`));
   const now = opts.now ?? Date.now;
   // read at the first event, not here: adapters create their callback when a test file is imported
