@@ -2,7 +2,13 @@
 export { runWorkflow, type RunWorkflowSpec } from './run-workflow.js';
 export { measure, type MeasureOptions } from './measure.js';
 export { runStatus } from './status.js';
-export { assertRunPassed, runFailureMessage, runWarningMessage, type AssertRunOptions } from './failure-message.js';
+export {
+  assertRunPassed,
+  callerFrame,
+  runFailureMessage,
+  runWarningMessage,
+  type AssertRunOptions,
+} from './failure-message.js';
 export {
   formatProgressLine,
   progressLines,
