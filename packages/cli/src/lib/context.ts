@@ -3,8 +3,16 @@
  * directory (--output-dir beats the config), the history file and the lanes known.
  */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadConfig, openHistoryStore, type HistoryStore, type ResolvedConfig, type Run } from '@lanebench/core';
+import {
+  loadConfig,
+  openHistoryStore,
+  rescueRuns,
+  type HistoryStore,
+  type ResolvedConfig,
+  type Run,
+} from '@lanebench/core';
 import { UsageError } from './errors.js';
 
 export interface CommonOptions {
@@ -47,6 +55,23 @@ export async function loadRuns(ctx: Context): Promise<Run[]> {
   const store = ctx.openStore();
   try {
     return (await store.readAll()).runs;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Appends runs to the configured history (file or PostgreSQL, LANEBENCH_SHARD and historyRetention applied),
+ * reading nothing back. When the store cannot take them they go to a rescue file, and the error (exit 2) says
+ * how to merge them back, as after `lanebench run`.
+ */
+export async function recordRuns(ctx: Context, runs: readonly Run[]): Promise<void> {
+  const store = ctx.openStore();
+  try {
+    await mkdir(ctx.config.outputDir, { recursive: true });
+    await store.append(runs);
+  } catch (err) {
+    throw await rescueRuns(store.rescueFile, runs, err, { display: store.display });
   } finally {
     await store.close();
   }
