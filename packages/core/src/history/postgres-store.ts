@@ -47,6 +47,9 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   },
 ];
 
+/** Runs per INSERT statement of an append (a few MB of JSON each). */
+const APPEND_BATCH = 500;
+
 // one key for every lanebench migrating a database at the same time
 const MIGRATION_LOCK_KEY = 7_215_003_101;
 
@@ -141,23 +144,31 @@ export class PostgresHistoryStore implements HistoryStore {
     const client = await this.connect();
     try {
       await client.query('BEGIN');
-      for (const r of runs) {
+      // a later copy of an id replaces an earlier one and keeps its place, as one INSERT per run would
+      const latest = [...new Map(runs.map((r) => [r.id, r])).values()];
+      for (let i = 0; i < latest.length; i += APPEND_BATCH) {
+        const batch = latest.slice(i, i + APPEND_BATCH);
+        // one statement per batch (arrays unnested in order), so loading many runs costs few round trips
         await client.query(
           `INSERT INTO lanebench_runs (id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           SELECT id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::jsonb[])
+             WITH ORDINALITY AS u(id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record, n)
+           ORDER BY n
            ON CONFLICT (id) DO UPDATE SET lane = EXCLUDED.lane, workflow = EXCLUDED.workflow,
              started_at = EXCLUDED.started_at, status = EXCLUDED.status, env_fingerprint = EXCLUDED.env_fingerprint,
              git_sha = EXCLUDED.git_sha, git_branch = EXCLUDED.git_branch, record = EXCLUDED.record`,
           [
-            r.id,
-            r.lane,
-            r.workflow,
-            r.started_at,
-            r.status,
-            r.env?.fingerprint ?? null,
-            r.git?.sha ?? null,
-            r.git?.branch ?? null,
-            JSON.stringify(r),
+            batch.map((r) => r.id),
+            batch.map((r) => r.lane),
+            batch.map((r) => r.workflow),
+            batch.map((r) => r.started_at),
+            batch.map((r) => r.status),
+            batch.map((r) => r.env?.fingerprint ?? null),
+            batch.map((r) => r.git?.sha ?? null),
+            batch.map((r) => r.git?.branch ?? null),
+            batch.map((r) => JSON.stringify(r)),
           ],
         );
       }
