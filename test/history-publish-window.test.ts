@@ -86,6 +86,13 @@ function spy(inner: HistoryStore): Spy {
         s.runsRead += h.runs.length;
         return h;
       },
+      forEachLight: async (fn) => {
+        s.readAll++;
+        await inner.forEachLight((r) => {
+          s.runsRead++;
+          fn(r);
+        });
+      },
       prune: (o) => inner.prune(o),
       close: () => inner.close(),
     },

@@ -78,12 +78,12 @@ export async function recordRuns(ctx: Context, runs: readonly Run[]): Promise<vo
 }
 
 /** Lanes from the configuration first, then any other lane found in the history. */
-export function knownLanes(ctx: Context, runs: readonly Run[]): string[] {
+export function knownLanes(ctx: Context, runs: readonly Pick<Run, 'lane'>[]): string[] {
   return [...new Set([...Object.keys(ctx.config.lanes), ...runs.map((r) => r.lane)])];
 }
 
 /** A lane must be configured or present in the history; otherwise exit 2 listing the choices. */
-export function checkLane(ctx: Context, runs: readonly Run[], lane: string): void {
+export function checkLane(ctx: Context, runs: readonly Pick<Run, 'lane'>[], lane: string): void {
   const lanes = knownLanes(ctx, runs);
   if (!lanes.includes(lane)) {
     throw new UsageError(`--lane: unknown lane '${lane}'; expected one of: ${lanes.join(', ')}`);
@@ -92,7 +92,11 @@ export function checkLane(ctx: Context, runs: readonly Run[], lane: string): voi
 
 /** The lane's runs, or exit 2 when there are none (nothing to evaluate). */
 /** A --workflow value must name a workflow of the lane's runs; otherwise exit 2 listing them. */
-export function checkWorkflow(runs: readonly Run[], lane: string | undefined, workflow: string | undefined): void {
+export function checkWorkflow(
+  runs: readonly Pick<Run, 'lane' | 'workflow'>[],
+  lane: string | undefined,
+  workflow: string | undefined,
+): void {
   if (workflow === undefined) return;
   const names = [...new Set(runs.filter((r) => lane === undefined || r.lane === lane).map((r) => r.workflow))];
   if (!names.includes(workflow)) {

@@ -4,7 +4,7 @@
  * CLI, the API) opens the store with openHistoryStore and reads and writes only through it.
  */
 import path from 'node:path';
-import type { HistoryFile, Run } from '../types.js';
+import { METRIC_KEYS, type BuiltinMetric, type HistoryFile, type Iteration, type Run } from '../types.js';
 
 /** Which runs a command needs; every field narrows. `last` keeps the newest N (by started_at). */
 export interface HistoryWindow {
@@ -33,6 +33,36 @@ export interface HistoryRetention {
   days?: number;
 }
 
+/** An iteration as `analyze` needs it: its status and figures, no timeline. */
+export type LightIteration = Pick<Iteration, 'status'> & { custom?: Iteration['custom'] | null } & Partial<
+    Record<BuiltinMetric, number | null>
+  >;
+
+/**
+ * A run without what `analyze` over the whole history does not need (timelines, statistics, environment), so
+ * 100,000 of them fit in memory: its identity and its passed iterations' figures.
+ */
+export interface LightRun {
+  id: string;
+  lane: string;
+  workflow: string;
+  started_at: string;
+  /** the passed iterations (the others carry no statistics) */
+  iterations: LightIteration[];
+}
+
+/** The light form of a full run (the file store; the PostgreSQL store projects it in SQL). */
+export function lightRun(run: Run): LightRun {
+  const iterations: LightIteration[] = [];
+  for (const it of run.iterations ?? []) {
+    if (it.status !== 'passed') continue;
+    const light: LightIteration = { status: it.status, custom: it.custom };
+    for (const key of METRIC_KEYS) if (it[key] !== undefined) light[key] = it[key];
+    iterations.push(light);
+  }
+  return { id: run.id, lane: run.lane, workflow: run.workflow, started_at: run.started_at, iterations };
+}
+
 export interface HistoryStore {
   readonly kind: 'file' | 'postgres';
   /** where it is, safe to print (a URL's password masked) */
@@ -46,6 +76,11 @@ export interface HistoryStore {
   readWindow(window: HistoryWindow): Promise<Run[]>;
   /** everything, oldest first, as a schema-v1 document */
   readAll(): Promise<HistoryFile>;
+  /**
+   * Every run in its light form, in readAll's order, handed to `fn` one by one (PostgreSQL fetches them in
+   * batches; nothing is kept), for commands that aggregate the whole history.
+   */
+  forEachLight(fn: (run: LightRun) => void): Promise<void>;
   /** returns how many runs were removed */
   prune(opts: PruneOptions): Promise<number>;
   close(): Promise<void>;

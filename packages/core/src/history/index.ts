@@ -40,8 +40,11 @@ export {
   maskSecret,
   applyWindow,
   pruneRuns,
+  lightRun,
   type HistoryStore,
   type HistoryWindow,
+  type LightIteration,
+  type LightRun,
   type PruneOptions,
 } from './history-store.js';
 export { FileHistoryStore, shardFileOf, type FileStoreOptions } from './file-store.js';

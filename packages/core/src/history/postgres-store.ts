@@ -7,7 +7,7 @@
  * the URL or the standard PG* variables, and every message masks the password.
  */
 import type { Pool, PoolClient } from 'pg';
-import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
+import { HISTORY_SCHEMA_VERSION, METRIC_KEYS, type HistoryFile, type Run } from '../types.js';
 import { HistoryError } from './errors.js';
 import {
   maskSecret,
@@ -15,6 +15,7 @@ import {
   type HistoryRetention,
   type HistoryStore,
   type HistoryWindow,
+  type LightRun,
   type PruneOptions,
 } from './history-store.js';
 import { validateRun } from './schema.js';
@@ -46,6 +47,18 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     `,
   },
 ];
+
+/** Runs per FETCH of a light read. */
+const LIGHT_BATCH = 2000;
+
+// the passed iterations' figures, projected by the server: timelines and statistics never leave it
+const LIGHT_SELECT = `SELECT id, lane, workflow, record->>'started_at' AS started_at,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('status', it->'status', 'custom', it->'custom', ${METRIC_KEYS.map(
+    (k) => `'${k}', it->'${k}'`,
+  ).join(', ')}) ORDER BY n), '[]'::jsonb)
+   FROM jsonb_array_elements(record->'iterations') WITH ORDINALITY AS i(it, n)
+   WHERE it->>'status' = 'passed') AS iterations
+  FROM lanebench_runs ORDER BY started_at, seq`;
 
 /** Runs per INSERT statement of an append (a few MB of JSON each). */
 const APPEND_BATCH = 500;
@@ -241,6 +254,25 @@ export class PostgresHistoryStore implements HistoryStore {
 
   async readAll(): Promise<HistoryFile> {
     return { schema_version: HISTORY_SCHEMA_VERSION, runs: await this.select('', []) };
+  }
+
+  async forEachLight(fn: (run: LightRun) => void): Promise<void> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`DECLARE lanebench_light NO SCROLL CURSOR FOR ${LIGHT_SELECT}`);
+      for (;;) {
+        const { rows } = await client.query<LightRun>(`FETCH ${LIGHT_BATCH} FROM lanebench_light`);
+        for (const row of rows) fn(row);
+        if (rows.length < LIGHT_BATCH) break;
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err instanceof HistoryError ? err : this.fail('could not read runs', err);
+    } finally {
+      client.release();
+    }
   }
 
   async prune(opts: PruneOptions): Promise<number> {
