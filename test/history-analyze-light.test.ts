@@ -5,7 +5,7 @@
  * full runs, byte for byte: custom metrics in their order of first appearance, failed iterations left out,
  * workflows in order, start-time ties, a run id recorded twice on the file store (the later copy counts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   LaneAggregator,
   PostgresHistoryStore,
   analyzeLane,
+  latestPerWorkflow,
   type HistoryStore,
   type Run,
 } from '../packages/core/src/index.js';
@@ -135,6 +136,40 @@ describe('analyze from light runs', () => {
         const bad = lanebench(dir, ['analyze', '--lane', 'api', '--workflow', 'nope'], env);
         expect(bad.code).toBe(2);
         expect(bad.stderr).toContain("unknown workflow 'nope' in lane 'api'; expected one of: build, test");
+      } finally {
+        await store.close();
+      }
+    }
+  }, 300_000);
+
+  it('summarize: each series with its count and latest run, as latestPerWorkflow over readAll; report uses it', async () => {
+    const dir = tmp();
+    const runs = history();
+    for (const [kind, store, location] of await stores(dir)) {
+      try {
+        await store.append(runs);
+        const all = (await store.readAll()).runs;
+        const want = latestPerWorkflow(all).map((r) => ({
+          lane: r.lane,
+          workflow: r.workflow,
+          runs: all.filter((x) => x.lane === r.lane && x.workflow === r.workflow).length,
+          latest: { id: r.id, started_at: r.started_at, fingerprint: r.env?.fingerprint ?? null },
+        }));
+        expect(await store.summarize(), kind).toEqual(want);
+        const out = join(dir, `out-${kind}`);
+        const r = lanebench(dir, ['report', '--output-format', 'all', '--output-dir', out], {
+          LANEBENCH_HISTORY: location,
+        });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain('Reports from 240 run(s)');
+        for (const f of ['performance_dashboard.html', 'performance_metrics.csv', 'junit.xml', 'summary.md']) {
+          expect(existsSync(join(out, f)), `${kind} ${f}`).toBe(true);
+        }
+        const lane = lanebench(dir, ['report', '--output-format', 'csv', '--lane', 'nope', '--output-dir', out], {
+          LANEBENCH_HISTORY: location,
+        });
+        expect(lane.code).toBe(2);
+        expect(lane.stderr).toContain("unknown lane 'nope'");
       } finally {
         await store.close();
       }

@@ -93,6 +93,10 @@ function spy(inner: HistoryStore): Spy {
           fn(r);
         });
       },
+      summarize: async () => {
+        s.readAll++;
+        return inner.summarize();
+      },
       prune: (o) => inner.prune(o),
       close: () => inner.close(),
     },

@@ -5,7 +5,9 @@ import { HistoryError } from './errors.js';
 import {
   applyWindow,
   lightRun,
+  summarizeSeries,
   type LightRun,
+  type SeriesSummary,
   type HistoryRetention,
   type HistoryStore,
   type HistoryWindow,
@@ -116,6 +118,11 @@ export class FileHistoryStore implements HistoryStore {
       }
     }
     for (const r of byId.values()) fn(r);
+  }
+  async summarize(): Promise<SeriesSummary[]> {
+    const runs: LightRun[] = [];
+    await this.forEachLight((r) => runs.push(r));
+    return summarizeSeries(runs);
   }
   async prune(opts: PruneOptions): Promise<number> {
     let removed = 0;

@@ -47,6 +47,8 @@ export interface LightRun {
   lane: string;
   workflow: string;
   started_at: string;
+  /** env.fingerprint, null when the run has none */
+  fingerprint: string | null;
   /** the passed iterations (the others carry no statistics) */
   iterations: LightIteration[];
 }
@@ -60,7 +62,40 @@ export function lightRun(run: Run): LightRun {
     for (const key of METRIC_KEYS) if (it[key] !== undefined) light[key] = it[key];
     iterations.push(light);
   }
-  return { id: run.id, lane: run.lane, workflow: run.workflow, started_at: run.started_at, iterations };
+  return {
+    id: run.id,
+    lane: run.lane,
+    workflow: run.workflow,
+    started_at: run.started_at,
+    fingerprint: run.env?.fingerprint ?? null,
+    iterations,
+  };
+}
+
+/** One lane/workflow of the history: how many runs, and its latest (by started_at; the last recorded on a tie). */
+export interface SeriesSummary {
+  lane: string;
+  workflow: string;
+  runs: number;
+  latest: { id: string; started_at: string; fingerprint: string | null };
+}
+
+/** Series of light runs fed in readAll's order, in the order each first appears (latestPerWorkflow's rule). */
+export function summarizeSeries(runs: Iterable<LightRun>): SeriesSummary[] {
+  const out = new Map<string, SeriesSummary & { ms: number }>();
+  for (const r of runs) {
+    const key = JSON.stringify([r.lane, r.workflow]);
+    const t = Date.parse(r.started_at);
+    const ms = Number.isFinite(t) ? t : 0;
+    const latest = { id: r.id, started_at: r.started_at, fingerprint: r.fingerprint };
+    const s = out.get(key);
+    if (!s) out.set(key, { lane: r.lane, workflow: r.workflow, runs: 1, latest, ms });
+    else {
+      s.runs++;
+      if (ms >= s.ms) Object.assign(s, { latest, ms });
+    }
+  }
+  return [...out.values()].map(({ lane, workflow, runs, latest }) => ({ lane, workflow, runs, latest }));
 }
 
 export interface HistoryStore {
@@ -81,6 +116,8 @@ export interface HistoryStore {
    * batches; nothing is kept), for commands that aggregate the whole history.
    */
   forEachLight(fn: (run: LightRun) => void): Promise<void>;
+  /** each lane/workflow with its run count and latest run (PostgreSQL: from the indexes, no record read) */
+  summarize(): Promise<SeriesSummary[]>;
   /** returns how many runs were removed */
   prune(opts: PruneOptions): Promise<number>;
   close(): Promise<void>;

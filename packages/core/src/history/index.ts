@@ -41,6 +41,8 @@ export {
   applyWindow,
   pruneRuns,
   lightRun,
+  summarizeSeries,
+  type SeriesSummary,
   type HistoryStore,
   type HistoryWindow,
   type LightIteration,

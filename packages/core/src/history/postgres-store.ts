@@ -17,6 +17,7 @@ import {
   type HistoryWindow,
   type LightRun,
   type PruneOptions,
+  type SeriesSummary,
 } from './history-store.js';
 import { validateRun } from './schema.js';
 
@@ -52,7 +53,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
 const LIGHT_BATCH = 2000;
 
 // the passed iterations' figures, projected by the server: timelines and statistics never leave it
-const LIGHT_SELECT = `SELECT id, lane, workflow, record->>'started_at' AS started_at,
+const LIGHT_SELECT = `SELECT id, lane, workflow, record->>'started_at' AS started_at, env_fingerprint AS fingerprint,
   (SELECT coalesce(jsonb_agg(jsonb_build_object('status', it->'status', 'custom', it->'custom', ${METRIC_KEYS.map(
     (k) => `'${k}', it->'${k}'`,
   ).join(', ')}) ORDER BY n), '[]'::jsonb)
@@ -269,6 +270,43 @@ export class PostgresHistoryStore implements HistoryStore {
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
+      throw err instanceof HistoryError ? err : this.fail('could not read runs', err);
+    } finally {
+      client.release();
+    }
+  }
+
+  async summarize(): Promise<SeriesSummary[]> {
+    const client = await this.connect();
+    try {
+      // first and latest run of each series by the window index; only the latest rows' records are opened
+      const { rows } = await client.query<{
+        lane: string;
+        workflow: string;
+        runs: string;
+        id: string;
+        started_at: string;
+        fingerprint: string | null;
+      }>(
+        `WITH firsts AS (
+           SELECT DISTINCT ON (lane, workflow) lane, workflow, started_at, seq FROM lanebench_runs
+           ORDER BY lane, workflow, started_at, seq),
+         lasts AS (
+           SELECT DISTINCT ON (lane, workflow) lane, workflow, id FROM lanebench_runs
+           ORDER BY lane, workflow, started_at DESC, seq DESC),
+         counts AS (SELECT lane, workflow, count(*) AS runs FROM lanebench_runs GROUP BY lane, workflow)
+         SELECT f.lane, f.workflow, c.runs, r.id, r.record->>'started_at' AS started_at, r.env_fingerprint AS fingerprint
+         FROM firsts f JOIN counts c USING (lane, workflow) JOIN lasts l USING (lane, workflow)
+         JOIN lanebench_runs r ON r.id = l.id
+         ORDER BY f.started_at, f.seq`,
+      );
+      return rows.map((r) => ({
+        lane: r.lane,
+        workflow: r.workflow,
+        runs: Number(r.runs),
+        latest: { id: r.id, started_at: r.started_at, fingerprint: r.fingerprint },
+      }));
+    } catch (err) {
       throw err instanceof HistoryError ? err : this.fail('could not read runs', err);
     } finally {
       client.release();

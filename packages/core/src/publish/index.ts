@@ -107,7 +107,7 @@ function byStart(a: Run, b: Run): number {
  */
 export async function readSessionHistory(
   store: HistoryStore,
-  runs: readonly Run[],
+  runs: ReadonlyArray<{ lane: string; workflow: string; env?: { fingerprint?: string | undefined } | undefined }>,
   config: Pick<ResolvedConfig, 'historyWindow'>,
 ): Promise<Run[]> {
   const last = Math.max(PUBLISH_HISTORY_RUNS, config.historyWindow, SESSION_CHANGE_POINT_WINDOW);
@@ -123,7 +123,7 @@ export async function readSessionHistory(
     const window: HistoryWindow = { lane, workflow, last };
     const got = await store.readWindow(window);
     for (const r of got) byId.set(r.id, r);
-    // fewer than `last`: the whole series is in; all of one environment: its newest `last` are these
+    // fewer than `last`: the whole series is in
     if (got.length < last) continue;
     for (const fingerprint of fingerprints) {
       // the gate's baseline: the newest historyWindow comparable runs of this environment, when these hold them
@@ -138,8 +138,6 @@ export async function readSessionHistory(
       for (const r of await store.readWindow({ ...window, fingerprint })) byId.set(r.id, r);
     }
   }
-  // a run of the session is there even if a store returned it late (it was just appended)
-  for (const r of runs) if (!byId.has(r.id)) byId.set(r.id, r);
   return [...byId.values()].sort(byStart);
 }
 
@@ -164,6 +162,9 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
       }
     }
     history = await readSessionHistory(store, runs, config);
+    // a run of the session is there even if the store did not hand it back (it was just appended)
+    const read = new Set(history.map((r) => r.id));
+    if (runs.some((r) => !read.has(r.id))) history = [...history, ...runs.filter((r) => !read.has(r.id))].sort(byStart);
   } finally {
     if (!opts.store) await store.close();
   }
