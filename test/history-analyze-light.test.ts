@@ -14,6 +14,7 @@ import {
   LaneAggregator,
   PostgresHistoryStore,
   analyzeLane,
+  getTrends,
   latestPerWorkflow,
   type HistoryStore,
   type Run,
@@ -142,7 +143,7 @@ describe('analyze from light runs', () => {
     }
   }, 300_000);
 
-  it('summarize: each series with its count and latest run, as latestPerWorkflow over readAll; report uses it', async () => {
+  it('summarize: each series with its count and latest run, as latestPerWorkflow over readAll; report and trends use it', async () => {
     const dir = tmp();
     const runs = history();
     for (const [kind, store, location] of await stores(dir)) {
@@ -164,6 +165,21 @@ describe('analyze from light runs', () => {
         expect(r.stdout).toContain('Reports from 240 run(s)');
         for (const f of ['performance_dashboard.html', 'performance_metrics.csv', 'junit.xml', 'summary.md']) {
           expect(existsSync(join(out, f)), `${kind} ${f}`).toBe(true);
+        }
+        const trends = lanebench(dir, ['trends', '--lane', 'docs', '--window', '5', '--json'], {
+          LANEBENCH_HISTORY: location,
+        });
+        expect(trends.code, trends.stderr).toBe(0);
+        const got = JSON.parse(trends.stdout) as { workflows: Array<{ workflow: string; points: unknown[] }> };
+        // in the order the whole history lists them (file: as recorded; PostgreSQL: by start)
+        expect(
+          got.workflows.map((w) => w.workflow),
+          kind,
+        ).toEqual([...new Set(all.filter((r) => r.lane === 'docs').map((r) => r.workflow))]);
+        for (const w of got.workflows) {
+          expect(w.points, `${kind} ${w.workflow}`).toEqual(
+            JSON.parse(JSON.stringify(getTrends(all, 'docs', 'execution_time', { window: 5, workflow: w.workflow }))),
+          );
         }
         const lane = lanebench(dir, ['report', '--output-format', 'csv', '--lane', 'nope', '--output-dir', out], {
           LANEBENCH_HISTORY: location,
