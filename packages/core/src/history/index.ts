@@ -28,7 +28,15 @@ export {
 } from './lock.js';
 export type { HeldLock, LockOptions } from './lock.js';
 export { runSchema, validateRun, validateHistoryDocument } from './schema.js';
-export { ciProviderOf, collectEnv, detectCiProvider, environmentFingerprint, isCI, type CiInfoAnswer } from './env.js';
+export {
+  ciProviderOf,
+  collectEnv,
+  detectCiProvider,
+  environmentFingerprint,
+  isCI,
+  onGitHubActions,
+  type CiInfoAnswer,
+} from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';
@@ -40,8 +48,13 @@ export {
   maskSecret,
   applyWindow,
   pruneRuns,
+  lightRun,
+  summarizeSeries,
+  type SeriesSummary,
   type HistoryStore,
   type HistoryWindow,
+  type LightIteration,
+  type LightRun,
   type PruneOptions,
 } from './history-store.js';
 export { FileHistoryStore, shardFileOf, type FileStoreOptions } from './file-store.js';
