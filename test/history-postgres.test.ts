@@ -139,6 +139,29 @@ describe('PostgreSQL history store', () => {
     expect((await store.readAll()).runs.every((r) => r.started_at >= runs[30]!.started_at)).toBe(true);
   });
 
+  it('one append of 1,201 runs (three INSERT batches) keeps order, the last copy of a repeated id, every byte', async (ctx) => {
+    if (!pg) return ctx.skip();
+    const store = open(await pg.newDatabase());
+    try {
+      const runs = Array.from<unknown, Run>({ length: 1200 }, (_, i) =>
+        makeRun({ seq: i, lane: i % 2 ? 'docs' : 'api', iterations: 2, timeline: 0 }),
+      );
+      // the same start for all of a batch boundary: order then comes from the append's order alone
+      for (const r of runs.slice(495, 505)) r.started_at = runs[495]!.started_at;
+      runs[7]!.notes = ['quote " backslash \\ brace { } comma , newline \n tab \t unicode ✓'];
+      const again = { ...runs[3]!, status: 'partial' as const };
+      await store.append([...runs, again]);
+      const all = (await store.readAll()).runs;
+      expect(all).toHaveLength(1200);
+      expect(all.map((r) => r.id)).toEqual(runs.map((r) => r.id));
+      expect(all[3]!.status).toBe('partial');
+      expect(canonical(all[7])).toBe(canonical(runs[7]));
+      expect(canonical(all.slice(490, 510))).toBe(canonical(runs.slice(490, 510)));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a writer killed with SIGKILL mid-publish leaves nothing partial, and the next publish succeeds', async (ctx) => {
     if (!pg) return ctx.skip();
     const store = open();

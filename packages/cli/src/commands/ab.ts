@@ -20,7 +20,6 @@ import {
   AB_GATED_METRICS,
   abOrder,
   analyzeAbRuns,
-  appendRuns,
   customMetrics,
   DEFAULT_AB_ALPHA,
   DEFAULT_AB_PAIRS,
@@ -34,7 +33,7 @@ import {
   type Run,
 } from '@lanebench/core';
 import { colors } from '../lib/colors.js';
-import { loadContext, type CommonOptions, type Context } from '../lib/context.js';
+import { loadContext, recordRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { err, num, out, table } from '../lib/output.js';
 import { cliVersion } from '../lib/version.js';
@@ -234,8 +233,8 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
       });
       const sessions = lane.sessions.filter((x) => x.pairs > 0);
       if (sessions.length > 0)
-        await appendRuns(
-          ctx.historyFile,
+        await recordRuns(
+          ctx,
           sessions.flatMap((x) => [x.base, x.head]),
         );
       const stoppedBy = signalled ?? lane.received;
@@ -275,7 +274,7 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
           );
       },
     });
-    if (session.pairs > 0) await appendRuns(ctx.historyFile, [session.base, session.head]);
+    if (session.pairs > 0) await recordRuns(ctx, [session.base, session.head]);
     if (signalled) {
       err(
         `lanebench ab: interrupted after ${session.pairs} complete pair(s); they were recorded in ${ctx.historyFile}`,

@@ -1,5 +1,5 @@
 /** `lanebench analyze [--lane L] [--window N]`: JSON statistics per lane (one object with --lane, else an array). */
-import { analyzeLane, type Run } from '@lanebench/core';
+import { analyzeLane, LaneAggregator, type Run } from '@lanebench/core';
 import {
   checkLane,
   checkWorkflow,
@@ -31,8 +31,41 @@ async function loadWindow(ctx: Context, lane: string, last: number, workflow: st
   }
 }
 
+/**
+ * Without --window every run counts: the store hands them over in their light form (no timelines, no
+ * statistics; PostgreSQL projects them on the server and sends them in batches) and only each metric's values
+ * are kept, so 100,000 runs fit in a few hundred MB at most. Same figures as analyzeLane over the full runs.
+ */
+async function analyzeAll(ctx: Context, opts: AnalyzeOptions): Promise<number> {
+  const agg = new LaneAggregator({ workflow: opts.workflow });
+  const store = ctx.openStore();
+  try {
+    await store.forEachLight((run) => agg.add(run));
+  } finally {
+    await store.close();
+  }
+  if (opts.lane !== undefined) checkLane(ctx, agg.series, opts.lane);
+  checkWorkflow(agg.series, opts.lane, opts.workflow);
+  if (opts.lane !== undefined) {
+    out(JSON.stringify(agg.analysis(opts.lane), null, 2));
+    return EXIT_OK;
+  }
+  // every lane that has runs, configured lanes first
+  const withRuns = new Set(agg.laneNames());
+  const lanes = knownLanes(ctx, agg.series).filter((lane) => withRuns.has(lane));
+  out(
+    JSON.stringify(
+      lanes.map((lane) => agg.analysis(lane)),
+      null,
+      2,
+    ),
+  );
+  return EXIT_OK;
+}
+
 export async function analyzeAction(opts: AnalyzeOptions): Promise<number> {
   const ctx = await loadContext(opts);
+  if (opts.window === undefined) return analyzeAll(ctx, opts);
   const runs =
     opts.lane !== undefined && opts.window !== undefined
       ? await loadWindow(ctx, opts.lane, opts.window, opts.workflow)

@@ -2,8 +2,17 @@
  * `lanebench trends --lane L [--metric M (default execution_time)] [--window N] [--fail-on-regression]`: the last N values
  * (run means) of a metric per workflow, and the latest run's regression verdict.
  */
-import { changePointsOf, analyzeSession, getTrends, METRIC_KEYS, metricUnit, type Run, visible } from '@lanebench/core';
-import { loadContext, loadRuns, requireLaneRuns, type CommonOptions } from '../lib/context.js';
+import {
+  changePointsOf,
+  analyzeSession,
+  getTrends,
+  METRIC_KEYS,
+  metricUnit,
+  readSessionHistory,
+  type Run,
+  visible,
+} from '@lanebench/core';
+import { checkLane, loadContext, requireLaneRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { num, out, table } from '../lib/output.js';
@@ -23,9 +32,40 @@ function customNames(runs: readonly Run[]): string[] {
   return [...names];
 }
 
+/**
+ * The lane's runs a trend needs: per workflow the same windows publishing reads (the newest 1,000 runs, or
+ * --window's N when larger, plus the latest run's environment), found through the store's summary, so the
+ * command costs the same on 1,000 and 100,000 runs.
+ */
+async function loadLaneWindows(
+  ctx: Context,
+  lane: string,
+  window: number,
+): Promise<{ runs: Run[]; workflows: string[] }> {
+  const store = ctx.openStore();
+  try {
+    const all = await store.summarize();
+    checkLane(ctx, all, lane);
+    const series = all.filter((s) => s.lane === lane);
+    const runs = await readSessionHistory(
+      store,
+      series.map((s) => ({
+        lane: s.lane,
+        workflow: s.workflow,
+        env: s.latest.fingerprint === null ? {} : { fingerprint: s.latest.fingerprint },
+      })),
+      { historyWindow: Math.max(ctx.config.historyWindow, window) },
+    );
+    // workflows in the order they were first recorded, as the whole history lists them
+    return { runs, workflows: series.map((s) => s.workflow) };
+  } finally {
+    await store.close();
+  }
+}
+
 export async function trendsAction(opts: TrendsOptions): Promise<number> {
   const ctx = await loadContext(opts);
-  const runs = await loadRuns(ctx);
+  const { runs, workflows } = await loadLaneWindows(ctx, opts.lane, opts.window ?? ctx.config.historyWindow);
   const laneRuns = requireLaneRuns(ctx, runs, opts.lane);
   const metrics = [...METRIC_KEYS, ...customNames(laneRuns)];
   if (!metrics.includes(opts.metric)) {
@@ -33,7 +73,6 @@ export async function trendsAction(opts: TrendsOptions): Promise<number> {
       `--metric: unknown metric '${opts.metric}' for lane '${opts.lane}'; expected one of: ${metrics.join(', ')}`,
     );
   }
-  const workflows = [...new Set(laneRuns.map((r) => r.workflow))];
   if (opts.workflow !== undefined && !workflows.includes(opts.workflow)) {
     throw new UsageError(
       `--workflow: unknown workflow '${opts.workflow}' in lane '${opts.lane}'; expected one of: ${workflows.join(', ')}`,

@@ -3,8 +3,16 @@
  * directory (--output-dir beats the config), the history file and the lanes known.
  */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadConfig, openHistoryStore, type HistoryStore, type ResolvedConfig, type Run } from '@lanebench/core';
+import {
+  loadConfig,
+  openHistoryStore,
+  rescueRuns,
+  type HistoryStore,
+  type ResolvedConfig,
+  type Run,
+} from '@lanebench/core';
 import { UsageError } from './errors.js';
 
 export interface CommonOptions {
@@ -52,13 +60,30 @@ export async function loadRuns(ctx: Context): Promise<Run[]> {
   }
 }
 
+/**
+ * Appends runs to the configured history (file or PostgreSQL, LANEBENCH_SHARD and historyRetention applied),
+ * reading nothing back. When the store cannot take them they go to a rescue file, and the error (exit 2) says
+ * how to merge them back, as after `lanebench run`.
+ */
+export async function recordRuns(ctx: Context, runs: readonly Run[]): Promise<void> {
+  const store = ctx.openStore();
+  try {
+    await mkdir(ctx.config.outputDir, { recursive: true });
+    await store.append(runs);
+  } catch (err) {
+    throw await rescueRuns(store.rescueFile, runs, err, { display: store.display });
+  } finally {
+    await store.close();
+  }
+}
+
 /** Lanes from the configuration first, then any other lane found in the history. */
-export function knownLanes(ctx: Context, runs: readonly Run[]): string[] {
+export function knownLanes(ctx: Context, runs: readonly Pick<Run, 'lane'>[]): string[] {
   return [...new Set([...Object.keys(ctx.config.lanes), ...runs.map((r) => r.lane)])];
 }
 
 /** A lane must be configured or present in the history; otherwise exit 2 listing the choices. */
-export function checkLane(ctx: Context, runs: readonly Run[], lane: string): void {
+export function checkLane(ctx: Context, runs: readonly Pick<Run, 'lane'>[], lane: string): void {
   const lanes = knownLanes(ctx, runs);
   if (!lanes.includes(lane)) {
     throw new UsageError(`--lane: unknown lane '${lane}'; expected one of: ${lanes.join(', ')}`);
@@ -67,7 +92,11 @@ export function checkLane(ctx: Context, runs: readonly Run[], lane: string): voi
 
 /** The lane's runs, or exit 2 when there are none (nothing to evaluate). */
 /** A --workflow value must name a workflow of the lane's runs; otherwise exit 2 listing them. */
-export function checkWorkflow(runs: readonly Run[], lane: string | undefined, workflow: string | undefined): void {
+export function checkWorkflow(
+  runs: readonly Pick<Run, 'lane' | 'workflow'>[],
+  lane: string | undefined,
+  workflow: string | undefined,
+): void {
   if (workflow === undefined) return;
   const names = [...new Set(runs.filter((r) => lane === undefined || r.lane === lane).map((r) => r.workflow))];
   if (!names.includes(workflow)) {

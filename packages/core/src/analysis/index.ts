@@ -1,4 +1,4 @@
-export { analyzeLane } from './lane.js';
+export { analyzeLane, LaneAggregator } from './lane.js';
 export { getTrends } from './trends.js';
 export { detectRegressions, DEFAULT_REGRESSION_METRICS } from './regression.js';
 export { compareRuns, type CompareOptions } from './compare.js';

@@ -27,6 +27,7 @@ import { chronological, customMetrics, fingerprint, metricValues, startedMs } fr
 import { DEFAULT_HISTORY_WINDOW, DEFAULT_REGRESSION_THRESHOLD } from '../config/defaults.js';
 import type { RegressionOptions, RegressionResult } from './types.js';
 import { mdePct, verdictOf, Z_POWER_90 } from './verdict.js';
+import { medianContention } from '../measure/machine-cpu.js';
 
 export const DEFAULT_REGRESSION_METRICS = ['execution_time', 'cpu_seconds', 'memory_usage'] as const;
 /** two-sided level of the run-level gate: 0.01, so one run in 200 at most is a false alarm (docs/ANALYSIS.md) */
@@ -42,20 +43,14 @@ export const DEFAULT_MIN_RUNS = 5;
 const CONTENTION_GUARDED = new Set(['execution_time', 'cpu_seconds', 'cpu_usage']);
 /**
  * how much more of the machine's CPU (as a share, 0–1) other processes must have used during the candidate than
- * during every baseline run before a timing verdict is not trusted: 0.1 is a fifth of one core on a 2-core runner
+ * during every baseline run before a timing verdict is not trusted: 0.25 is half a core on a 2-core runner, above
+ * the run-to-run jitter of the figure on a shared machine and below a neighbour that can slow a run by itself
  */
-export const CONTENTION_MARGIN = 0.1;
+export const CONTENTION_MARGIN = 0.25;
 
 /** Median over a run's passed iterations of `measurement.machine_contention`; null when none recorded it. */
 export function runContention(run: Run): number | null {
-  const v = (run.iterations ?? [])
-    .filter((i) => i.status === 'passed')
-    .map((i) => i.measurement?.machine_contention)
-    .filter((c): c is number => typeof c === 'number')
-    .sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  return medianContention(run.iterations ?? []);
 }
 
 const fmt = (v: number): string =>

@@ -4,12 +4,16 @@ import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js'
 import { HistoryError } from './errors.js';
 import {
   applyWindow,
+  lightRun,
+  summarizeSeries,
+  type LightRun,
+  type SeriesSummary,
   type HistoryRetention,
   type HistoryStore,
   type HistoryWindow,
   type PruneOptions,
 } from './history-store.js';
-import { hasLineLayout } from './line-file.js';
+import { hasLineLayout, scanLineFile } from './line-file.js';
 import { compactFile, latestCopies, readLineWindow, type Warn } from './line-store.js';
 import { withFileLock } from './lock.js';
 import { replaceUnderLock } from './atomic-write.js';
@@ -87,6 +91,38 @@ export class FileHistoryStore implements HistoryStore {
     const runs: Run[] = [];
     for (const f of this.files()) runs.push(...(await readHistory(f, this.warn)).runs);
     return { schema_version: HISTORY_SCHEMA_VERSION, runs: this.files().length > 1 ? latestCopies(runs) : runs };
+  }
+  async forEachLight(fn: (run: LightRun) => void): Promise<void> {
+    // a later copy of an id replaces an earlier one at its own place (readAll's latestCopies), so the
+    // light runs are kept until the end; they are a small part of the full records
+    const byId = new Map<string, LightRun>();
+    for (const f of this.files()) {
+      if (!existsSync(f)) continue;
+      if (!hasLineLayout(f)) {
+        for (const r of (await readHistory(f, this.warn)).runs) {
+          byId.delete(r.id);
+          byId.set(r.id, lightRun(r));
+        }
+        continue;
+      }
+      const scan = await scanLineFile(f, (r) => {
+        byId.delete(r.id);
+        byId.set(r.id, lightRun(r));
+        return false;
+      });
+      if (scan.torn) {
+        this.warn(
+          `lanebench: history ${f} ends with ${scan.torn.bytes} byte(s) of an incomplete run (a writer was interrupted ` +
+            `mid-append, or one is under way); ignored, every complete run before them is counted`,
+        );
+      }
+    }
+    for (const r of byId.values()) fn(r);
+  }
+  async summarize(): Promise<SeriesSummary[]> {
+    const runs: LightRun[] = [];
+    await this.forEachLight((r) => runs.push(r));
+    return summarizeSeries(runs);
   }
   async prune(opts: PruneOptions): Promise<number> {
     let removed = 0;

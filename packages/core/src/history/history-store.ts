@@ -4,7 +4,7 @@
  * CLI, the API) opens the store with openHistoryStore and reads and writes only through it.
  */
 import path from 'node:path';
-import type { HistoryFile, Run } from '../types.js';
+import { METRIC_KEYS, type BuiltinMetric, type HistoryFile, type Iteration, type Run } from '../types.js';
 
 /** Which runs a command needs; every field narrows. `last` keeps the newest N (by started_at). */
 export interface HistoryWindow {
@@ -33,6 +33,71 @@ export interface HistoryRetention {
   days?: number;
 }
 
+/** An iteration as `analyze` needs it: its status and figures, no timeline. */
+export type LightIteration = Pick<Iteration, 'status'> & { custom?: Iteration['custom'] | null } & Partial<
+    Record<BuiltinMetric, number | null>
+  >;
+
+/**
+ * A run without what `analyze` over the whole history does not need (timelines, statistics, environment), so
+ * 100,000 of them fit in memory: its identity and its passed iterations' figures.
+ */
+export interface LightRun {
+  id: string;
+  lane: string;
+  workflow: string;
+  started_at: string;
+  /** env.fingerprint, null when the run has none */
+  fingerprint: string | null;
+  /** the passed iterations (the others carry no statistics) */
+  iterations: LightIteration[];
+}
+
+/** The light form of a full run (the file store; the PostgreSQL store projects it in SQL). */
+export function lightRun(run: Run): LightRun {
+  const iterations: LightIteration[] = [];
+  for (const it of run.iterations ?? []) {
+    if (it.status !== 'passed') continue;
+    const light: LightIteration = { status: it.status, custom: it.custom };
+    for (const key of METRIC_KEYS) if (it[key] !== undefined) light[key] = it[key];
+    iterations.push(light);
+  }
+  return {
+    id: run.id,
+    lane: run.lane,
+    workflow: run.workflow,
+    started_at: run.started_at,
+    fingerprint: run.env?.fingerprint ?? null,
+    iterations,
+  };
+}
+
+/** One lane/workflow of the history: how many runs, and its latest (by started_at; the last recorded on a tie). */
+export interface SeriesSummary {
+  lane: string;
+  workflow: string;
+  runs: number;
+  latest: { id: string; started_at: string; fingerprint: string | null };
+}
+
+/** Series of light runs fed in readAll's order, in the order each first appears (latestPerWorkflow's rule). */
+export function summarizeSeries(runs: Iterable<LightRun>): SeriesSummary[] {
+  const out = new Map<string, SeriesSummary & { ms: number }>();
+  for (const r of runs) {
+    const key = JSON.stringify([r.lane, r.workflow]);
+    const t = Date.parse(r.started_at);
+    const ms = Number.isFinite(t) ? t : 0;
+    const latest = { id: r.id, started_at: r.started_at, fingerprint: r.fingerprint };
+    const s = out.get(key);
+    if (!s) out.set(key, { lane: r.lane, workflow: r.workflow, runs: 1, latest, ms });
+    else {
+      s.runs++;
+      if (ms >= s.ms) Object.assign(s, { latest, ms });
+    }
+  }
+  return [...out.values()].map(({ lane, workflow, runs, latest }) => ({ lane, workflow, runs, latest }));
+}
+
 export interface HistoryStore {
   readonly kind: 'file' | 'postgres';
   /** where it is, safe to print (a URL's password masked) */
@@ -46,6 +111,13 @@ export interface HistoryStore {
   readWindow(window: HistoryWindow): Promise<Run[]>;
   /** everything, oldest first, as a schema-v1 document */
   readAll(): Promise<HistoryFile>;
+  /**
+   * Every run in its light form, in readAll's order, handed to `fn` one by one (PostgreSQL fetches them in
+   * batches; nothing is kept), for commands that aggregate the whole history.
+   */
+  forEachLight(fn: (run: LightRun) => void): Promise<void>;
+  /** each lane/workflow with its run count and latest run (PostgreSQL: from the indexes, no record read) */
+  summarize(): Promise<SeriesSummary[]>;
   /** returns how many runs were removed */
   prune(opts: PruneOptions): Promise<number>;
   close(): Promise<void>;

@@ -48,8 +48,13 @@ export {
   maskSecret,
   applyWindow,
   pruneRuns,
+  lightRun,
+  summarizeSeries,
+  type SeriesSummary,
   type HistoryStore,
   type HistoryWindow,
+  type LightIteration,
+  type LightRun,
   type PruneOptions,
 } from './history-store.js';
 export { FileHistoryStore, shardFileOf, type FileStoreOptions } from './file-store.js';

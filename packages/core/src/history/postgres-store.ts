@@ -7,7 +7,7 @@
  * the URL or the standard PG* variables, and every message masks the password.
  */
 import type { Pool, PoolClient } from 'pg';
-import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
+import { HISTORY_SCHEMA_VERSION, METRIC_KEYS, type HistoryFile, type Run } from '../types.js';
 import { HistoryError } from './errors.js';
 import {
   maskSecret,
@@ -15,7 +15,9 @@ import {
   type HistoryRetention,
   type HistoryStore,
   type HistoryWindow,
+  type LightRun,
   type PruneOptions,
+  type SeriesSummary,
 } from './history-store.js';
 import { validateRun } from './schema.js';
 
@@ -46,6 +48,21 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     `,
   },
 ];
+
+/** Runs per FETCH of a light read. */
+const LIGHT_BATCH = 2000;
+
+// the passed iterations' figures, projected by the server: timelines and statistics never leave it
+const LIGHT_SELECT = `SELECT id, lane, workflow, record->>'started_at' AS started_at, env_fingerprint AS fingerprint,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('status', it->'status', 'custom', it->'custom', ${METRIC_KEYS.map(
+    (k) => `'${k}', it->'${k}'`,
+  ).join(', ')}) ORDER BY n), '[]'::jsonb)
+   FROM jsonb_array_elements(record->'iterations') WITH ORDINALITY AS i(it, n)
+   WHERE it->>'status' = 'passed') AS iterations
+  FROM lanebench_runs ORDER BY started_at, seq`;
+
+/** Runs per INSERT statement of an append (a few MB of JSON each). */
+const APPEND_BATCH = 500;
 
 // one key for every lanebench migrating a database at the same time
 const MIGRATION_LOCK_KEY = 7_215_003_101;
@@ -141,23 +158,31 @@ export class PostgresHistoryStore implements HistoryStore {
     const client = await this.connect();
     try {
       await client.query('BEGIN');
-      for (const r of runs) {
+      // a later copy of an id replaces an earlier one and keeps its place, as one INSERT per run would
+      const latest = [...new Map(runs.map((r) => [r.id, r])).values()];
+      for (let i = 0; i < latest.length; i += APPEND_BATCH) {
+        const batch = latest.slice(i, i + APPEND_BATCH);
+        // one statement per batch (arrays unnested in order), so loading many runs costs few round trips
         await client.query(
           `INSERT INTO lanebench_runs (id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           SELECT id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::jsonb[])
+             WITH ORDINALITY AS u(id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record, n)
+           ORDER BY n
            ON CONFLICT (id) DO UPDATE SET lane = EXCLUDED.lane, workflow = EXCLUDED.workflow,
              started_at = EXCLUDED.started_at, status = EXCLUDED.status, env_fingerprint = EXCLUDED.env_fingerprint,
              git_sha = EXCLUDED.git_sha, git_branch = EXCLUDED.git_branch, record = EXCLUDED.record`,
           [
-            r.id,
-            r.lane,
-            r.workflow,
-            r.started_at,
-            r.status,
-            r.env?.fingerprint ?? null,
-            r.git?.sha ?? null,
-            r.git?.branch ?? null,
-            JSON.stringify(r),
+            batch.map((r) => r.id),
+            batch.map((r) => r.lane),
+            batch.map((r) => r.workflow),
+            batch.map((r) => r.started_at),
+            batch.map((r) => r.status),
+            batch.map((r) => r.env?.fingerprint ?? null),
+            batch.map((r) => r.git?.sha ?? null),
+            batch.map((r) => r.git?.branch ?? null),
+            batch.map((r) => JSON.stringify(r)),
           ],
         );
       }
@@ -230,6 +255,62 @@ export class PostgresHistoryStore implements HistoryStore {
 
   async readAll(): Promise<HistoryFile> {
     return { schema_version: HISTORY_SCHEMA_VERSION, runs: await this.select('', []) };
+  }
+
+  async forEachLight(fn: (run: LightRun) => void): Promise<void> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`DECLARE lanebench_light NO SCROLL CURSOR FOR ${LIGHT_SELECT}`);
+      for (;;) {
+        const { rows } = await client.query<LightRun>(`FETCH ${LIGHT_BATCH} FROM lanebench_light`);
+        for (const row of rows) fn(row);
+        if (rows.length < LIGHT_BATCH) break;
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err instanceof HistoryError ? err : this.fail('could not read runs', err);
+    } finally {
+      client.release();
+    }
+  }
+
+  async summarize(): Promise<SeriesSummary[]> {
+    const client = await this.connect();
+    try {
+      // first and latest run of each series by the window index; only the latest rows' records are opened
+      const { rows } = await client.query<{
+        lane: string;
+        workflow: string;
+        runs: string;
+        id: string;
+        started_at: string;
+        fingerprint: string | null;
+      }>(
+        `WITH firsts AS (
+           SELECT DISTINCT ON (lane, workflow) lane, workflow, started_at, seq FROM lanebench_runs
+           ORDER BY lane, workflow, started_at, seq),
+         lasts AS (
+           SELECT DISTINCT ON (lane, workflow) lane, workflow, id FROM lanebench_runs
+           ORDER BY lane, workflow, started_at DESC, seq DESC),
+         counts AS (SELECT lane, workflow, count(*) AS runs FROM lanebench_runs GROUP BY lane, workflow)
+         SELECT f.lane, f.workflow, c.runs, r.id, r.record->>'started_at' AS started_at, r.env_fingerprint AS fingerprint
+         FROM firsts f JOIN counts c USING (lane, workflow) JOIN lasts l USING (lane, workflow)
+         JOIN lanebench_runs r ON r.id = l.id
+         ORDER BY f.started_at, f.seq`,
+      );
+      return rows.map((r) => ({
+        lane: r.lane,
+        workflow: r.workflow,
+        runs: Number(r.runs),
+        latest: { id: r.id, started_at: r.started_at, fingerprint: r.fingerprint },
+      }));
+    } catch (err) {
+      throw err instanceof HistoryError ? err : this.fail('could not read runs', err);
+    } finally {
+      client.release();
+    }
   }
 
   async prune(opts: PruneOptions): Promise<number> {

@@ -35,7 +35,6 @@ import type { SamplerFactory } from './sampler.js';
 import { downsampleTimeline } from './timeline.js';
 import { validateUnit } from '../base/unit-text.js';
 import { ITERATION_OWNER, ownerToken } from './reaper.js';
-import { machineContention, readMachineCpu } from './machine-cpu.js';
 
 /** Name of the environment cookie every process of an iteration carries (docs/metrics.md, "Escaped processes"). */
 export const ITERATION_COOKIE = 'LANEBENCH_ITERATION_ID';
@@ -168,7 +167,6 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
 
   // Baselines, taken as late as possible before the workload starts.
   await sampler.start();
-  const machine0 = readMachineCpu();
   const cpu0 = process.cpuUsage();
   const startedAt = new Date().toISOString();
   // setTimeout takes at most 2^31−1 ms (~24.8 days); longer timeouts are clamped rather than firing at once.
@@ -231,7 +229,6 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
 
   const ownCpu = isFn ? (cpuSelf.user + cpuSelf.system) / 1e6 : 0;
   const f = await sampler.stop(ownCpu);
-  const contention = machineContention(machine0, readMachineCpu(), f.cpu_seconds);
 
   const first = spawns[0];
   // Commands: from the moment the program runs (spawn returned, see SpawnRecord.startedAt) to its 'exit' event.
@@ -247,7 +244,6 @@ async function measureUnlocked(target: Workflow, opts: MeasureIterationOptions):
   };
 
   const measurement: IterationMeasurement = { ...f.measurement };
-  if (contention !== null) measurement.machine_contention = contention;
   const iteration: Iteration = {
     index: opts.iteration,
     status,

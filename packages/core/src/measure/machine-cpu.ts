@@ -12,6 +12,7 @@
  * Where /proc/stat is unreadable (macOS, Windows, a restricted container) nothing is recorded.
  */
 import { readFileSync } from 'node:fs';
+import type { Iteration } from '../types.js';
 import { clkTck } from './procfs.js';
 
 export interface MachineCpuTicks {
@@ -64,4 +65,16 @@ export function machineContention(
   if (!(total > 0)) return null;
   const others = end.busy - start.busy - treeCpuSeconds * ticksPerSecond;
   return Math.round(Math.min(1, Math.max(0, others / total)) * 1000) / 1000;
+}
+
+/** Median of `measurement.machine_contention` over the passed iterations; null when none recorded it. */
+export function medianContention(iterations: readonly Iteration[]): number | null {
+  const v = iterations
+    .filter((i) => i.status === 'passed')
+    .map((i) => i.measurement?.machine_contention)
+    .filter((c): c is number => typeof c === 'number')
+    .sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }

@@ -14,6 +14,7 @@ import {
   openHistoryStore,
   rescueRuns,
   type HistoryStore,
+  type HistoryWindow,
 } from '../history/index.js';
 import type { Recommendation } from '../recommend/index.js';
 import { appendStepSummary, githubAnnotations } from '../report/github.js';
@@ -21,7 +22,7 @@ import { removeReports, writeReports } from '../report/index.js';
 import { HistoryError } from '../history/errors.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderConsoleSummary, renderRegressionSummary, shouldColor } from '../report/console.js';
-import { analyzeSession, type SessionAnalysis } from '../session/index.js';
+import { analyzeSession, SESSION_CHANGE_POINT_WINDOW, type SessionAnalysis } from '../session/index.js';
 import type { ReportInput } from '../report/types.js';
 import type { Run, Threshold } from '../types.js';
 import { workflowCommandLine } from '../output/sanitize.js';
@@ -89,6 +90,60 @@ export function sessionReportInput(
   };
 }
 
+/**
+ * Runs of each lane/workflow the publish stage reads for its reports: the dashboard's trend charts (downsampled
+ * to 500 points), the change points (the last 200) and the recommendations' trend see at most this many, the
+ * regression gate its `historyWindow` (when larger, that many are read). docs/history.md, "What a run reads".
+ */
+export const PUBLISH_HISTORY_RUNS = 1000;
+
+function byStart(a: Run, b: Run): number {
+  return a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0;
+}
+
+/**
+ * The part of the history a session's reports and gate need, through window reads only (never the whole
+ * history): per lane/workflow of the session its newest `last` runs, where `last` is the larger of
+ * PUBLISH_HISTORY_RUNS, the config's historyWindow and the change points' window; and, when those hold no
+ * more than historyWindow comparable runs of a session run's environment, the newest `last` runs of that
+ * environment too (the gate compares only within one environment). Oldest first (by started_at, then as read).
+ */
+export async function readSessionHistory(
+  store: HistoryStore,
+  runs: ReadonlyArray<{ lane: string; workflow: string; env?: { fingerprint?: string | undefined } | undefined }>,
+  config: Pick<ResolvedConfig, 'historyWindow'>,
+): Promise<Run[]> {
+  const last = Math.max(PUBLISH_HISTORY_RUNS, config.historyWindow, SESSION_CHANGE_POINT_WINDOW);
+  const series = new Map<string, { lane: string; workflow: string; fingerprints: Set<string | undefined> }>();
+  for (const r of runs) {
+    const key = JSON.stringify([r.lane, r.workflow]);
+    const s = series.get(key) ?? { lane: r.lane, workflow: r.workflow, fingerprints: new Set() };
+    s.fingerprints.add(r.env?.fingerprint);
+    series.set(key, s);
+  }
+  const byId = new Map<string, Run>();
+  for (const { lane, workflow, fingerprints } of series.values()) {
+    const window: HistoryWindow = { lane, workflow, last };
+    const got = await store.readWindow(window);
+    for (const r of got) byId.set(r.id, r);
+    // fewer than `last`: the whole series is in
+    if (got.length < last) continue;
+    for (const fingerprint of fingerprints) {
+      // the gate's baseline: the newest historyWindow comparable runs of this environment, when these hold them
+      const comparable = got.filter(
+        (r) =>
+          r.env?.fingerprint === fingerprint &&
+          (r.status === 'completed' || r.status === 'partial') &&
+          r.ab === undefined &&
+          r.confirm === undefined,
+      ).length;
+      if (fingerprint === undefined || comparable > config.historyWindow) continue;
+      for (const r of await store.readWindow({ ...window, fingerprint })) byId.set(r.id, r);
+    }
+  }
+  return [...byId.values()].sort(byStart);
+}
+
 export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<PublishResult> {
   const { config } = opts;
   const env = opts.env ?? process.env;
@@ -97,7 +152,7 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
   const historyFile = store.display;
   const color = opts.color ?? shouldColor(env, Boolean(process.stdout?.isTTY));
 
-  let history;
+  let history: Run[];
   try {
     if (runs.length > 0) {
       try {
@@ -109,14 +164,17 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
         throw await rescueRuns(store.rescueFile, runs, err, { display: store.display });
       }
     }
-    history = await store.readAll();
+    history = await readSessionHistory(store, runs, config);
+    // a run of the session is there even if the store did not hand it back (it was just appended)
+    const read = new Set(history.map((r) => r.id));
+    if (runs.some((r) => !read.has(r.id))) history = [...history, ...runs.filter((r) => !read.has(r.id))].sort(byStart);
   } finally {
     if (!opts.store) await store.close();
   }
 
-  const analysis = analyzeSession({ runs, history: history.runs, config });
+  const analysis = analyzeSession({ runs, history, config });
   const { regressions, recommendations, changePoints } = analysis;
-  const input = sessionReportInput(analysis, history.runs, config, opts.generatedAt);
+  const input = sessionReportInput(analysis, history, config, opts.generatedAt);
   const reports = runs.length > 0 ? await writeReportsOrClean(input, config, historyFile) : {};
   if (runs.length > 0 && !reports.json && config.reports.includes('json') && store.kind === 'file') {
     reports.json = historyFile;
