@@ -118,6 +118,20 @@ describe('bad values exit 2 naming the value and what is accepted', () => {
   });
 });
 
+describe('LANEBENCH_PROGRESS_INTERVAL', () => {
+  it.each(['abc', '0.5', '-1', '3601'])('%s: exit 2 naming the value and the range, nothing measured', (value) => {
+    const cwd = tempDir('bad-interval');
+    const r = lanebench(cwd, ['run', '--lane', 'docs', '--iterations', '1', '--', 'true'], {
+      LANEBENCH_PROGRESS_INTERVAL: value,
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `LANEBENCH_PROGRESS_INTERVAL='${value}' is not valid; expected seconds from 1 to 3600, or 0 for no progress lines`,
+    );
+    expect(existsSync(join(cwd, '.benchmark_results', 'metrics.json'))).toBe(false);
+  });
+});
+
 /** Runs the CLI with its stdout read end closed right away, as `| head -0` would; resolves with code and stderr. */
 function withClosedStdout(cwd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {

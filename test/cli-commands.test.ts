@@ -46,6 +46,19 @@ describe('lanebench run (ad-hoc command)', () => {
     expect(first.stderr).not.toMatch(/\r|\x1b\[/);
   });
 
+  it('not on a terminal, prints elapsed and ETA every LANEBENCH_PROGRESS_INTERVAL seconds while an iteration runs', () => {
+    const r = lanebench(
+      tempDir('heartbeat'),
+      ['run', '--lane', 'docs', '--iterations', '1', '--name', 'nap', '--', 'sleep 2.5'],
+      {
+        LANEBENCH_PROGRESS_INTERVAL: '1',
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/docs › nap: iteration 1\/1 running \(elapsed [12]\.\ds, ETA .*\)\n/);
+    expect(r.stderr).not.toMatch(/\r|\x1b\[/);
+  });
+
   it('uses the command line as the workflow name, honours --output-dir, and exits 1 for a failing command', () => {
     const d = tempDir('failing');
     const r = lanebench(d, [

@@ -20,7 +20,7 @@ import {
   type Run,
 } from '../packages/core/src/index.js';
 import { makeRun } from './helpers/runs.mjs';
-import { CHROMIUM_PATH, junitSchema, toolAvailable } from './helpers/tools.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, junitSchema, toolAvailable } from './helpers/tools.js';
 
 /** Each name attacks at least one format. */
 const HOSTILE = [
@@ -129,7 +129,7 @@ describe('hostile names in every report', () => {
       const browser = await chromium.launch({
         executablePath: CHROMIUM_PATH,
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu'],
+        args: [...CHROMIUM_ARGS],
       });
       try {
         const page = await browser.newPage();

@@ -62,6 +62,18 @@ describe('CLI output with a hostile workflow name', () => {
     expectVisible(ok.stdout);
   });
 
+  it('run: no annotations when the CI detection (ci-info) is switched off by CI=false', () => {
+    // a history of its own: the other tests count the runs of theirs
+    const r = lanebench(
+      tempDir('ci-false-out'),
+      ['run', '--lane', 'docs', '--iterations', '1', '--name', 'plain', '--', 'false'],
+      { ...GH, CI: 'false' },
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/plain/);
+    expectInert(r.stdout + r.stderr, { annotations: 0 });
+  });
+
   it('run: progress lines, summary and annotations under GITHUB_ACTIONS=true', () => {
     const r = lanebench(
       dir,

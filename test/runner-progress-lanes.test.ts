@@ -2,10 +2,12 @@
  * What a user sees while runners run lanes, on real Jest 30, Vitest 4.1 and Vitest 5 (Node 22) projects:
  * - measure() in an ordinary test is named after the test's full title (a second call in the test gets " (2)"), and
  *   its progress lines are throttled (at most one a second, plus the last);
- * - `lanebench run --lane L` driving the runner prints elapsed/ETA lines while a long iteration runs;
+ * - `lanebench run --lane L` driving the runner prints elapsed/ETA lines while a long iteration runs, and on a
+ *   terminal (a real pseudo-terminal, util-linux `script`) draws the ad-hoc mode's live line instead;
  * - a `runner: 'jest'` lane runs only that lane's test files, and a failed Jest run names what failed;
  * - stack frames of a failed Vitest run point at files that exist in the installed packages (the sources the maps
- *   name; Jest leaves node_modules frames out of its failure output);
+ *   name; Jest leaves node_modules frames out of its failure output), and on both runners the first frame is the
+ *   `workflow(…)` call in the user's lane file;
  * - a native Vitest 5 bench keeps one name from its progress lines to the summary.
  */
 import type { SpawnSyncReturns } from 'node:child_process';
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryFile } from '../packages/core/src/types.js';
 import { createProject, type Project } from './helpers/project.js';
+import { toolAvailable } from './helpers/tools.js';
 
 const outputOf = (res: SpawnSyncReturns<string>) => `${res.stdout}\n${res.stderr}`;
 const SLEEP = (ms: number) => `() => new Promise((r) => setTimeout(r, ${ms}))`;
@@ -35,9 +38,41 @@ function expectThrottledNames(project: Project, output: string): void {
   expect(lines.at(-1)).toMatch(/iteration 20\/20 passed/);
 }
 
-/** With a 1 s interval, the 2.5 s iteration prints elapsed/ETA while it runs. */
+/** With a 1 s interval, the 2.5 s iteration prints elapsed/ETA while it runs; in CI no line is redrawn. */
 function expectRunningLines(output: string): void {
   expect(output).toMatch(/\[lanebench\] slowlane › long: iteration 1\/1 running \(elapsed [12]\.\ds/);
+  expect(output).not.toContain('\x1b[2K');
+}
+
+const hasScript = toolAvailable('script', 'runs `lanebench run --lane` in a real pseudo-terminal (util-linux script)');
+
+/** `npx lanebench …` on a pseudo-terminal, outside CI (CI=false switches ci-info's detection off). */
+function onTerminal(project: Project, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return project.run('script', ['-qfec', ['npx', 'lanebench', ...args].join(' '), '/dev/null'], {
+    env: { CI: 'false', ...env },
+    timeoutMs: 240_000,
+  });
+}
+
+/**
+ * The live line of the 2.5 s iteration, redrawn in place (`\r` + erase line) with a growing elapsed time while it
+ * runs, instead of the CI lines; the runner's own output still reaches the terminal.
+ */
+function expectLiveLine(output: string): void {
+  const drawn = [...output.matchAll(/\r\x1b\[2Kslowlane › long {2}iteration 1\/1 {2}elapsed (\d+\.\d)s/g)].map((m) =>
+    Number(m[1]),
+  );
+  expect(new Set(drawn).size, output).toBeGreaterThanOrEqual(2);
+  expect(Math.max(...drawn), output).toBeGreaterThanOrEqual(1);
+  expect(output).not.toContain('[lanebench] slowlane › long: iteration 1/1 running');
+  expect(output).toMatch(/lanebench: lane slowlane: 1 run\(s\) recorded in .*, all passed/);
+}
+
+/** The first frame after a failed run's message is the `workflow(…)` call in the user's lane file. */
+function expectLaneFileFrame(output: string, frame: RegExp): void {
+  const after = output.slice(output.indexOf('exits 3 failed (1 of 1 iterations did not pass)'));
+  const first = after.split('\n').find((l) => /^\s*(❯|at) /.test(l));
+  expect(first, output).toMatch(frame);
 }
 
 /** Every lanebench frame in the output names a file the installed package has. */
@@ -111,6 +146,21 @@ describe('Jest 30', () => {
     expectRunningLines(outputOf(res));
   });
 
+  it("a failed run's error points at the workflow() call in the lane file", () => {
+    const res = project.run('npx', ['jest', 'lanes/broken'], { timeoutMs: 240_000 });
+    const output = outputOf(res);
+    expect(res.status, output).toBe(1);
+    expectLaneFileFrame(output, /^\s*at .*\(lanes\/broken\.test\.js:2:\d+\)$/);
+    // Jest's code frame of that line
+    expect(output).toContain("> 2 | workflow('broken', 'exits 3'");
+  });
+
+  it.skipIf(!hasScript)('on a terminal, a long iteration shows the live line, redrawn while it runs', () => {
+    const res = onTerminal(project, ['run', '--lane', 'slowlane'], { LANEBENCH_PROGRESS_INTERVAL: '1' });
+    expect(res.status, outputOf(res)).toBe(0);
+    expectLiveLine(outputOf(res));
+  });
+
   it("measure() is named after the test's full title; its progress lines are throttled", () => {
     const res = project.run('npx', ['jest', 'names.test.js'], { timeoutMs: 240_000 });
     expect(res.status, outputOf(res)).toBe(0);
@@ -172,16 +222,34 @@ test('sorting', async ({ bench }) => {
     expectRunningLines(outputOf(res));
   });
 
+  it.skipIf(!hasScript)('on a terminal, `lanebench run --lane` shows the live line, redrawn while it runs', () => {
+    const res = onTerminal(project, ['run', '--lane', 'slowlane'], { LANEBENCH_PROGRESS_INTERVAL: '1' });
+    expect(res.status, outputOf(res)).toBe(0);
+    expectLiveLine(outputOf(res));
+  });
+
+  it('a bad LANEBENCH_PROGRESS_INTERVAL fails `vitest bench` before anything runs, naming the value', () => {
+    const res = project.run('npx', ['vitest', 'bench', '--run', 'slow'], {
+      env: { LANEBENCH_PROGRESS_INTERVAL: '30s' },
+      timeoutMs: 240_000,
+    });
+    const output = outputOf(res);
+    expect(res.status, output).not.toBe(0);
+    expect(output).toContain("LANEBENCH_PROGRESS_INTERVAL='30s' is not valid; expected seconds from 1 to 3600");
+    expect(output).not.toMatch(/iteration 1\/\d+ (running|passed)/);
+  });
+
   it("measure() is named after the test's full title; its progress lines are throttled", () => {
     const res = project.run('npx', ['vitest', 'run', 'names'], { timeoutMs: 240_000 });
     expect(res.status, outputOf(res)).toBe(0);
     expectThrottledNames(project, outputOf(res));
   });
 
-  it('stack frames of a failed run name files the packages ship', () => {
+  it("stack frames of a failed run name files the packages ship; the first is the user's lane file", () => {
     const res = project.run('npx', ['vitest', 'bench', '--run', 'broken'], { timeoutMs: 240_000 });
     expect(res.status, outputOf(res)).toBe(1);
     expectFramesExist(project, outputOf(res));
+    expectLaneFileFrame(outputOf(res), /^\s*❯ broken\.bench\.mjs:2:\d+$/);
   });
 
   // The test-context `bench` fixture exists only in Vitest 5, so this case is defined for 5 alone

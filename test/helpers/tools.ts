@@ -8,7 +8,20 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Chromium for the browser tests: LANEBENCH_CHROMIUM (or CHROMIUM_PATH), else the system's. */
+export const CHROMIUM_PATH = process.env.LANEBENCH_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** How every browser test starts it: headless, no sandbox (root in a container), no GPU, nothing that goes online. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function hasCommand(cmd: string): boolean {
   if (cmd.startsWith('/')) return existsSync(cmd);

@@ -113,6 +113,12 @@ export interface IterationMeasurement {
   cpu_below_resolution?: boolean;
   /** how memory_usage was obtained, e.g. 'pss-sum-sampled+vmhwm-lower-bound' (docs/metrics.md) */
   memory_method?: string;
+  /**
+   * share of the machine's CPU time (0–1) that processes outside the tree used during the iteration (neighbours,
+   * other jobs, hypervisor steal; Linux /proc/stat). The regression gate does not call a slowdown a regression
+   * when the run shared its machine with more of that than its baseline runs did (docs/ANALYSIS.md).
+   */
+  machine_contention?: number;
 }
 
 /** Statistics of one metric over a set of samples (docs/ANALYSIS.md). */

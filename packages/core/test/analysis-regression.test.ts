@@ -153,3 +153,56 @@ describe('run-level gate (detectRegressions)', () => {
     expect(results[0]!.status).toBe('no-change');
   });
 });
+
+/** The run with every iteration's measurement.machine_contention set to `c`. */
+function contended(r: Run, c: number): Run {
+  return {
+    ...r,
+    iterations: r.iterations.map((i) => ({ ...i, measurement: { ...i.measurement, machine_contention: c } })),
+  };
+}
+
+describe('machine-contention guard of the run-level gate', () => {
+  const quietBaseline = (cs: number[]) => baseline(MEDIANS).map((r, i) => contended(r, cs[i % cs.length]!));
+  const slow = run(20, [1.5, 1.5, 1.5]);
+
+  it('a slowdown during a run that shared its machine with more other work than every baseline run is inconclusive', () => {
+    const r = gate(contended(slow, 0.46), quietBaseline([0.02, 0.05, 0.12]));
+    expect(r.status).toBe('inconclusive');
+    expect(r.contention).toEqual({ candidate: 0.46, baseline_min: 0.02, baseline_max: 0.12 });
+    expect(r.message).toMatch(
+      /inconclusive \(other processes used 46% of the machine's CPU during this run, 2%–12% during the 10 baseline runs: the slowdown may be theirs/,
+    );
+    expect(r.change_pct).toBeCloseTo(50, 6); // the figures stay, only the verdict changes
+  });
+
+  it('stays a regression at the margin, when a baseline run was as busy, or when the figure is missing', () => {
+    // 0.12 + CONTENTION_MARGIN (0.25) = 0.37: at it, not above it
+    expect(gate(contended(slow, 0.37), quietBaseline([0.02, 0.12])).status).toBe('regression');
+    expect(gate(contended(slow, 0.3701), quietBaseline([0.02, 0.12])).status).toBe('inconclusive');
+    expect(gate(contended(slow, 0.46), quietBaseline([0.02, 0.4])).status).toBe('regression');
+    // older history without the figure, or a candidate without it: the guard is off
+    expect(gate(contended(slow, 0.46), baseline(MEDIANS)).status).toBe('regression');
+    expect(gate(slow, quietBaseline([0.02])).status).toBe('regression');
+    // fewer than half of the baseline runs carry it: off
+    const mostlyOld = baseline(MEDIANS).map((r, i) => (i < 4 ? contended(r, 0.02) : r));
+    expect(gate(contended(slow, 0.46), mostlyOld).status).toBe('regression');
+    const halfNew = baseline(MEDIANS).map((r, i) => (i < 5 ? contended(r, 0.02) : r));
+    expect(gate(contended(slow, 0.46), halfNew).status).toBe('inconclusive');
+  });
+
+  it('an improvement while the baseline runs shared the machine with more than the candidate is inconclusive', () => {
+    const fast = run(20, [0.6, 0.6, 0.6]);
+    expect(gate(contended(fast, 0.02), quietBaseline([0.3, 0.4])).status).toBe('inconclusive');
+    expect(gate(contended(fast, 0.1), quietBaseline([0.3, 0.4])).status).toBe('improvement');
+  });
+
+  it('guards timing metrics only: memory, I/O and custom metrics keep their verdicts', () => {
+    const mem = (m: number, i: number) =>
+      makeRun({ startedAt: day(i), id: `m${i}`, iterations: [{ execution_time: 1, memory_usage: m }] });
+    const history = MEDIANS.map((m, i) => contended(mem(100 * m, i), 0.02));
+    const [r] = detectRegressions(contended(mem(150, 20), 0.8), history, { metrics: ['memory_usage'] });
+    expect(r!.status).toBe('regression');
+    expect(r!.contention).toBeUndefined();
+  });
+});

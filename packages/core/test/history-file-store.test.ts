@@ -4,12 +4,10 @@
  * window reads that touch only the end of the file, historyRetention, the 90 MB warning and shards.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FileHistoryStore,
@@ -24,8 +22,8 @@ import {
 } from '../src/history/index.js';
 import type { Run } from '../src/types.js';
 import { makeRun } from '../../../test/helpers/runs.mjs';
+import { bundleHistoryModule } from './fixtures/history-bundle.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;
 let n = 0;
 beforeAll(async () => {
@@ -219,18 +217,7 @@ describe('a torn last line (an interrupted append)', () => {
   });
 
   it('SIGKILL at random moments of a writer appending in a loop: every run it reported saved is there', async () => {
-    const requireFromTsup = createRequire(createRequire(import.meta.url).resolve('tsup'));
-    const esbuild = requireFromTsup('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-    const bundle = path.join(dir, 'history-kill-bundle.cjs');
-    await esbuild.build({
-      entryPoints: [path.join(here, '../src/history/index.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+    const bundle = await bundleHistoryModule(path.join(dir, 'history-kill-bundle.cjs'));
     const file = fresh();
     const template = path.join(dir, 'kill-template.json');
     await writeFile(template, JSON.stringify(run(0, { timeline: 50 })));

@@ -21,6 +21,7 @@ import {
 } from '../src/history/index.js';
 import type { Run } from '../src/types.js';
 import { makeRun } from '../../../test/helpers/runs.mjs';
+import { bundleHistoryModule } from './fixtures/history-bundle.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;
@@ -140,20 +141,7 @@ describe('appendRuns', () => {
   });
 
   it('eight concurrent writer processes each add a run and none is lost', async () => {
-    // Bundle the history module (TypeScript source) into one CommonJS file the children can require.
-    const requireFromTsup = createRequire(createRequire(import.meta.url).resolve('tsup'));
-    // esbuild is tsup's dependency, not the workspace's: type the one call used here
-    const esbuild = requireFromTsup('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-    const bundle = path.join(dir, 'history-bundle.cjs');
-    await esbuild.build({
-      entryPoints: [path.join(here, '../src/history/index.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+    const bundle = await bundleHistoryModule(path.join(dir, 'history-bundle.cjs'));
     const file = path.join(dir, 'concurrent', 'metrics.json');
     const template = path.join(dir, 'run-template.json');
     await writeFile(template, JSON.stringify(fakeRun('template')));

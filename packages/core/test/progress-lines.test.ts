@@ -1,6 +1,12 @@
 /** Progress lines inside test runners: throttling of short iterations, "still running" lines, the ad-hoc name. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatProgressLine, progressLines, type ProgressEvent } from '../src/index.js';
+import {
+  ConfigError,
+  formatProgressLine,
+  progressIntervalSeconds,
+  progressLines,
+  type ProgressEvent,
+} from '../src/index.js';
 
 const event = (e: Partial<ProgressEvent>): ProgressEvent => ({
   lane: 'docs',
@@ -103,6 +109,31 @@ describe('progress lines', () => {
       on(event({}));
       expect(lines.filter((l) => l.includes('running (elapsed'))).toHaveLength(expected + 1);
     }
+    vi.unstubAllEnvs();
+  });
+
+  it('LANEBENCH_PROGRESS_INTERVAL takes 0, or seconds from 1 to 3600; anything else names the value and the range', () => {
+    const of = (v: string | undefined) => progressIntervalSeconds({ LANEBENCH_PROGRESS_INTERVAL: v });
+    expect(of(undefined)).toBe(30);
+    expect(of('')).toBe(30);
+    expect(of('0')).toBe(0);
+    expect(of('1')).toBe(1);
+    expect(of('2.5')).toBe(2.5);
+    expect(of('3600')).toBe(3600);
+    for (const bad of ['abc', '30s', '0.5', '-1', '3601', 'Infinity', 'NaN']) {
+      expect(() => of(bad), bad).toThrow(ConfigError);
+      expect(() => of(bad), bad).toThrow(
+        `LANEBENCH_PROGRESS_INTERVAL='${bad}' is not valid; expected seconds from 1 to 3600, or 0 for no progress lines while an iteration runs (default 30)`,
+      );
+    }
+  });
+
+  it('a bad LANEBENCH_PROGRESS_INTERVAL fails the first event, not silently the default', () => {
+    vi.stubEnv('LANEBENCH_PROGRESS_INTERVAL', 'abc');
+    const on = progressLines({ write: () => {} });
+    expect(() => on(event({ status: 'running', execution_time: undefined }))).toThrow(
+      /LANEBENCH_PROGRESS_INTERVAL='abc'/,
+    );
     vi.unstubAllEnvs();
   });
 

@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, jsonForScript, renderHtml, TREND_MAX_POINTS } from '../src/report/html/index.js';
 import type { ReportInput } from '../src/report/types.js';
 import { historyRuns, laneThresholds, makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
-import { toolAvailable } from '../../../test/helpers/tools.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM, toolAvailable } from '../../../test/helpers/tools.js';
 
 // page.evaluate callbacks run in the browser; the repo compiles without the DOM lib, so declare the globals they use.
 declare const window: unknown;
 declare const document: { querySelectorAll(selector: string): { length: number } };
 
-const CHROMIUM = process.env.LANEBENCH_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = toolAvailable(CHROMIUM, 'report-html: opens the dashboard in headless Chromium');
 
 const SCREENSHOT_DIR = resolve(__dirname, '../../../.tmp');
@@ -155,16 +154,7 @@ describe.skipIf(!hasChromium)('html dashboard in headless Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1360, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
   }, 120_000);
   afterAll(async () => {

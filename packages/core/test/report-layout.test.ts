@@ -18,11 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/report/html/index.js';
 import type { ReportInput } from '../src/report/types.js';
 import type { Run } from '../src/types.js';
-import { toolAvailable } from '../../../test/helpers/tools.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM, toolAvailable } from '../../../test/helpers/tools.js';
 import { measuredDashboard, type MeasuredDashboard } from './fixtures/measured-dashboard.js';
 import { historyRuns, laneThresholds, makeRun, sessionRuns, XSS_NAME } from './fixtures/runs.js';
 
-const CHROMIUM = process.env.LANEBENCH_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = toolAvailable(CHROMIUM, 'report-layout: checks the dashboard layout in headless Chromium');
 const ROOT = resolve(__dirname, '../../..');
 const SHOTS = join(ROOT, '.tmp', 'screenshots');
@@ -226,16 +225,7 @@ describe.skipIf(!hasChromium)('dashboard layout in headless Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
   }, 300_000);
   afterAll(async () => {

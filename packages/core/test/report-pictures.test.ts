@@ -12,7 +12,36 @@ import { zeroLine } from '../src/report/html/sections/statistics.js';
 import { slaBars } from '../src/report/html/sections/workflows.js';
 import { fmtStdev } from '../src/report/format.js';
 import type { ReportInput } from '../src/report/types.js';
+import type { Run } from '../src/types.js';
 import { historyRuns, laneThresholds, makeRun } from './fixtures/runs.js';
+
+/**
+ * docs/build site: 10 earlier runs, those at the keys of `ab` marked as sides of an A/B session, a change point at
+ * earlier run `changeAt`, and this session's run.
+ */
+function trendInput(changeAt: number, ab: Record<number, NonNullable<Run['ab']>>): ReportInput {
+  const run = makeRun({ lane: 'docs', workflow: 'build site', exec: 3, memory: 100, cpu: 10 });
+  const history = historyRuns([run], 10);
+  for (const [i, side] of Object.entries(ab)) history[Number(i)]!.ab = side;
+  return {
+    runs: [run],
+    history: [...history, run],
+    generated_at: 'now',
+    thresholds: { docs: laneThresholds('docs') },
+    changePoints: [
+      {
+        lane: 'docs',
+        workflow: 'build site',
+        metric: 'execution_time',
+        run_id: history[changeAt]!.id,
+        started_at: history[changeAt]!.started_at,
+        before: 2.5,
+        after: 3.1,
+        p_value: 0.01,
+      },
+    ],
+  };
+}
 
 describe('trend scaling', () => {
   it('spans the data; a far threshold is an edge marker, a near one a line', () => {
@@ -29,27 +58,7 @@ describe('trend scaling', () => {
   });
 
   it('marks change points and A/B sessions on the trend of their workflow', () => {
-    const run = makeRun({ lane: 'docs', workflow: 'build site', exec: 3, memory: 100, cpu: 10 });
-    const history = historyRuns([run], 10);
-    (history[6] as typeof run & { ab?: unknown }).ab = { session: 'ab-1', side: 'head', pair_count: 8 };
-    const input: ReportInput = {
-      runs: [run],
-      history: [...history, run],
-      generated_at: 'now',
-      thresholds: { docs: laneThresholds('docs') },
-      changePoints: [
-        {
-          lane: 'docs',
-          workflow: 'build site',
-          metric: 'execution_time',
-          run_id: history[4]!.id,
-          started_at: history[4]!.started_at,
-          before: 2.5,
-          after: 3.1,
-          p_value: 0.01,
-        },
-      ],
-    };
+    const input = trendInput(4, { 6: { session: 'ab-1', side: 'head', pair_count: 8 } });
     const [trend] = buildTrends(input, 't');
     const exec = trend!.charts[0]!.spec;
     expect(exec.events).toEqual([{ index: 4, kind: 'change-point', label: 'change point: 2.50 → 3.10 s' }]);
@@ -117,30 +126,12 @@ describe('workflow cards and statistics', () => {
 });
 
 describe('chart legends and A/B sides', () => {
-  /** docs/build site: 8 earlier runs, one A/B session (base then head), a change point, and this session's run. */
+  /** docs/build site: earlier runs with one A/B session (base then head), a change point, and this session's run. */
   function abInput(): ReportInput {
-    const run = makeRun({ lane: 'docs', workflow: 'build site', exec: 3, memory: 100, cpu: 10 });
-    const history = historyRuns([run], 10);
-    history[6]!.ab = { session: 'ab-session-0001', side: 'base', pair_count: 4 };
-    history[7]!.ab = { session: 'ab-session-0001', side: 'head', pair_count: 4 };
-    return {
-      runs: [run],
-      history: [...history, run],
-      generated_at: 'now',
-      thresholds: { docs: laneThresholds('docs') },
-      changePoints: [
-        {
-          lane: 'docs',
-          workflow: 'build site',
-          metric: 'execution_time',
-          run_id: history[3]!.id,
-          started_at: history[3]!.started_at,
-          before: 2.5,
-          after: 3.1,
-          p_value: 0.01,
-        },
-      ],
-    };
+    return trendInput(3, {
+      6: { session: 'ab-session-0001', side: 'base', pair_count: 4 },
+      7: { session: 'ab-session-0001', side: 'head', pair_count: 4 },
+    });
   }
 
   /** The legend list under the canvas of chart `id`, as [swatch kind, text] pairs. */

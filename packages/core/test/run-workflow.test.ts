@@ -300,6 +300,26 @@ describe('runWorkflow', () => {
     expect(notes).toMatch(/3 escaped process\(es\) .* iteration\(s\) 2; 2 still running at the end and killed/);
   });
 
+  test('a run that shared its machine (median contention ≥ 25 %) says so in its notes; a quieter one does not', async () => {
+    const runWith = (contention: (n: number) => number) =>
+      runWorkflow({
+        lane: 'quick',
+        workflow: 'shared',
+        config,
+        sampler: fakeSamplers((n) => ({ measurement: { machine_contention: contention(n) } })).factory,
+        executor: new FakeExecutor().run,
+        target: 'true',
+      });
+    // medians 0.46 and 0.2: one iteration alone does not make the note
+    const busy = await runWith((n) => (n === 1 ? 0.05 : 0.46));
+    expect(busy.iterations.map((i) => i.measurement?.machine_contention)).toEqual([0.05, 0.46, 0.46]);
+    expect(busy.notes.join('\n')).toMatch(
+      /other processes used 46% of the machine's CPU during the iterations \(median\): timings are slower and noisier/,
+    );
+    const quiet = await runWith((n) => (n === 2 ? 0.9 : 0.2));
+    expect(quiet.notes.join('\n')).not.toMatch(/other processes used/);
+  });
+
   test('every iteration carries the cookie LANEBENCH_ITERATION_ID=<run id>.<iteration>', async () => {
     const exec = new FakeExecutor();
     const { factory, made } = fakeSamplers();

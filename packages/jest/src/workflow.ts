@@ -6,6 +6,7 @@
 import { relative } from 'node:path';
 import {
   assertRunPassed,
+  callerFrame,
   loadConfig,
   progressLines,
   runWorkflow,
@@ -37,10 +38,12 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
   }
   const session = currentSession();
   const effective = { ...options, ...session?.workflowOverrides };
+  // the lane file's line: a failed run's error points there (the failure comes long after this call)
+  const callSite = callerFrame(workflow);
   // Without the reporter's config (not configured) core's defaults give the estimate.
   test(
     title,
-    () => runInTest(lane, name, target, effective, session),
+    () => runInTest(lane, name, target, effective, session, callSite),
     workflowTestTimeoutMs(lane, effective, session?.config),
   );
 }
@@ -70,6 +73,7 @@ async function runInTest(
   target: Workflow,
   options: WorkflowOptions,
   session: Session | undefined,
+  callSite: string | undefined,
 ): Promise<void> {
   const { config, runner } = await sessionContext(session);
   const testPath = jestGlobals().expect.getState().testPath;
@@ -85,7 +89,7 @@ async function runInTest(
   });
   recordRun(run);
   // fails the test on an incomplete run or SLA errors (warnings too in strict mode); prints warnings
-  assertRunPassed(run, { toError: failure });
+  assertRunPassed(run, { toError: failure, callSite });
 }
 
 /** An assertion-style failure: Jest shows the message without a stack into this package. */

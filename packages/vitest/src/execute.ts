@@ -49,7 +49,7 @@ export interface BenchRegistration {
 export async function runRegistration(reg: BenchRegistration): Promise<Run> {
   const signal = reg.task.context?.signal;
   const spec = readSpec(reg.specCarrier);
-  if (spec) return finish(reg, await measureSpec(reg.task, spec, signal ? { signal } : {}));
+  if (spec) return finish(reg, await measureSpec(reg.task, spec, signal ? { signal } : {}), spec.callSite);
   const payload = requirePayload();
   const native = nativeBench(reg.name, reg.fn ?? (() => undefined), payload.config, reg.task, ...reg.options);
   skipUnselectedLane(native.spec.lane, reg.task.context);
@@ -62,9 +62,9 @@ export async function runRegistration(reg: BenchRegistration): Promise<Run> {
   }
 }
 
-function finish(reg: BenchRegistration, run: Run): Run {
+function finish(reg: BenchRegistration, run: Run, callSite?: string): Run {
   reg.onRun?.(run);
-  assertRunPassed(run);
+  assertRunPassed(run, { callSite });
   return run;
 }
 

@@ -17,6 +17,8 @@ export interface WorkflowSpec {
   target: Workflow;
   options: WorkflowOptions;
   outputDir?: string;
+  /** the `workflow(…)` call in the lane file: the first frame of a failed run's error */
+  callSite?: string | undefined;
 }
 
 const SPEC = Symbol.for('lanebench.workflow-spec');

@@ -5,7 +5,14 @@
  * own test, measured N times by core's runWorkflow, failing on its own SLA errors.
  */
 import * as vitest from 'vitest';
-import { selectedLanes, visible, workflowSelected, workflowTestTimeoutMs, type Workflow } from '@lanebench/core';
+import {
+  callerFrame,
+  selectedLanes,
+  visible,
+  workflowSelected,
+  workflowTestTimeoutMs,
+  type Workflow,
+} from '@lanebench/core';
 import { attachSpec, type LanebenchWorkflowOptions, type WorkflowSpec } from './spec.js';
 import { workerPayload } from './worker-context.js';
 
@@ -25,6 +32,7 @@ export function workflow(lane: string, name: string, target: Workflow, options: 
     target,
     options: workflowOptions,
     ...(outputDir !== undefined ? { outputDir } : {}),
+    callSite: callerFrame(workflow),
   };
   // the runner prints test titles raw: escape what could act on the terminal (the Run keeps the real name)
   const title = `[${visible(lane)}] ${visible(name)}`;

@@ -11,9 +11,9 @@ import {
   confirmCount,
   detectRegressions,
   exitCodeFor,
-  isCI,
   publishRuns,
   killTreesNow,
+  progressIntervalSeconds,
   regressionOptions,
   resolveLane,
   runWorkflow,
@@ -23,13 +23,13 @@ import {
   type RunnerInfo,
   type WorkflowOverrides,
 } from '@lanebench/core';
-import { constants as osConstants } from 'node:os';
 import { loadContext, loadRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, UsageError } from '../lib/errors.js';
 import { colors } from '../lib/colors.js';
 import { err, out } from '../lib/output.js';
-import { createProgress } from '../lib/progress.js';
-import { driveLaneRunner, signalExitCode } from './run-lane.js';
+import { createProgress, interactiveTerminal } from '../lib/progress.js';
+import { onStopSignals, signalExitCode } from '../lib/stop-signals.js';
+import { driveLaneRunner } from './run-lane.js';
 import { confirmLaneRegressions } from './run-lane-confirm.js';
 import { cliVersion } from '../lib/version.js';
 
@@ -79,10 +79,12 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   }
   const overrides = overridesOf(opts);
   resolveLane(ctx.config, opts.lane, overrides); // validates lane and overrides (exit 2 on a bad one)
-  const interactive = Boolean(process.stderr.isTTY) && !isCI();
-  const progress = createProgress({ interactive, verbose: Boolean(opts.verbose) });
+  const progress = createProgress({ interactive: interactiveTerminal(), verbose: Boolean(opts.verbose) });
   const abort = new AbortController();
-  const stop = stopOnSignals(abort, killTreesNow);
+  const stop = onStopSignals({
+    stop: (sig) => abort.abort(new Error(`interrupted by ${sig}`)),
+    killNow: killTreesNow,
+  });
   const runner: RunnerInfo = { name: 'cli', version: cliVersion() };
   let run: Run;
   try {
@@ -120,48 +122,8 @@ async function runCommand(ctx: Context, opts: RunOptions, command: string[]): Pr
   }
   if (abort.signal.aborted) code = Math.max(code, EXIT_FAILURE);
   // ended by a signal: the shell convention 128 + signal number (SIGHUP 129, SIGINT 130, SIGTERM 143)
-  if (stop.received) code = 128 + (osConstants.signals[stop.received] ?? 0);
+  if (stop.received) code = signalExitCode(stop.received);
   return code;
-}
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/**
- * SIGINT (Ctrl-C), SIGTERM (CI cancel, docker stop) and SIGHUP (closed terminal) alike: the first aborts the run
- * (the running iteration's tree is killed: SIGTERM, grace, SIGKILL) and lets what finished be saved; a second
- * skips the grace and SIGKILLs the tree now, still saving; a third quits at once without saving.
- */
-function stopOnSignals(
-  abort: AbortController,
-  killNow: () => void,
-): { readonly received: NodeJS.Signals | undefined; dispose(): void } {
-  let received: NodeJS.Signals | undefined;
-  let count = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    count++;
-    if (count === 1) {
-      received = sig;
-      err(
-        `\nlanebench: ${sig}: stopping: killing the running iteration's process tree, then saving the finished iterations (again: kill it now)`,
-      );
-      abort.abort(new Error(`interrupted by ${sig}`));
-    } else if (count === 2) {
-      err(`lanebench: ${sig} again: killing the process tree now (SIGKILL); the finished iterations are still saved`);
-      killNow();
-    } else {
-      err(`lanebench: ${sig} a third time: quitting without saving`);
-      process.exit(128 + (osConstants.signals[received ?? sig] ?? 0));
-    }
-  };
-  for (const s of STOP_SIGNALS) process.on(s, onSignal);
-  return {
-    get received() {
-      return received;
-    },
-    dispose() {
-      for (const s of STOP_SIGNALS) process.off(s, onSignal);
-    },
-  };
 }
 
 /**
@@ -239,7 +201,7 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
   };
   if (opts.verbose) err(`lanebench: running lane '${opts.lane}' with ${runnerName} in ${ctx.cwd}`);
   // in a child process, so that a signal stops the whole tree and keeps the finished iterations (run-lane.ts)
-  const driven = await driveLaneRunner(runnerName, launch);
+  const driven = await driveLaneRunner(runnerName, launch, { live: interactiveTerminal() });
   const runnerCode = driven.code;
   let received = driven.received;
 
@@ -292,6 +254,8 @@ async function runRunner(ctx: Context, opts: RunOptions): Promise<number> {
 
 export async function runCommandAction(command: string[], opts: RunOptions): Promise<number> {
   const ctx = await loadContext(opts);
+  // a bad LANEBENCH_PROGRESS_INTERVAL is a configuration error (exit 2) before anything runs
+  progressIntervalSeconds();
   // a corrupt, newer or unwritable history stops the run before anything is measured (exit 2)
   const store = ctx.openStore();
   try {

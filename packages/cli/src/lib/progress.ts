@@ -1,14 +1,25 @@
 /**
  * Progress of a running lane: one line updated in place on an interactive terminal (iteration
  * i/N, elapsed, ETA, refreshed every second), plain lines per finished iteration when stderr is
- * not a TTY or CI is set. Written to stderr so stdout carries only results.
+ * not a TTY or CI is set, plus a line every LANEBENCH_PROGRESS_INTERVAL seconds (30) while an
+ * iteration runs. Written to stderr so stdout carries only results. Both forms of `lanebench run`
+ * use it: a command measured here, and a lane the runner measures (run-lane.ts feeds it the
+ * workers' events and prints the runner's output above the live line).
  */
-import { safeOutput, visible, type ProgressEvent } from '@lanebench/core';
+import { isCI, progressIntervalSeconds, safeOutput, visible, type ProgressEvent } from '@lanebench/core';
 import { colors } from './colors.js';
 
 export interface Progress {
-  onProgress(e: ProgressEvent): void;
+  /** `at`: when the event happened (ms since the epoch; default now) */
+  onProgress(e: ProgressEvent, at?: number): void;
+  /** writes `text` (whole lines) to `stream` above the live line */
+  above(stream: NodeJS.WritableStream, text: string): void;
   done(): void;
+}
+
+/** The live line is for a person at a terminal; CI logs and pipes get plain lines. */
+export function interactiveTerminal(): boolean {
+  return Boolean(process.stderr.isTTY) && !isCI();
 }
 
 export function formatSeconds(s: number | null | undefined): string {
@@ -30,6 +41,9 @@ export function createProgress(opts: {
   const c = colors();
   let last: { e: ProgressEvent; at: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // not on a terminal: "still running" lines while an iteration runs (0: none)
+  const heartbeatMs = opts.interactive ? 0 : progressIntervalSeconds() * 1000;
+  let heartbeat: NodeJS.Timeout | undefined;
 
   const label = (e: ProgressEvent) => `${c.bold(visible(e.lane))} › ${visible(e.workflow)}`;
   const keepSgr = c.level > 0;
@@ -37,12 +51,25 @@ export function createProgress(opts: {
   const safe = (line: string) => safeOutput(line, { keepSgr });
   const kind = (e: ProgressEvent) => (e.warmup ? 'warm-up' : 'iteration');
 
+  /** elapsed and ETA of the last event, moved on to now */
+  function clock(): { elapsed: number; eta: number | null } {
+    const { e, at } = last!;
+    // after a finished iteration the clock stands until the next one starts (or the runner reports)
+    const dt = e.status === 'running' ? Math.max(0, (Date.now() - at) / 1000) : 0;
+    return { elapsed: e.elapsed_s + dt, eta: e.eta_s === null ? null : Math.max(0, e.eta_s - dt) };
+  }
+
   function liveLine(): string {
     if (!last) return '';
-    const { e, at } = last;
-    const elapsed = e.elapsed_s + (Date.now() - at) / 1000;
-    const eta = e.eta_s === null ? null : Math.max(0, e.eta_s - (Date.now() - at) / 1000);
+    const { e } = last;
+    const { elapsed, eta } = clock();
     return `${label(e)}  ${kind(e)} ${e.iteration}/${e.total}  elapsed ${formatSeconds(elapsed)}  ETA ${formatSeconds(eta)}`;
+  }
+
+  function stillRunningLine(): string {
+    const { e } = last!;
+    const { elapsed, eta } = clock();
+    return `${label(e)}: ${kind(e)} ${e.iteration}/${e.total} running (elapsed ${formatSeconds(elapsed)}, ETA ${formatSeconds(eta)})`;
   }
 
   function redraw(): void {
@@ -50,9 +77,15 @@ export function createProgress(opts: {
   }
 
   return {
-    onProgress(e) {
-      last = { e, at: Date.now() };
+    onProgress(e, at = Date.now()) {
+      last = { e, at };
       const finished = e.status !== 'running';
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = undefined;
+      if (!finished && heartbeatMs > 0) {
+        heartbeat = setInterval(() => stream.write(`${safe(stillRunningLine())}\n`), heartbeatMs);
+        heartbeat.unref();
+      }
       const outcome =
         e.status === 'passed'
           ? c.green('passed')
@@ -74,9 +107,16 @@ export function createProgress(opts: {
         stream.write(`${safe(line)}\n`);
       }
     },
+    above(out, text) {
+      if (opts.interactive && last) stream.write('\r\x1b[2K');
+      out.write(text);
+      if (opts.interactive && last) redraw();
+    },
     done() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = undefined;
       if (opts.interactive && last) stream.write('\r\x1b[2K');
     },
   };

@@ -13,6 +13,12 @@
  * freedom when the candidate is one more run like the others: the prediction interval d ± t_{1−α/2,k−1}·s·√(1+1/k)
  * is the interval of the four-valued verdict (verdict.ts). Its false-alarm rate is α/2 at most whatever the
  * between-run drift is, because the drift is what s measures. Fewer than `minRuns` baseline runs: insufficient-data.
+ *
+ * That holds when the candidate is exchangeable with its baseline. A neighbour that starts during the candidate run
+ * breaks it: the drift is then new, not measured by s (bench-regressions.mjs measured 4 % false alarms with a bursty
+ * neighbour). So a timing verdict is not trusted when the candidate shared its machine with clearly more (or less)
+ * other work than every baseline run did (`measurement.machine_contention`, measure/machine-cpu.ts): it becomes
+ * 'inconclusive' with the reason, never a regression. Older runs without the figure turn the guard off.
  */
 import type { Run } from '../types.js';
 import { tQuantile, tSf } from './distributions.js';
@@ -21,6 +27,7 @@ import { chronological, customMetrics, fingerprint, metricValues, startedMs } fr
 import { DEFAULT_HISTORY_WINDOW, DEFAULT_REGRESSION_THRESHOLD } from '../config/defaults.js';
 import type { RegressionOptions, RegressionResult } from './types.js';
 import { mdePct, verdictOf, Z_POWER_90 } from './verdict.js';
+import { medianContention } from '../measure/machine-cpu.js';
 
 export const DEFAULT_REGRESSION_METRICS = ['execution_time', 'cpu_seconds', 'memory_usage'] as const;
 /** two-sided level of the run-level gate: 0.01, so one run in 200 at most is a false alarm (docs/ANALYSIS.md) */
@@ -31,6 +38,20 @@ export const DEFAULT_ALPHA = 0.05;
 export const DEFAULT_MIN_SAMPLES = 3;
 /** fewer baseline runs than this: insufficient data (t with 4 degrees of freedom is the least that is useful) */
 export const DEFAULT_MIN_RUNS = 5;
+
+/** metrics a busier machine slows down; memory, I/O and custom metrics are not guarded */
+const CONTENTION_GUARDED = new Set(['execution_time', 'cpu_seconds', 'cpu_usage']);
+/**
+ * how much more of the machine's CPU (as a share, 0–1) other processes must have used during the candidate than
+ * during every baseline run before a timing verdict is not trusted: 0.25 is half a core on a 2-core runner, above
+ * the run-to-run jitter of the figure on a shared machine and below a neighbour that can slow a run by itself
+ */
+export const CONTENTION_MARGIN = 0.25;
+
+/** Median over a run's passed iterations of `measurement.machine_contention`; null when none recorded it. */
+export function runContention(run: Run): number | null {
+  return medianContention(run.iterations ?? []);
+}
 
 const fmt = (v: number): string =>
   Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
@@ -82,10 +103,14 @@ export function detectRegressions(
   return metrics.map((metric): RegressionResult => {
     // runs without a value of this metric do not count towards the window
     const baseline: number[] = [];
+    const baselineContention: Array<number | null> = [];
     for (const r of sameEnv) {
       if (baseline.length >= Math.max(0, window)) break;
       const m = runMedian(r, metric);
-      if (m !== null) baseline.push(m);
+      if (m !== null) {
+        baseline.push(m);
+        baselineContention.push(runContention(r));
+      }
     }
     const cand = runMedian(candidate, metric);
     const k = baseline.length;
@@ -157,7 +182,9 @@ export function detectRegressions(
     const tc = tQuantile(1 - alpha / 2, k - 1);
     const low = d - tc * se;
     const high = d + tc * se;
-    const status = verdictOf(d, low, high, tau);
+    let status = verdictOf(d, low, high, tau);
+    const shift = CONTENTION_GUARDED.has(metric) ? contentionShift(status, candidate, baselineContention) : null;
+    if (shift) status = 'inconclusive';
     const p = se > 0 ? Math.min(1, 2 * tSf(Math.abs(d) / se, k - 1)) : d === 0 ? 1 : 0;
     const baselineMean = Math.exp(xbar);
     const change = Math.expm1(d) * 100;
@@ -172,7 +199,9 @@ export function detectRegressions(
           ? 'improvement'
           : status === 'no-change'
             ? `no change (within ±${thresholdPct}%)`
-            : `inconclusive (run-to-run CV ${runCv.toFixed(1)}% of the last ${k} runs hides a ${thresholdPct}% change; confirm with \`lanebench ab\` or --confirm)`;
+            : shift
+              ? `inconclusive (other processes used ${share(shift.candidate)} of the machine's CPU during this run, ${share(shift.baseline_min)}–${share(shift.baseline_max)} during the ${k} baseline runs: the ${d > 0 ? 'slowdown' : 'speed-up'} may be theirs; confirm with \`lanebench ab\` or --confirm)`
+              : `inconclusive (run-to-run CV ${runCv.toFixed(1)}% of the last ${k} runs hides a ${thresholdPct}% change; confirm with \`lanebench ab\` or --confirm)`;
     return {
       ...common,
       status,
@@ -184,7 +213,30 @@ export function detectRegressions(
       ci_high_pct: highPct,
       mde_pct: mde,
       run_cv_pct: runCv,
+      ...(shift ? { contention: shift } : {}),
       message: `${label}: ${head}: ${fmt(baselineMean)} → ${fmt(cand)} (run medians, ${pct(change)}, ${Math.round((1 - alpha) * 100)}% range ${pct(lowPct)}…${pct(highPct)}, p=${p.toPrecision(3)}, detectable ≥${mde.toFixed(1)}%, ${k} baseline run(s))`,
     };
   });
+}
+
+const share = (v: number): string => `${Math.round(v * 100)}%`;
+
+/**
+ * The contention guard: a regression whose run had more than CONTENTION_MARGIN more of the machine taken by others
+ * than every baseline run (or an improvement with that much less than every one). Needs the figure on the
+ * candidate and on at least half of the baseline runs.
+ */
+function contentionShift(
+  status: string,
+  candidate: Run,
+  baseline: ReadonlyArray<number | null>,
+): { candidate: number; baseline_min: number; baseline_max: number } | null {
+  if (status !== 'regression' && status !== 'improvement') return null;
+  const c = runContention(candidate);
+  const known = baseline.filter((b): b is number => b !== null);
+  if (c === null || known.length === 0 || known.length * 2 < baseline.length) return null;
+  const lo = Math.min(...known);
+  const hi = Math.max(...known);
+  const shifted = status === 'regression' ? c - hi > CONTENTION_MARGIN : lo - c > CONTENTION_MARGIN;
+  return shifted ? { candidate: c, baseline_min: lo, baseline_max: hi } : null;
 }

@@ -67,6 +67,11 @@ export interface RegressionResult {
   mde_pct?: number | null;
   /** run-to-run coefficient of variation of the baseline medians, percent */
   run_cv_pct?: number | null;
+  /**
+   * set when the machine-contention guard turned a regression or improvement into 'inconclusive': the share of the
+   * machine's CPU other processes used during the candidate run and the range over the baseline runs (0–1)
+   */
+  contention?: { candidate: number; baseline_min: number; baseline_max: number };
   message: string;
 }
 

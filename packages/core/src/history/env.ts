@@ -40,6 +40,11 @@ export function detectCiProvider(): string | null {
   return ciProviderOf(ciInfo);
 }
 
+/** Whether this process runs on GitHub Actions, which reads workflow commands (annotations) from stdout. */
+export function onGitHubActions(): boolean {
+  return detectCiProvider() === 'github-actions';
+}
+
 /** The machine and runtime a run was measured on. */
 export function collectEnv(runner?: RunnerInfo): EnvInfo {
   const cpus = os.cpus();

@@ -28,7 +28,15 @@ export {
 } from './lock.js';
 export type { HeldLock, LockOptions } from './lock.js';
 export { runSchema, validateRun, validateHistoryDocument } from './schema.js';
-export { ciProviderOf, collectEnv, detectCiProvider, environmentFingerprint, isCI, type CiInfoAnswer } from './env.js';
+export {
+  ciProviderOf,
+  collectEnv,
+  detectCiProvider,
+  environmentFingerprint,
+  isCI,
+  onGitHubActions,
+  type CiInfoAnswer,
+} from './env.js';
 export { collectGit } from './git.js';
 export { newRunId } from './run-id.js';
 export { HistoryRescueError, rescueRuns, rescueFileName } from './rescue.js';

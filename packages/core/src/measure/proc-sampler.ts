@@ -50,6 +50,7 @@ import {
   type ProcIo,
   type ProcStat,
 } from './procfs.js';
+import { machineContention, readMachineCpu, type MachineCpuTicks } from './machine-cpu.js';
 
 export interface TrackedProcess {
   pid: number;
@@ -674,6 +675,7 @@ export class ProcSampler implements TreeSampler {
   private selfHwmReset = false;
   private selfBase = 0;
   private stat0: ProcStat | null = null;
+  private machine0: MachineCpuTicks | null = null;
   private io0: ProcIo | null = null;
   private net0: NetBytes | null = null;
   private stat1: ProcStat | null = null;
@@ -717,6 +719,7 @@ export class ProcSampler implements TreeSampler {
     this.stat0 = readStat('self');
     this.io0 = readIo('self');
     this.net0 = readNetDev('self');
+    this.machine0 = readMachineCpu();
   }
 
   addRoot(pid: number): void {
@@ -812,6 +815,9 @@ export class ProcSampler implements TreeSampler {
         cpu_below_resolution: (!isFn || r.processes.length > 0) && treeCpu <= processes / this.tck,
       },
     };
+    // After the kill of leftovers, like the tree's CPU it is compared with (machine-cpu.ts).
+    const contention = machineContention(this.machine0, readMachineCpu(), treeCpu + ownCpu);
+    if (contention !== null) figures.measurement.machine_contention = contention;
     if (net0 && net1) figures.network_loopback_bytes = Math.max(0, net1.lo - net0.lo);
     if (escaped.length > 0 || this.escapedLeft.length > 0)
       figures.measurement.escaped_processes = { found: escaped.length, killed };

@@ -17,6 +17,7 @@ import {
   type WorkflowOverrides,
 } from '../config/index.js';
 import { openHistoryStore } from '../history/index.js';
+import { progressIntervalSeconds } from '../run/index.js';
 import { shouldColor } from '../output/color.js';
 import { safeOutput } from '../output/sanitize.js';
 import type { Run } from '../types.js';
@@ -49,8 +50,8 @@ export interface AdapterSession {
 
 /**
  * The configuration of a test run: lanebench.config.* (or the `configFile` option) ← the adapter's options ←
- * the settings of `lanebench run`. A typo in LANEBENCH_LANE, or a history that cannot take the runs, throws
- * here: before the first iteration, not after every workflow was measured or skipped.
+ * the settings of `lanebench run`. A typo in LANEBENCH_LANE or LANEBENCH_PROGRESS_INTERVAL, or a history that
+ * cannot take the runs, throws here: before the first iteration, not after every workflow was measured or skipped.
  */
 export async function resolveAdapterSession(spec: AdapterSessionSpec): Promise<AdapterSession> {
   const env = spec.env ?? process.env;
@@ -66,6 +67,8 @@ export async function resolveAdapterSession(spec: AdapterSessionSpec): Promise<A
     ...(spec.importFile ? { importFile: spec.importFile } : {}),
   });
   checkSelectedLanes(config, env);
+  // a bad LANEBENCH_PROGRESS_INTERVAL fails here, once, not in every workflow's first iteration
+  progressIntervalSeconds(env);
   const store = openHistoryStore(config, env);
   try {
     await store.check();

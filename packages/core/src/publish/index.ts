@@ -10,6 +10,7 @@ import type { ChangePoint, RegressionResult } from '../analysis/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import {
   HISTORY_FILE_NAME,
+  onGitHubActions,
   openHistoryStore,
   rescueRuns,
   type HistoryStore,
@@ -30,8 +31,10 @@ export interface PublishOptions {
   config: ResolvedConfig;
   /** where annotations and notices go (default: stdout, where GitHub Actions reads workflow commands) */
   log?: ((line: string) => void) | undefined;
-  /** environment to read GITHUB_ACTIONS / GITHUB_STEP_SUMMARY / NO_COLOR from (default process.env) */
+  /** environment to read GITHUB_STEP_SUMMARY / NO_COLOR from (default process.env) */
   env?: NodeJS.ProcessEnv | undefined;
+  /** print GitHub annotations (default: when this process runs on GitHub Actions, by the one CI detection) */
+  annotations?: boolean | undefined;
   /** color the console summary (default: FORCE_COLOR / NO_COLOR / TTY) */
   color?: boolean | undefined;
   /** timestamp of the reports (default now) */
@@ -196,7 +199,7 @@ export async function publishRuns(runs: Run[], opts: PublishOptions): Promise<Pu
     const written = await appendStepSummary(renderMarkdown(input), file);
     result.stepSummary = { file, ...written };
   }
-  if (env.GITHUB_ACTIONS === 'true') {
+  if (opts.annotations ?? onGitHubActions()) {
     result.annotations = githubAnnotations(input);
     // the only lines lanebench prints that may start with `::` (every other print path defuses them)
     for (const line of result.annotations) log(workflowCommandLine(line));

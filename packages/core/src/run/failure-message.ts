@@ -48,6 +48,11 @@ export function runWarningMessage(run: Run): string | null {
 export interface AssertRunOptions {
   /** builds the error the test fails with (default: a plain Error), e.g. one the runner shows without a stack */
   toError?: (message: string) => Error;
+  /**
+   * the frame of the user's `workflow()` call (callerFrame): the error's first frame, so the runner points at the
+   * lane file, not at this package (the failure happens long after that call, so no frame of it is on the stack)
+   */
+  callSite?: string | undefined;
   /** where the warnings of a passing run go (default: stderr, which the runners forward) */
   warn?: (text: string) => void;
 }
@@ -55,8 +60,34 @@ export interface AssertRunOptions {
 /** Fails the test (throws) for a run that did not complete or pass its SLA; prints warnings otherwise. */
 export function assertRunPassed(run: Run, opts: AssertRunOptions = {}): void {
   const failure = runFailureMessage(run);
-  if (failure !== null) throw opts.toError ? opts.toError(failure) : new Error(failure);
+  if (failure !== null) {
+    const error = opts.toError ? opts.toError(failure) : new Error(failure);
+    if (opts.callSite) error.stack = withFirstFrame(error, opts.callSite);
+    throw error;
+  }
   const warnings = runWarningMessage(run);
   if (warnings !== null)
     (opts.warn ?? ((text: string) => void process.stderr.write(`${safeOutput(text)}\n`)))(warnings);
+}
+
+/**
+ * The frame (`at … (file:line:column)`) of whoever called `fn`: in a lane file's `workflow(…)` call, that call's
+ * line. V8's captureStackTrace leaves out `fn` and everything it called, so no path patterns are needed.
+ */
+export function callerFrame(fn: (...args: never[]) => unknown): string | undefined {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, fn);
+  return holder.stack
+    ?.split('\n')
+    .find((l) => /^\s+at /.test(l))
+    ?.trim();
+}
+
+/** The error's stack with `frame` first after the message (a stack without frames, e.g. Jest's message-only, too). */
+function withFirstFrame(error: Error, frame: string): string {
+  const head = `${error.name}: ${error.message}`;
+  const stack = error.stack ?? head;
+  if (stack.startsWith(head)) return `${head}\n    ${frame}${stack.slice(head.length)}`;
+  // a stack that is the message alone (or something else the runner wants to show): the frame goes after it
+  return `${stack}\n    ${frame}`;
 }

@@ -2,11 +2,20 @@
 export { runWorkflow, type RunWorkflowSpec } from './run-workflow.js';
 export { measure, type MeasureOptions } from './measure.js';
 export { runStatus } from './status.js';
-export { assertRunPassed, runFailureMessage, runWarningMessage, type AssertRunOptions } from './failure-message.js';
+export {
+  assertRunPassed,
+  callerFrame,
+  runFailureMessage,
+  runWarningMessage,
+  type AssertRunOptions,
+} from './failure-message.js';
 export {
   formatProgressLine,
   progressLines,
   PROGRESS_INTERVAL_ENV,
+  progressIntervalSeconds,
+  PROGRESS_EVENTS_ENV,
+  type ProgressEventRecord,
   type ProgressLinesOptions,
 } from './progress-line.js';
 export { workflowTestTimeoutMs, MAX_TEST_TIMEOUT_MS } from './test-timeout.js';

@@ -1,6 +1,10 @@
 /** Human-readable notes stored with a run: what a reader must know to interpret its figures. */
 import { PERCENTILE_MIN_SAMPLES } from '../stats/index.js';
 import type { Iteration } from '../types.js';
+import { medianContention } from '../measure/machine-cpu.js';
+
+/** median share of the machine's CPU other processes used, from which a run's notes say it shared its machine */
+export const SHARED_MACHINE_NOTE_AT = 0.25;
 
 export function runNotes(iterations: readonly Iteration[], requested: number, interruptedAt?: number): string[] {
   const notes: string[] = [];
@@ -59,6 +63,11 @@ export function measurementNotes(iterations: readonly Iteration[]): string[] {
   if (cpu)
     out.push(
       `${MEASUREMENT_NOTE_PREFIX}CPU at or below the kernel's resolution (one clock tick per process) in iteration(s) ${cpu}`,
+    );
+  const contention = medianContention(iterations);
+  if (contention !== null && contention >= SHARED_MACHINE_NOTE_AT)
+    out.push(
+      `${MEASUREMENT_NOTE_PREFIX}other processes used ${Math.round(contention * 100)}% of the machine's CPU during the iterations (median): timings are slower and noisier than on an idle machine`,
     );
   let found = 0;
   let killed = 0;

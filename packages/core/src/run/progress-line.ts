@@ -1,8 +1,12 @@
 /**
  * Progress of a workflow running inside a test runner, as plain lines on stderr. The runners
  * forward a worker's stderr live, while a test's own output and result arrive only when the whole
- * workflow ends. (The CLI draws its own live line on a terminal; see packages/cli lib/progress.ts.)
+ * workflow ends. When `lanebench run --lane L` drives the runner from a terminal, it names a file in
+ * LANEBENCH_PROGRESS_EVENTS instead: the events go there, one JSON line each, and the CLI draws its
+ * live line from them (packages/cli lib/progress.ts), as it does for a command it measures itself.
  */
+import { appendFileSync } from 'node:fs';
+import { ConfigError, showValue } from '../base/errors.js';
 import { safeOutput, visible } from '../output/sanitize.js';
 import { ADHOC_LANE } from './adhoc-lane.js';
 import type { ProgressEvent } from './types.js';
@@ -22,7 +26,36 @@ export function formatProgressLine(e: ProgressEvent): string {
 
 /** Where the interval between "still running" lines comes from: seconds, 0 for none. */
 export const PROGRESS_INTERVAL_ENV = 'LANEBENCH_PROGRESS_INTERVAL';
-const DEFAULT_HEARTBEAT_S = 30;
+export const DEFAULT_PROGRESS_INTERVAL_S = 30;
+/** below a second the lines would flood a CI log; above an hour they would never show */
+const PROGRESS_INTERVAL_RANGE = { min: 1, max: 3600 } as const;
+
+/**
+ * The interval from LANEBENCH_PROGRESS_INTERVAL: seconds from 1 to 3600 (fractions allowed), 0 for no lines, unset
+ * or empty for the default 30. Anything else is a ConfigError naming the value and the range: a typo must not
+ * silently mean the default.
+ */
+export function progressIntervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[PROGRESS_INTERVAL_ENV];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_PROGRESS_INTERVAL_S;
+  const value = Number(raw);
+  const { min, max } = PROGRESS_INTERVAL_RANGE;
+  if (!Number.isFinite(value) || (value !== 0 && (value < min || value > max))) {
+    throw new ConfigError(
+      `${PROGRESS_INTERVAL_ENV}=${showValue(raw)} is not valid; expected seconds from ${min} to ${max}, or 0 for no progress lines while an iteration runs (default ${DEFAULT_PROGRESS_INTERVAL_S})`,
+    );
+  }
+  return value;
+}
+
+/** A file the CLI reads progress events from (set by `lanebench run --lane L` on a terminal). */
+export const PROGRESS_EVENTS_ENV = 'LANEBENCH_PROGRESS_EVENTS';
+
+/** One line of the events file: the event and when it happened (ms since the epoch). */
+export interface ProgressEventRecord {
+  at: number;
+  event: ProgressEvent;
+}
 
 export interface ProgressLinesOptions {
   /** only the lines of finished iterations, not the 'running' ones (default false) */
@@ -34,7 +67,7 @@ export interface ProgressLinesOptions {
   throttle?: boolean | undefined;
   /**
    * while an iteration runs, a line with its elapsed time and ETA every this many seconds (0: none). Default:
-   * LANEBENCH_PROGRESS_INTERVAL, else 30 (the runner owns the terminal, so no live line is drawn there)
+   * LANEBENCH_PROGRESS_INTERVAL (progressIntervalSeconds), else 30
    */
   heartbeatS?: number | undefined;
   /** where lines go (default: process.stderr) */
@@ -43,17 +76,17 @@ export interface ProgressLinesOptions {
   now?: (() => number) | undefined;
 }
 
-function heartbeatFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env[PROGRESS_INTERVAL_ENV];
-  const n = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_HEARTBEAT_S;
-}
-
 /** An `onProgress` callback for runWorkflow/measure that writes lines for its events. */
 export function progressLines(opts: ProgressLinesOptions = {}): (e: ProgressEvent) => void {
+  const eventsFile = process.env[PROGRESS_EVENTS_ENV];
+  if (eventsFile) {
+    // one small O_APPEND write per event: lines of concurrent workers never interleave
+    return (event) => appendFileSync(eventsFile, `${JSON.stringify({ at: Date.now(), event })}\n`);
+  }
   const write = opts.write ?? ((line: string) => void process.stderr.write(`${safeOutput(line)}\n`));
   const now = opts.now ?? Date.now;
-  const heartbeatMs = (opts.heartbeatS ?? heartbeatFromEnv(process.env)) * 1000;
+  // read at the first event, not here: adapters create their callback when a test file is imported
+  let heartbeatMs: number | undefined;
   let lastWrite = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
 
@@ -68,6 +101,7 @@ export function progressLines(opts: ProgressLinesOptions = {}): (e: ProgressEven
 
   return (e) => {
     stopHeartbeat();
+    heartbeatMs ??= (opts.heartbeatS ?? progressIntervalSeconds()) * 1000;
     if (e.status === 'running' && heartbeatMs > 0) {
       const started = now();
       timer = setInterval(() => {
