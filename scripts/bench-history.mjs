@@ -30,6 +30,8 @@ const core = await import(pathToFileURL(join(ROOT, 'packages', 'core', 'dist', '
 const { makeRun } = await import(pathToFileURL(join(ROOT, 'test', 'helpers', 'runs.mjs')).href);
 const SIZES = (process.env.LANEBENCH_BENCH_HISTORY_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const PG_URL = process.env.LANEBENCH_BENCH_PG_URL ?? process.env.LANEBENCH_TEST_PG_URL;
+// LANEBENCH_BENCH_HISTORY_STORES=postgres measures only that store (default: file,postgres)
+const STORES = (process.env.LANEBENCH_BENCH_HISTORY_STORES ?? 'file,postgres').split(',');
 const LANES = 4;
 
 const median = (xs) => {
@@ -211,7 +213,7 @@ export const SECTIONS = [
             figure: `${n} runs: metrics.json size`,
             value: `${(bytes / 1e6).toFixed(1)} MB`,
           });
-          if (bytes < 400e6) {
+          if (bytes < 400e6 && STORES.includes('file')) {
             // what an append cost before: read and rewrite everything
             const history = await core.readHistory(file);
             const t0 = performance.now();
@@ -223,11 +225,13 @@ export const SECTIONS = [
             });
           }
           const fileStore = new core.FileHistoryStore(file, { warn: () => undefined });
-          for (const row of await measureStore('file', n, fileStore, dir, { LANEBENCH_HISTORY: '' })) {
-            rows.push({ section: this.name, ...row });
+          if (STORES.includes('file')) {
+            for (const row of await measureStore('file', n, fileStore, dir, { LANEBENCH_HISTORY: '' })) {
+              rows.push({ section: this.name, ...row });
+            }
           }
           rmSync(join(dir, '.benchmark_results'), { recursive: true, force: true });
-          if (PG_URL) {
+          if (PG_URL && STORES.includes('postgres')) {
             const t0 = performance.now();
             const pgh = await pgHistory(n);
             rows.push({
