@@ -26,6 +26,7 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import {
   ADHOC_LANE,
   assertRunPassed,
+  callerFrame,
   formatProgressLine,
   MAX_TEST_TIMEOUT_MS,
   progressLines,
@@ -222,6 +223,42 @@ describe("a Run's test outcome", () => {
     expect(() => assertRunPassed(breach)).toThrow(/SLA not met/);
     class Custom extends Error {}
     expect(() => assertRunPassed(failed, { toError: (m) => new Custom(m) })).toThrow(Custom);
+  });
+
+  it("puts the caller's frame (the lane file's workflow() call) first in a failed run's stack", () => {
+    // stands for the adapter's workflow(): the frame wanted is the line that calls it, here in this file
+    function register(): string | undefined {
+      return callerFrame(register);
+    }
+    const site = register();
+    expect(site).toMatch(/^at .*adapter-support\.test\.ts:\d+:\d+\)?$/);
+    const thrown = (opts: Parameters<typeof assertRunPassed>[1]): Error => {
+      try {
+        assertRunPassed(failed, opts);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('assertRunPassed did not throw');
+    };
+    const plain = thrown({ callSite: site });
+    const lines = plain.stack!.split('\n');
+    const firstFrame = lines.findIndex((l) => /^\s+at /.test(l));
+    expect(lines.slice(0, firstFrame).join('\n')).toBe(`Error: ${runFailureMessage(failed)}`);
+    expect(lines[firstFrame]).toBe(`    ${site}`);
+    // the library's own frames stay after it
+    expect(lines.slice(firstFrame + 1).some((l) => l.includes('failure-message.ts'))).toBe(true);
+    // a message-only stack (Jest's assertion style) gets the frame after the message
+    const messageOnly = thrown({
+      callSite: site,
+      toError: (m) => Object.assign(new Error(m), { stack: m }),
+    });
+    expect(messageOnly.stack).toBe(`${runFailureMessage(failed)}\n    ${site}`);
+    // without a call site the first frame is the library's, as before
+    expect(
+      thrown({})
+        .stack!.split('\n')
+        .find((l) => /^\s+at /.test(l)),
+    ).toContain('failure-message.ts');
   });
 
   it('reports a strict-mode failure on warnings as compliant but failed, in every format', () => {

@@ -13,8 +13,15 @@ import { baseOpts, fixture, isLinux, NODE } from './measure-helpers.js';
 
 const cores = availableParallelism();
 const neighbours: ChildProcess[] = [];
-afterEach(() => {
-  for (const n of neighbours.splice(0)) n.kill('SIGKILL');
+afterEach(async () => {
+  // wait until each is reaped: a child reaped during a later iteration must not be what that test sees
+  await Promise.all(
+    neighbours.splice(0).map((n) => {
+      const gone = new Promise((r) => n.once('exit', r));
+      n.kill('SIGKILL');
+      return gone;
+    }),
+  );
 });
 
 /** utime + stime of a live process, seconds */

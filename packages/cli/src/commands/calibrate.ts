@@ -5,7 +5,6 @@
  * measures it); per metric the iteration and run-to-run variation and the pairs needed for 5/10/20 % changes at
  * 90 % power (docs/ANALYSIS.md). Nothing is written to the history: A/A runs are not measurements of a version.
  */
-import { constants as osConstants } from 'node:os';
 import {
   calibrationRow,
   resolveLane,
@@ -19,6 +18,7 @@ import { colors } from '../lib/colors.js';
 import { loadContext, type CommonOptions } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { err, out, table } from '../lib/output.js';
+import { signalExitCode } from '../lib/stop-signals.js';
 import { cliVersion } from '../lib/version.js';
 import { runLaneAb } from './ab-lane.js';
 
@@ -174,5 +174,5 @@ export async function calibrateAction(command: string[], opts: CalibrateOptions)
       ].join('\n'),
     );
   }
-  return received ? 128 + (osConstants.signals[received] ?? 0) : abort.signal.aborted ? 130 : EXIT_OK;
+  return received ? signalExitCode(received) : abort.signal.aborted ? 130 : EXIT_OK;
 }

@@ -100,8 +100,8 @@ export async function driveLaneRunner(
       ...process.env,
       ...opts.env,
       [STOP_FILE_ENV]: stopFile,
-      // the workers send their progress events to the file instead of printing lines; through a pipe the
-      // runner would drop its colors, which the terminal shows
+      // the workers send their progress events to the file instead of printing lines; the pipe would turn the
+      // runner's colors off, though the terminal at its end shows them
       ...(live ? { [PROGRESS_EVENTS_ENV]: eventsFile } : {}),
       ...(live && colors().level > 0 && process.env.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {}),
     },

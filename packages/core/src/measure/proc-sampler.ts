@@ -664,6 +664,38 @@ function selfChildren(): number[] {
   return out;
 }
 
+interface EarlierChild {
+  pid: number;
+  starttime: number;
+  /** utime + stime + cutime + cstime when the iteration started (a zombie's are final) */
+  ticks: number;
+}
+
+/**
+ * Our children before the iteration: a runner's other children, a test's earlier processes, a killed child not yet
+ * reaped. If we reap one during the iteration the kernel adds its CPU to our cutime, but it is not the
+ * iteration's: the CPU it had at the start is taken out again (what it ran during the iteration stays counted; a
+ * zombie's figure is final, so a child killed just before the iteration is taken out whole).
+ */
+function childrenWithTicks(): EarlierChild[] {
+  const out: EarlierChild[] = [];
+  for (const pid of selfChildren()) {
+    const s = readStat(pid, false);
+    if (s) out.push({ pid, starttime: s.starttime, ticks: s.utime + s.stime + s.cutime + s.cstime });
+  }
+  return out;
+}
+
+/** CPU ticks of the earlier children that are gone now (reaped by us: only a parent reaps its child). */
+function goneTicks(children: readonly EarlierChild[]): number {
+  let ticks = 0;
+  for (const c of children) {
+    const s = readStat(c.pid, false);
+    if (s === null || s.starttime !== c.starttime) ticks += c.ticks;
+  }
+  return ticks;
+}
+
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
@@ -676,6 +708,9 @@ export class ProcSampler implements TreeSampler {
   private selfBase = 0;
   private stat0: ProcStat | null = null;
   private machine0: MachineCpuTicks | null = null;
+  /** our children from before the iteration, with their CPU then (see childrenWithTicks) */
+  private earlierChildren: EarlierChild[] = [];
+  private earlierReapedTicks = 0;
   private io0: ProcIo | null = null;
   private net0: NetBytes | null = null;
   private stat1: ProcStat | null = null;
@@ -716,6 +751,7 @@ export class ProcSampler implements TreeSampler {
       includeSelf: this.opts.includeSelf,
       ...this.tree.watchBaseline(),
     });
+    this.earlierChildren = childrenWithTicks();
     this.stat0 = readStat('self');
     this.io0 = readIo('self');
     this.net0 = readNetDev('self');
@@ -741,6 +777,8 @@ export class ProcSampler implements TreeSampler {
   }
 
   workloadEnded(): Promise<KnownProcess[]> {
+    // Before stat1: a child gone now was reaped before stat1 was read, so its CPU is in stat1's cutime.
+    this.earlierReapedTicks = goneTicks(this.earlierChildren);
     this.stat1 = readStat('self');
     this.io1 = readIo('self');
     this.net1 = readNetDev('self');
@@ -770,7 +808,10 @@ export class ProcSampler implements TreeSampler {
     const r = this.tree.stop(otherSeen);
     const { stat0, stat1, io0, io1, net0, net1 } = this;
     const isFn = this.opts.includeSelf;
-    const reaped = stat1 && stat0 ? (stat1.cutime + stat1.cstime - stat0.cutime - stat0.cstime) / this.tck : 0;
+    const reaped =
+      stat1 && stat0
+        ? Math.max(0, stat1.cutime + stat1.cstime - stat0.cutime - stat0.cstime - this.earlierReapedTicks) / this.tck
+        : 0;
     const treeCpu = Math.max(reaped + r.orphanCpuSeconds, r.sampledOwnCpuSeconds);
     const selfGrowth = Math.max(0, this.selfHwm - this.selfBase, r.peakSelfGrowthBytes);
     // PSS sum (shared pages once) at its peak sample; the largest single VmHWM is a lower bound a sample can miss.
