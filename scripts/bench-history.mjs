@@ -8,11 +8,14 @@
 //                   server where databases can be created):
 //                   - append one run: median and max of 7 appends (file: in place, with the compaction draw)
 //                   - window read: the last 10 runs of one lane/workflow (what the gate reads), median of 5
-//                   - `lanebench analyze` (every run) and `lanebench analyze --lane L --window 10`: wall time
-//                     and peak RSS of the CLI process (GNU time when present)
+//                   - the publish read of one run (readSessionHistory: what publishRuns reads after appending)
+//                   - `lanebench analyze` (every run), `lanebench analyze --lane L --window 10`,
+//                     `lanebench trends --lane L` and `lanebench report --output-format all`: wall time and
+//                     peak RSS of the CLI process (GNU time when present)
 //                   - file store only: the whole-file rewrite an append cost before (writeHistory of all runs)
 //
 // Synthetic runs: 5 iterations with every metric, no timelines, 4 lanes × 1 workflow each, one minute apart.
+// PostgreSQL is loaded through the store's own append (INSERT batches of 500 runs), 5,000 runs per call.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +30,8 @@ const core = await import(pathToFileURL(join(ROOT, 'packages', 'core', 'dist', '
 const { makeRun } = await import(pathToFileURL(join(ROOT, 'test', 'helpers', 'runs.mjs')).href);
 const SIZES = (process.env.LANEBENCH_BENCH_HISTORY_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const PG_URL = process.env.LANEBENCH_BENCH_PG_URL ?? process.env.LANEBENCH_TEST_PG_URL;
+// LANEBENCH_BENCH_HISTORY_STORES=postgres measures only that store (default: file,postgres)
+const STORES = (process.env.LANEBENCH_BENCH_HISTORY_STORES ?? 'file,postgres').split(',');
 const LANES = 4;
 
 const median = (xs) => {
@@ -87,9 +92,9 @@ async function pgHistory(n) {
   u.pathname = `/${db}`;
   const url = u.toString();
   const store = new core.PostgresHistoryStore(url, join(os.tmpdir(), 'unused-metrics.json'));
-  for (let i = 0; i < n; i += 1000) {
+  for (let i = 0; i < n; i += 5000) {
     const runs = [];
-    for (let k = i; k < Math.min(n, i + 1000); k++) runs.push(JSON.parse(runText(k)));
+    for (let k = i; k < Math.min(n, i + 5000); k++) runs.push(JSON.parse(runText(k)));
     await store.append(runs);
   }
   await store.close();
@@ -145,6 +150,19 @@ async function measureStore(kind, n, store, cwd, env) {
     target: '< 100 ms',
     ok: median(windows) < 100,
   });
+  const publish = [];
+  let publishRuns = 0;
+  const config = { historyWindow: 10 };
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    const got = await core.readSessionHistory(store, [JSON.parse(runText(n + 1))], config);
+    publish.push(performance.now() - t0);
+    publishRuns = got.length;
+  }
+  rows.push({
+    figure: `${label}: publish read of one run (runs read; median of 3)`,
+    value: `${ms(median(publish))} (${publishRuns} runs)`,
+  });
   const all = cli(cwd, ['analyze'], env);
   rows.push({
     figure: `${label}: lanebench analyze (all runs): wall / peak RSS`,
@@ -156,6 +174,19 @@ async function measureStore(kind, n, store, cwd, env) {
   rows.push({
     figure: `${label}: lanebench analyze --lane --window 10: wall / peak RSS`,
     value: `${ms(win.wall)} / ${win.rss.toFixed(0)} MB`,
+  });
+  const trends = cli(cwd, ['trends', '--lane', 'lane1', '--metric', 'execution_time'], env);
+  rows.push({
+    figure: `${label}: lanebench trends --lane: wall / peak RSS`,
+    value: `${ms(trends.wall)} / ${trends.rss.toFixed(0)} MB`,
+  });
+  const report = cli(cwd, ['report', '--output-format', 'all'], env);
+  rows.push({
+    figure: `${label}: lanebench report --output-format all: wall / peak RSS`,
+    value: `${ms(report.wall)} / ${report.rss.toFixed(0)} MB`,
+    ...(n >= 100_000 && kind === 'postgres'
+      ? { target: '< 5 s, < 500 MB', ok: report.wall < 5000 && report.rss < 500 }
+      : {}),
   });
   return rows;
 }
@@ -182,7 +213,7 @@ export const SECTIONS = [
             figure: `${n} runs: metrics.json size`,
             value: `${(bytes / 1e6).toFixed(1)} MB`,
           });
-          if (bytes < 400e6) {
+          if (bytes < 400e6 && STORES.includes('file')) {
             // what an append cost before: read and rewrite everything
             const history = await core.readHistory(file);
             const t0 = performance.now();
@@ -194,16 +225,18 @@ export const SECTIONS = [
             });
           }
           const fileStore = new core.FileHistoryStore(file, { warn: () => undefined });
-          for (const row of await measureStore('file', n, fileStore, dir, { LANEBENCH_HISTORY: '' })) {
-            rows.push({ section: this.name, ...row });
+          if (STORES.includes('file')) {
+            for (const row of await measureStore('file', n, fileStore, dir, { LANEBENCH_HISTORY: '' })) {
+              rows.push({ section: this.name, ...row });
+            }
           }
           rmSync(join(dir, '.benchmark_results'), { recursive: true, force: true });
-          if (PG_URL) {
+          if (PG_URL && STORES.includes('postgres')) {
             const t0 = performance.now();
             const pgh = await pgHistory(n);
             rows.push({
               section: this.name,
-              figure: `${n} runs, postgres: load (batches of 1000 runs)`,
+              figure: `${n} runs, postgres: load (store.append of 5,000 runs at a time)`,
               value: ms(performance.now() - t0),
             });
             try {

@@ -14,9 +14,11 @@ import {
   applyWindow,
   FileHistoryStore,
   PostgresHistoryStore,
+  lightRun,
   serializeHistory,
   type Run,
 } from '../packages/core/src/index.js';
+import { PG_MIGRATIONS } from '../packages/core/src/history/postgres-store.js';
 import { CLI, lanebench } from './cli-helpers.js';
 import { makeHistory, makeRun } from './helpers/runs.mjs';
 import { startPostgres, type PgServer } from './helpers/postgres.js';
@@ -63,13 +65,13 @@ describe('PostgreSQL history store', () => {
     const { default: pgLib } = await import('pg');
     const a = open();
     await a.check();
-    expect(await a.schemaVersion()).toBe(1);
+    expect(await a.schemaVersion()).toBe(2);
     await open().check(); // a second lanebench migrates nothing
     const client = new pgLib.Client({ connectionString: pg.url });
     await client.connect();
     try {
       const m = await client.query<{ version: number }>('SELECT version FROM lanebench_migrations');
-      expect(m.rows.map((r) => r.version)).toEqual([1]);
+      expect(m.rows.map((r) => r.version)).toEqual([1, 2]);
       const idx = await client.query<{ indexname: string }>(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'lanebench_runs' ORDER BY indexname",
       );
@@ -82,7 +84,7 @@ describe('PostgreSQL history store', () => {
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).message).toMatch(
-        /has schema version 99, written by a newer lanebench \(this version knows 1\)/,
+        /has schema version 99, written by a newer lanebench \(this version knows 2\)/,
       );
       expect((err as Error).message).not.toContain(pg.password);
       expect((err as Error).message).toContain(':***@');
@@ -137,6 +139,50 @@ describe('PostgreSQL history store', () => {
     );
     expect(await store.prune({ olderThan: new Date(runs[30]!.started_at) })).toBeGreaterThan(0);
     expect((await store.readAll()).runs.every((r) => r.started_at >= runs[30]!.started_at)).toBe(true);
+  });
+
+  it('migrates a version-1 database with runs: the light column is filled from the records, as an append writes it', async (ctx) => {
+    if (!pg) return ctx.skip();
+    const url = await pg.newDatabase();
+    const { default: pgLib } = await import('pg');
+    const runs = makeHistory(12, { timeline: 4 }).runs.map((r, i) => {
+      if (i === 2) r.iterations[1]!.status = 'failed';
+      if (i === 5) r.iterations[0]!.custom = { zeta: 2, alpha: 1.25e-9 };
+      return r;
+    });
+    const client = new pgLib.Client({ connectionString: url });
+    await client.connect();
+    try {
+      // what lanebench with schema version 1 left: its table, its rows
+      await client.query(PG_MIGRATIONS[0]!.sql);
+      await client.query(
+        'CREATE TABLE lanebench_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      await client.query('INSERT INTO lanebench_migrations (version) VALUES (1)');
+      for (const r of runs.slice(0, 6)) {
+        await client.query(
+          `INSERT INTO lanebench_runs (id, lane, workflow, started_at, status, env_fingerprint, record)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [r.id, r.lane, r.workflow, r.started_at, r.status, r.env?.fingerprint ?? null, JSON.stringify(r)],
+        );
+      }
+    } finally {
+      await client.end();
+    }
+    const store = open(url);
+    try {
+      await store.append(runs.slice(6)); // migrates first, then writes the light column itself
+      expect(await store.schemaVersion()).toBe(2);
+      const light: unknown[] = [];
+      await store.forEachLight((r) => light.push(r));
+      const want = runs.map(lightRun);
+      // SQL names every figure (null where absent); the file store keeps only those present: same statistics
+      const strip = (x: unknown) =>
+        JSON.parse(JSON.stringify(x, (_k, v: unknown) => (v === null ? undefined : v))) as unknown;
+      expect(strip(light)).toEqual(strip(want));
+    } finally {
+      await store.close();
+    }
   });
 
   it('one append of 1,201 runs (three INSERT batches) keeps order, the last copy of a repeated id, every byte', async (ctx) => {

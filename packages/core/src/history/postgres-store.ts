@@ -15,6 +15,8 @@ import {
   type HistoryRetention,
   type HistoryStore,
   type HistoryWindow,
+  lightRun,
+  type LightIteration,
   type LightRun,
   type PruneOptions,
   type SeriesSummary,
@@ -22,9 +24,17 @@ import {
 import { validateRun } from './schema.js';
 
 /** The newest database schema this lanebench knows. */
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 
-const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+// a run's passed iterations' figures (LightRun), as SQL builds them from the record: timelines and statistics left out
+const LIGHT_OF_RECORD = `jsonb_build_object('started_at', record->'started_at', 'iterations',
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('status', it->'status', 'custom', it->'custom', ${METRIC_KEYS.map(
+    (k) => `'${k}', it->'${k}'`,
+  ).join(', ')}) ORDER BY n), '[]'::jsonb)
+   FROM jsonb_array_elements(record->'iterations') WITH ORDINALITY AS i(it, n)
+   WHERE it->>'status' = 'passed'))`;
+
+export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
     version: 1,
     sql: `
@@ -47,18 +57,28 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX lanebench_runs_branch ON lanebench_runs (git_branch);
     `,
   },
+  {
+    // the light form beside the record (about a fifth of its size, stored inline), so reading every run for
+    // `analyze` does not open 100,000 full records
+    version: 2,
+    sql: `
+      ALTER TABLE lanebench_runs ADD COLUMN light JSONB;
+      UPDATE lanebench_runs SET light = ${LIGHT_OF_RECORD};
+      ALTER TABLE lanebench_runs ALTER COLUMN light SET NOT NULL;
+    `,
+  },
 ];
+
+/** What the `light` column holds for a run (the same figures LIGHT_OF_RECORD takes from its record). */
+function lightColumn(run: Run): string {
+  const { started_at, iterations } = lightRun(run);
+  return JSON.stringify({ started_at, iterations });
+}
 
 /** Runs per FETCH of a light read. */
 const LIGHT_BATCH = 2000;
 
-// the passed iterations' figures, projected by the server: timelines and statistics never leave it
-const LIGHT_SELECT = `SELECT id, lane, workflow, record->>'started_at' AS started_at, env_fingerprint AS fingerprint,
-  (SELECT coalesce(jsonb_agg(jsonb_build_object('status', it->'status', 'custom', it->'custom', ${METRIC_KEYS.map(
-    (k) => `'${k}', it->'${k}'`,
-  ).join(', ')}) ORDER BY n), '[]'::jsonb)
-   FROM jsonb_array_elements(record->'iterations') WITH ORDINALITY AS i(it, n)
-   WHERE it->>'status' = 'passed') AS iterations
+const LIGHT_SELECT = `SELECT id, lane, workflow, env_fingerprint AS fingerprint, light
   FROM lanebench_runs ORDER BY started_at, seq`;
 
 /** Runs per INSERT statement of an append (a few MB of JSON each). */
@@ -122,7 +142,7 @@ export class PostgresHistoryStore implements HistoryStore {
             `(this version knows ${PG_SCHEMA_VERSION}). Upgrade lanebench; the database was left untouched.`,
         );
       }
-      for (const m of MIGRATIONS) {
+      for (const m of PG_MIGRATIONS) {
         if (m.version <= current) continue;
         await client.query(m.sql);
         await client.query('INSERT INTO lanebench_migrations (version) VALUES ($1)', [m.version]);
@@ -164,15 +184,16 @@ export class PostgresHistoryStore implements HistoryStore {
         const batch = latest.slice(i, i + APPEND_BATCH);
         // one statement per batch (arrays unnested in order), so loading many runs costs few round trips
         await client.query(
-          `INSERT INTO lanebench_runs (id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record)
-           SELECT id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record
+          `INSERT INTO lanebench_runs (id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record, light)
+           SELECT id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record, light
            FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::jsonb[])
-             WITH ORDINALITY AS u(id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record, n)
+                       $8::text[], $9::jsonb[], $10::jsonb[])
+             WITH ORDINALITY AS u(id, lane, workflow, started_at, status, env_fingerprint, git_sha, git_branch, record, light, n)
            ORDER BY n
            ON CONFLICT (id) DO UPDATE SET lane = EXCLUDED.lane, workflow = EXCLUDED.workflow,
              started_at = EXCLUDED.started_at, status = EXCLUDED.status, env_fingerprint = EXCLUDED.env_fingerprint,
-             git_sha = EXCLUDED.git_sha, git_branch = EXCLUDED.git_branch, record = EXCLUDED.record`,
+             git_sha = EXCLUDED.git_sha, git_branch = EXCLUDED.git_branch, record = EXCLUDED.record,
+             light = EXCLUDED.light`,
           [
             batch.map((r) => r.id),
             batch.map((r) => r.lane),
@@ -183,6 +204,7 @@ export class PostgresHistoryStore implements HistoryStore {
             batch.map((r) => r.git?.sha ?? null),
             batch.map((r) => r.git?.branch ?? null),
             batch.map((r) => JSON.stringify(r)),
+            batch.map(lightColumn),
           ],
         );
       }
@@ -263,8 +285,15 @@ export class PostgresHistoryStore implements HistoryStore {
       await client.query('BEGIN READ ONLY');
       await client.query(`DECLARE lanebench_light NO SCROLL CURSOR FOR ${LIGHT_SELECT}`);
       for (;;) {
-        const { rows } = await client.query<LightRun>(`FETCH ${LIGHT_BATCH} FROM lanebench_light`);
-        for (const row of rows) fn(row);
+        const { rows } = await client.query<{
+          id: string;
+          lane: string;
+          workflow: string;
+          fingerprint: string | null;
+          light: { started_at: string; iterations: LightIteration[] };
+        }>(`FETCH ${LIGHT_BATCH} FROM lanebench_light`);
+        for (const { light, ...row } of rows)
+          fn({ ...row, started_at: light.started_at, iterations: light.iterations });
         if (rows.length < LIGHT_BATCH) break;
       }
       await client.query('COMMIT');

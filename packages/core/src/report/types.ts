@@ -17,7 +17,7 @@ export type ReportRecommendation = Recommendation;
 export interface ReportInput {
   /** the runs of this session (what the reports are about) */
   runs: Run[];
-  /** every run known, including `runs` (for trends); may be empty */
+  /** the history the reports see, `runs` included (publishing and `report`: their windows, docs/history.md); may be empty */
   history: Run[];
   regressions?: ReportRegression[];
   recommendations?: ReportRecommendation[];
