@@ -46,6 +46,23 @@ export interface WatchResult {
 const EMPTY: WatchResult = { samples: 0, peakSumBytes: 0, peakHwmBytes: 0, seen: [] };
 
 /**
+ * What a process of a shared tree is charged when its PSS cannot be read — the one rule of both samplers (the main
+ * one in proc-sampler.ts and the worker below, which gets this function as source text). `state`: its /proc stat
+ * state now, null when it is gone (or its pid names another process). A process that exited meanwhile (gone,
+ * zombie, dead) has freed its pages: 0, since counting its RSS would count the pages it shared with the rest of the
+ * tree a second time. One still alive but unreadable: its last PSS if there is one, else its RSS.
+ */
+export function chargeWithoutPss(state: string | null, lastPssBytes: number, rssBytes: number): number {
+  if (state === null || state === 'Z' || state === 'X' || state === 'x') return 0;
+  return lastPssBytes >= 0 ? lastPssBytes : rssBytes;
+}
+
+/** The worker's program: the shared rule, then watcherMain (see the file comment). */
+export function watcherSource(): string {
+  return `${chargeWithoutPss.toString()}\n(${watcherMain.toString()})()`;
+}
+
+/**
  * Shared state. Everything between the threads goes through two SharedArrayBuffers, no messages: arming, the
  * heartbeat and reading the result cost the main thread a few atomic operations, never a round trip to a thread
  * the scheduler may not run for milliseconds on a loaded machine. Int32 slots:
@@ -120,12 +137,13 @@ function watcherMain(): void {
   /** starttime, state, flags, rss and thread count from /proc/<pid>/stat (fields after the last ')') */
   const stat = (
     pid: number | 'self',
-  ): { start: number; zombie: boolean; exiting: boolean; rss: number; threads: number } | null => {
+  ): { start: number; state: string; zombie: boolean; exiting: boolean; rss: number; threads: number } | null => {
     const t = read(`/proc/${pid}/stat`);
     if (!t) return null;
     const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
     // f[0] is field 3 (state): field n is f[n - 3]
     return {
+      state: f[0] ?? '',
       zombie: f[0] === 'Z' || f[0] === 'X',
       // PF_EXITING (flags, field 9): its memory is being torn down, its sharers' PSS is rising meanwhile
       exiting: (Number(f[6]) & 4) !== 0,
@@ -194,8 +212,16 @@ function watcherMain(): void {
     const shared = found.length + (includeSelf ? 1 : 0) > 1;
     for (const p of found) {
       // PSS charges a page shared by several processes of the tree once; a lone process's RSS is its charge.
-      const pss = shared ? kbField(read(`/proc/${p.pid}/smaps_rollup`), '\nPss:') : -1;
-      sum += pss >= 0 ? pss : p.rss;
+      if (!shared) {
+        sum += p.rss;
+        continue;
+      }
+      const pss = kbField(read(`/proc/${p.pid}/smaps_rollup`), '\nPss:');
+      if (pss >= 0) sum += pss;
+      else {
+        const now = stat(p.pid);
+        sum += chargeWithoutPss(now && now.start === p.start ? now.state : null, -1, p.rss);
+      }
     }
     if (includeSelf) {
       const self = stat('self');
@@ -266,7 +292,7 @@ export class BlockedWatch {
       const epoch = Date.now();
       const slots = { ARMED, BEAT, BUSY, INTERVAL, INCLUDE_SELF, SAMPLES, NPRE, NSEEN };
       try {
-        worker = new Worker(`(${watcherMain.toString()})()`, {
+        worker = new Worker(watcherSource(), {
           eval: true,
           workerData: {
             ints,

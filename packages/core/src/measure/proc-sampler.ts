@@ -6,14 +6,19 @@
  * /proc/<pid>/task/<tid>/children of known processes at every sample (cheap: one read per process). Processes that
  * left the tree before any sample saw them — a double fork re-parented to init, a `setsid` daemon — are found by the
  * iteration's environment cookie (LANEBENCH_ITERATION_ID=…, inherited by every descendant unless it clears its
- * environment) or by the session id of a root: a scan of the *new* pids of /proc (older processes and processes that
- * started before the iteration are never examined twice) runs when a process of the tree reaped a child or vanished,
- * every COOKIE_SCAN_EVERY samples, and at the end.
+ * environment) or by the session id of a root: at every sample the ids the kernel handed out since the last one
+ * are probed (their number from /proc/loadavg; one read when nothing new started), each id once. Where that count
+ * is unavailable, a scan of the *new* pids of /proc runs instead when a process of the tree reaped a child or
+ * vanished, every COOKIE_SCAN_EVERY samples, and at the end.
  *
- * Readings per process and sample: stat (CPU, RSS, state) and children. VmHWM (status) is read at every sample for
- * processes younger than YOUNG_MS (short-lived processes are where peaks are lost: VmHWM can only be read while a
- * process lives) and when RSS grew, else every HWM_EVERY samples. PSS (smaps_rollup, dear) only while the tree has
- * more than one live process, on first sight and when a process's RSS moved (see readPss()).
+ * Readings per process and sample: stat (CPU, RSS, faults, state) and children. VmHWM (status) is read when the
+ * process faulted since its last reading (resident memory cannot grow otherwise) and it is young (YOUNG_MS:
+ * short-lived processes are where peaks are lost), its RSS grew, or every HWM_EVERY samples. PSS (smaps_rollup,
+ * dear) only while the tree has more than one live process: on first sight, when a process's RSS moved, and when a
+ * process of its address-space lineage (fork without exec: the only copy-on-write sharers) appeared, exec'd or
+ * ended (see pssOf()). A resting process (unchanged for STEADY_AFTER readings) is looked at every REST_EVERY
+ * samples, and then only through its run time (schedstat) when it has one thread: if it did not run, nothing of it
+ * changed.
  * The interval does not stretch when processes appear (discovery is incremental); it stretches only if one sample
  * costs more than a fifth of the interval (a huge tree), so the sampler never takes more than ~20 % of one core.
  *
@@ -27,18 +32,20 @@ import vm from 'node:vm';
 import type { TimelinePoint } from '../types.js';
 import type { KnownProcess } from './kill.js';
 import type { SamplerOptions, TreeFigures, TreeSampler } from './sampler.js';
-import { BlockedWatch } from './blocked-watch.js';
+import { BlockedWatch, chargeWithoutPss } from './blocked-watch.js';
 import {
   clkTck,
   environHas,
+  lastPid,
   listPids,
+  pidMax,
   pageSize,
   readChildren,
   readHwmBytes,
   readIo,
   readNetDev,
   readPssBytes,
-  processMemoryGone,
+  readRunNs,
   readProcFile,
   readStat,
   readThreadChildren,
@@ -79,8 +86,15 @@ export interface TrackedProcess {
   orphaned: boolean;
   /** consecutive readings without any change (see REST_EVERY) */
   steady: number;
-  /** performance.now() of the last VmHWM reading while alive */
+  /** performance.now() when its VmHWM was last known while alive (read, or its page faults unchanged since) */
   lastHwmRead: number;
+  /** number of threads at the last reading; run time (ns) of its only thread at its last resting turn (-1: none) */
+  threads: number;
+  runNs: number;
+  /** minflt + majflt at the last VmHWM reading (-1: never read) */
+  faultsAtHwm: number;
+  /** its address space's start of stack (procfs.ts ProcStat.startstack): equal within a fork lineage until exec */
+  lineage: number;
   /** it left the tree while alive (re-parented away from it, or in a session of its own found by the cookie) */
   escaped: boolean;
   alive: boolean;
@@ -137,6 +151,8 @@ const YOUNG_MS = 2000;
 /** Safety net of the cookie/session scan (readdir of /proc costs ~0.1–0.6 ms). */
 const COOKIE_SCAN_EVERY = 20;
 const SCAN_BUDGET = 8;
+/** More ids handed out since the last probe than this: list /proc rather than probe each id. */
+const PROBE_MAX = 64;
 /** PSS is re-read when RSS moved by more than this share (or 2 MiB), and at least every PSS_REFRESH_EVERY samples. */
 const PSS_RSS_CHANGE = 0.05;
 const PSS_REFRESH_EVERY = 20;
@@ -151,8 +167,11 @@ export class ProcTreeSampler {
   private readonly roots = new Map<number, number>();
   /** session id → starttime of its leader (a root) */
   private readonly sessions = new Map<number, number>();
-  /** pids of /proc already classified by the scan (only new pids are read) */
+  /** pids of /proc already classified by the scan (only new pids are read; used when ids cannot be probed) */
   private readonly scanned = new Set<number>();
+  /** next process id to probe (the scan of ids handed out since the iteration started; -1: list /proc instead) */
+  private nextId = -1;
+  private idMax = 0;
   private readonly procs = new Map<number, TrackedProcess>();
   private readonly timeline: TimelinePoint[] = [];
   private readonly cores: number;
@@ -184,9 +203,23 @@ export class ProcTreeSampler {
   private backlog: number[] = [];
   /** a process first seen had reaped children before: whoever they orphaned must be looked for in a new listing */
   private freshScanWanted = false;
-  private lastLive = 0;
+  /**
+   * Address-space lineages (startstack) in which a process appeared, exec'd or ended since the last sum: only their
+   * members can share copy-on-write pages with it, so only their PSS moved. `allLineages`: one was unknown.
+   */
+  private readonly changedLineages = new Set<number>();
+  private allLineages = false;
   private pssUsed = false;
   private stopped = false;
+  /** pids of the resting processes a sample skips (reused across samples: no allocation per sample) */
+  private readonly resting = new Set<number>();
+  private readonly scratch = {
+    seen: new Set<number>(),
+    queue: [] as number[],
+    reapers: new Set<number>(),
+    vanishedParents: new Set<number>(),
+    livePids: new Set<number>(),
+  };
 
   constructor(opts: ProcSamplerOptions, cores: number) {
     this.opts = { fastIntervalMs: 20, fastPhaseMs: 300, cookie: '', onSample: () => undefined, ...opts };
@@ -204,8 +237,15 @@ export class ProcTreeSampler {
         if (s) this.preexisting.add(keyOf(s.pid, s.starttime));
       }
     }
-    // Every pid present now started before the iteration: the scan never needs to read them.
-    for (const pid of listPids()) this.scanned.add(pid);
+    // Everything created from now on has an id handed out after this one: the scan probes those ids only, and no
+    // listing of /proc is needed. Without that reading, every pid present now is remembered instead (it started
+    // before the iteration: the scan never needs to read it).
+    const last = lastPid();
+    const max = pidMax();
+    if (last !== null && max !== null && last < max) {
+      this.idMax = max;
+      this.nextId = this.idAfter(last);
+    } else for (const pid of listPids()) this.scanned.add(pid);
     const self = readStat('self');
     this.selfCpuBase = self ? self.cutime + self.cstime : 0;
     this.selfChildTicks = this.selfCpuBase;
@@ -290,6 +330,52 @@ export class ProcTreeSampler {
     }
   }
 
+  /** The id the kernel hands out after `id` (they wrap at pid_max; the lowest ids are reserved but probing is harmless). */
+  private idAfter(id: number): number {
+    return id + 1 >= this.idMax ? 1 : id + 1;
+  }
+
+  /**
+   * The scan by ids: every id handed out since the last probe (processes and threads; a thread is dismissed by its
+   * stat). One read of /proc/loadavg when nothing was created, so it runs at every sample. When more ids were handed
+   * out than PROBE_MAX (a busy machine), /proc is listed instead and only its pids among those ids are read.
+   */
+  private probe(queue: number[]): void {
+    if (this.sessions.size === 0 && !this.opts.cookie) return;
+    const last = lastPid();
+    if (last === null || last >= this.idMax) return;
+    const end = this.idAfter(last);
+    let id = this.nextId;
+    if (id === end) return;
+    this.nextId = end;
+    const tracked = new Set<number>();
+    for (const p of this.procs.values()) if (p.alive) tracked.add(p.pid);
+    const span = end > id ? end - id : this.idMax - id + end;
+    if (span > PROBE_MAX) {
+      // ids in [id, end) modulo the wrap
+      for (const pid of listPids())
+        if (end > id ? pid >= id && pid < end : pid >= id || pid < end) this.examine(pid, tracked, queue);
+      return;
+    }
+    for (; id !== end; id = this.idAfter(id)) this.examine(id, tracked, queue);
+  }
+
+  /** One new id: tracked when it is a process of the tree (cookie, or a root's session). */
+  private examine(pid: number, tracked: Set<number>, queue: number[]): void {
+    if (tracked.has(pid) || pid === process.pid) return;
+    const s = readStat(pid, false);
+    // exit_signal -1: a thread of some process, not a process
+    if (!s || s.exitSignal === -1 || s.starttime < this.startTicks) return;
+    if (this.procs.has(keyOf(s.pid, s.starttime))) return;
+    const leaderStart = this.sessions.get(s.session);
+    const inSession = leaderStart !== undefined && s.starttime >= leaderStart;
+    if (inSession || (this.opts.cookie !== '' && environHas(pid, this.opts.cookie))) {
+      const p = this.track(s, performance.now());
+      if (!inSession && !this.aliveChildOfTree(s.ppid)) p.escaped = true;
+      queue.push(pid);
+    }
+  }
+
   /** True when pid is a live process of the tree (its children are descendants, not escapees). */
   private aliveChildOfTree(pid: number): boolean {
     if (pid === process.pid) return true;
@@ -339,9 +425,14 @@ export class ProcTreeSampler {
         escaped: false,
         steady: 0,
         lastHwmRead: 0,
+        faultsAtHwm: -1,
+        threads: s.numThreads,
+        runNs: -1,
+        lineage: s.startstack,
         alive: true,
       };
       this.procs.set(key, p);
+      this.lineageChanged(s.startstack);
     }
     return p;
   }
@@ -357,6 +448,7 @@ export class ProcTreeSampler {
       s.rssPages * this.page === p.rssBytes;
     p.steady = unchanged && !zombie ? p.steady + 1 : 0;
     p.ppid = s.ppid;
+    p.threads = s.numThreads;
     p.utime = s.utime;
     p.stime = s.stime;
     p.cutime = s.cutime;
@@ -369,33 +461,66 @@ export class ProcTreeSampler {
     }
     const rss = zombie ? 0 : s.rssPages * this.page;
     const grew = rss > p.rssBytes;
+    // It freed its memory (exit) or exec'd (a new address space): the PSS of its former sharers moved.
+    if ((zombie && p.rssBytes > 0) || (!zombie && s.startstack !== p.lineage)) {
+      this.lineageChanged(p.lineage);
+      if (!zombie) {
+        p.lineage = s.startstack;
+        this.lineageChanged(p.lineage);
+      }
+    }
     p.rssBytes = rss;
     if (!zombie) {
-      if (readHwm || grew || p.hwmBytes === 0 || (p.steady === 0 && performance.now() - p.firstSeen < YOUNG_MS)) {
+      // Resident memory grows only through the process's own page faults, so while minflt + majflt stand still its
+      // VmHWM cannot have risen: it is known as of now without reading status.
+      const faults = s.minflt + s.majflt;
+      const now = performance.now();
+      if (faults === p.faultsAtHwm && p.hwmBytes > 0) p.lastHwmRead = now;
+      else if (readHwm || grew || p.hwmBytes === 0 || (p.steady === 0 && now - p.firstSeen < YOUNG_MS)) {
         const hwm = readHwmBytes(s.pid);
-        if (hwm !== null) p.lastHwmRead = performance.now();
-        if (hwm !== null && hwm > p.hwmBytes) p.hwmBytes = hwm;
+        if (hwm !== null) {
+          p.lastHwmRead = now;
+          p.faultsAtHwm = faults;
+          if (hwm > p.hwmBytes) p.hwmBytes = hwm;
+        }
       }
       if (p.orphaned) this.readOrphanIo(p);
     }
     return reaped;
   }
 
+  /** True when p's only thread has not run since the last call (its run time, read before any stat of this turn). */
+  private didNotRun(p: TrackedProcess): boolean {
+    const ns = readRunNs(p.pid);
+    if (ns >= 0 && ns === p.runNs) return true;
+    p.runNs = ns;
+    return false;
+  }
+
+  private lineageChanged(lineage: number): void {
+    if (lineage <= 1) this.allLineages = true;
+    else this.changedLineages.add(lineage);
+  }
+
   /** PSS of p for the tree sum, read only when it can differ from what we know (see the file comment). */
-  private pssOf(p: TrackedProcess, shared: boolean, membershipChanged: boolean): number {
+  private pssOf(p: TrackedProcess, shared: boolean): number {
     if (p.rssBytes === 0) return 0;
     if (!shared) return p.rssBytes; // a lone process: nothing of the tree shares its pages, RSS is its charge
     const moved = Math.abs(p.rssBytes - p.rssAtPss) > Math.max(2 * 1048576, p.rssAtPss * PSS_RSS_CHANGE);
     // A fork or an exit changes every sharer's PSS without changing its RSS: a cached value would then overcount.
     const stale = p.steady < STEADY_AFTER && this.samples - p.pssSample >= PSS_REFRESH_EVERY;
-    if (p.pssBytes < 0 || moved || membershipChanged || stale) {
+    // A fork, exec or exit in its lineage changes its PSS without changing its RSS: a cached value would then
+    // overcount. (Pages shared across lineages — libraries, shared memory files — move it too, by a share that a
+    // fresh reading at the next change or refresh corrects.)
+    const sharers = this.allLineages || p.lineage <= 1 || this.changedLineages.has(p.lineage);
+    if (p.pssBytes < 0 || moved || sharers || stale) {
       const pss = readPssBytes(p.pid);
       if (pss === null) {
         // Exited between the listing and this read: its pages are freed, and counting its RSS (the shared pages
         // in full) would overcount a copy-on-write tree by a whole copy. Otherwise (not readable): the last
         // PSS, else RSS.
-        if (processMemoryGone(p.pid)) return 0;
-        return p.pssBytes >= 0 ? p.pssBytes : p.rssBytes;
+        const now = readStat(p.pid, false);
+        return chargeWithoutPss(now && now.starttime === p.starttime ? now.state : null, p.pssBytes, p.rssBytes);
       }
       this.pssUsed = true;
       p.pssBytes = pss;
@@ -411,12 +536,15 @@ export class ProcTreeSampler {
     this.samples++;
     const fast = started - this.t0 < this.opts.fastPhaseMs;
     const readHwm = final || fast || this.samples % HWM_EVERY === 1;
-    const seen = new Set<number>();
-    const queue: number[] = [];
-    const reapers = new Set<number>();
+    // Scratch collections reused from sample to sample (fewer allocations: less work for the GC's helper threads).
+    const { seen, queue, reapers } = this.scratch;
+    seen.clear();
+    queue.length = 0;
+    reapers.clear();
     if (this.opts.includeSelf && this.samples % SELF_SCAN_EVERY === 1) {
       const all = this.samples % SELF_FULL_SCAN_EVERY === 1;
-      for (const c of all ? selfChildren() : readThreadChildren('self', process.pid)) queue.push(c);
+      if (all) for (const c of selfChildren()) queue.push(c);
+      else readThreadChildren('self', process.pid, queue);
     }
 
     const visit = (s: ProcStat): void => {
@@ -425,11 +553,13 @@ export class ProcTreeSampler {
       seen.add(key);
       const p = this.track(s, started);
       if (this.update(p, s, readHwm)) reapers.add(p.pid);
-      if (s.state !== 'Z' && s.state !== 'X') for (const c of readChildren(s.pid, s.numThreads)) queue.push(c);
+      if (s.state !== 'Z' && s.state !== 'X') readChildren(s.pid, s.numThreads, queue);
     };
     const walk = (): void => {
       while (queue.length > 0) {
         const pid = queue.pop() as number;
+        // a resting process whose turn this is not: its stat would only be parsed to be skipped
+        if (resting.has(pid)) continue;
         const s = readStat(pid);
         if (s) visit(s);
       }
@@ -438,35 +568,68 @@ export class ProcTreeSampler {
     // waiting for its children; a process cannot touch memory without using CPU) are read every REST_EVERY samples only, staggered by pid; their last readings
     // stand in between. A change (CPU, RSS, a reap) makes a process busy again at its next reading, and a child it
     // starts meanwhile is found then or by the scan. This keeps a tree of many idle processes cheap to watch.
+    const resting = this.resting;
+    resting.clear();
     if (!final) {
       for (const p of this.procs.values()) {
-        if (p.alive && p.steady >= STEADY_AFTER && (this.samples + p.pid) % REST_EVERY !== 0)
-          seen.add(keyOf(p.pid, p.starttime));
+        if (!p.alive || p.steady < STEADY_AFTER) continue;
+        // At its turn a single-threaded process that has not run since its last turn (schedstat) is unchanged:
+        // its readings stand, and its VmHWM is known as of now.
+        const turn = (this.samples + p.pid) % REST_EVERY === 0;
+        if (turn && !(p.threads === 1 && this.didNotRun(p))) continue;
+        if (turn) p.lastHwmRead = started;
+        seen.add(keyOf(p.pid, p.starttime));
+        resting.add(p.pid);
       }
     }
-    // Roots are checked by starttime: after a root's exit its pid may name an unrelated process.
+    // Roots are checked by starttime: after a root's exit its pid may name an unrelated process. A root seen
+    // gone is not read again (a failed open costs more than a read).
     for (const [pid, starttime] of this.roots) {
+      if (resting.has(pid)) continue;
       const s = readStat(pid);
       if (s && s.starttime === starttime) visit(s);
+      else if (!this.procs.get(keyOf(pid, starttime))?.alive) this.roots.delete(pid);
     }
     walk();
 
     // Processes seen before that the walk did not reach: dead, or alive but re-parented away from us.
-    const vanishedParents = new Set<number>();
+    const vanishedParents = this.scratch.vanishedParents;
+    vanishedParents.clear();
     let vanished = false;
-    for (const p of this.procs.values()) {
-      if (!p.alive || seen.has(keyOf(p.pid, p.starttime))) continue;
-      const s = readStat(p.pid);
-      if (s && s.starttime === p.starttime && s.state !== 'Z' && s.state !== 'X') {
-        visit(s);
-        walk();
-      } else {
-        vanished = true;
-        p.alive = false;
-        p.rssBytes = 0;
-        vanishedParents.add(p.ppid);
+    const settle = (): void => {
+      for (;;) {
+        // A fork, exec or exit in a lineage moves the PSS of all its members, so its resting members are read now
+        // too: one that ended meanwhile would otherwise still count with its last PSS while its sharers, read
+        // afresh, already count its pages.
+        if (this.allLineages || this.changedLineages.size > 0) {
+          for (const p of this.procs.values()) {
+            if (!p.alive || !resting.has(p.pid)) continue;
+            if (this.allLineages || p.lineage <= 1 || this.changedLineages.has(p.lineage)) {
+              resting.delete(p.pid);
+              seen.delete(keyOf(p.pid, p.starttime));
+            }
+          }
+        }
+        let more = false;
+        for (const p of this.procs.values()) {
+          if (!p.alive || seen.has(keyOf(p.pid, p.starttime))) continue;
+          more = true;
+          const s = readStat(p.pid);
+          if (s && s.starttime === p.starttime && s.state !== 'Z' && s.state !== 'X') {
+            visit(s);
+            walk();
+          } else {
+            vanished = true;
+            p.alive = false;
+            if (p.rssBytes > 0) this.lineageChanged(p.lineage);
+            p.rssBytes = 0;
+            vanishedParents.add(p.ppid);
+          }
+        }
+        if (!more) return;
       }
-    }
+    };
+    settle();
 
     // Our own reaps: cutime and cminflt change only when we reap a child.
     const self = readStat('self');
@@ -489,7 +652,11 @@ export class ProcTreeSampler {
     // before we ever saw them; setsid daemons are found by the cookie.
     const fresh =
       final || reapers.size > 0 || vanished || this.freshScanWanted || this.samples % COOKIE_SCAN_EVERY === 0;
-    if (fresh || this.scanWanted) {
+    if (this.nextId >= 0) {
+      this.probe(queue);
+      walk();
+      settle();
+    } else if (fresh || this.scanWanted) {
       this.scanWanted = false;
       this.freshScanWanted = false;
       this.scan(queue, final, fresh);
@@ -498,7 +665,8 @@ export class ProcTreeSampler {
 
     // Orphaned = its parent is neither us nor a live member of the tree (re-parented to init or a subreaper).
     // Only such top-level orphans are flagged: the CPU of their own children still flows into their cutime.
-    const livePids = new Set<number>();
+    const livePids = this.scratch.livePids;
+    livePids.clear();
     for (const k of seen) {
       const p = this.procs.get(k);
       if (p) livePids.add(p.pid);
@@ -519,12 +687,12 @@ export class ProcTreeSampler {
       cpuTicks += p.utime + p.stime + p.cutime + p.cstime;
     }
     const shared = live + (this.opts.includeSelf ? 1 : 0) > 1;
-    const membershipChanged = live !== this.lastLive;
-    this.lastLive = live;
     for (const k of seen) {
       const p = this.procs.get(k);
-      if (p) rssSum += this.pssOf(p, shared, membershipChanged);
+      if (p) rssSum += this.pssOf(p, shared);
     }
+    this.changedLineages.clear();
+    this.allLineages = false;
     if (this.opts.includeSelf && self) {
       // Our own growth since the iteration started: the runner's resident size is not the function's memory.
       const growth = Math.max(0, self.rssPages * this.page - this.selfRssBase);

@@ -17,6 +17,9 @@ export interface ProcStat {
   pgrp: number;
   /** session id: lanebench spawns commands detached, so each is the leader of its own session */
   session: number;
+  /** minor / major page faults of the process itself: its resident memory cannot grow without them */
+  minflt: number;
+  majflt: number;
   /** minor faults of reaped children: changes whenever this process reaps a child (any process that ran faults) */
   cminflt: number;
   utime: number;
@@ -28,6 +31,14 @@ export interface ProcStat {
   starttime: number;
   rssPages: number;
   numThreads: number;
+  /**
+   * Start of the text and of the stack of its address space: a forked child keeps its parent's until it execs, when
+   * both are placed afresh (address-space randomization). 0 or 1: not known (no address space, or not permitted).
+   */
+  startcode: number;
+  startstack: number;
+  /** signal sent to the parent at its exit: -1 for a thread other than a process's main one */
+  exitSignal: number;
 }
 
 export interface ProcIo {
@@ -69,7 +80,7 @@ export function releaseProcFds(): void {
   // Our own files stay open for the next iteration (a handful, never stale): reopening them each iteration was a
   // measurable part of the per-iteration overhead.
   for (const [path, fd] of fdCache) {
-    if (path.startsWith('/proc/self/') || path === '/proc/uptime') continue;
+    if (path.startsWith('/proc/self/') || path === '/proc/uptime' || path === '/proc/loadavg') continue;
     safeClose(fd);
     fdCache.delete(path);
   }
@@ -105,6 +116,18 @@ export function readProcFile(path: string, cache = true): string | null {
 
 /** Reads a /proc file into the shared buffer; returns its length, or -1 when it cannot be read. */
 function readProcBytes(path: string, cache = true): number {
+  // Processes exit between any two reads, so failures are routine here: without a stack trace an exception costs
+  // about half as much (nothing here ever shows one).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return readProcBytesUnlimited(path, cache);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function readProcBytesUnlimited(path: string, cache: boolean): number {
   if (fdCaching > 0 && cache) {
     const cached = fdCache.get(path);
     if (cached !== undefined) {
@@ -140,22 +163,23 @@ function readProcBytes(path: string, cache = true): number {
 
 /**
  * Parses /proc/<pid>/stat. `comm` may contain spaces and parentheses, so fields are counted after the last ')'.
- * Scans once and converts only the fields used (this runs for every process at every sample).
+ * Parsed from the raw bytes in one pass (this runs for every process at every sample: decoding to a string and
+ * slicing out every field fed the GC, whose helper threads cost as much CPU as the reads).
  */
 export function readStat(pid: number | 'self', cache = true): ProcStat | null {
-  const text = readProcFile(`/proc/${pid}/stat`, cache);
-  if (!text) return null;
-  const close = text.lastIndexOf(')');
+  const len = readProcBytes(`/proc/${pid}/stat`, cache);
+  if (len <= 0) return null;
+  const close = buf.lastIndexOf(0x29, len - 1); // ')'
   if (close < 0) return null;
-  // Field numbers of proc(5): 3 state, 4 ppid, 5 pgrp, 6 session, 11 cminflt, 14 utime, 15 stime, 16 cutime,
-  // 17 cstime, 20 num_threads, 22 starttime, 24 rss.
   const out: ProcStat = {
-    pid: parseInt(text, 10),
-    state: text.charAt(close + 2),
+    pid: 0,
+    state: String.fromCharCode(buf[close + 2] ?? 63),
     ppid: 0,
     pgrp: 0,
     session: 0,
+    minflt: 0,
     cminflt: 0,
+    majflt: 0,
     utime: 0,
     stime: 0,
     cutime: 0,
@@ -163,50 +187,83 @@ export function readStat(pid: number | 'self', cache = true): ProcStat | null {
     starttime: 0,
     rssPages: 0,
     numThreads: 0,
+    startcode: 0,
+    startstack: 0,
+    exitSignal: 0,
   };
-  let field = 3;
-  let pos = close + 2;
-  while (field < 24) {
-    const next = text.indexOf(' ', pos);
-    if (next < 0) return null;
-    pos = next + 1;
-    field++;
-    switch (field) {
-      case 4:
-        out.ppid = parseInt(text.slice(pos, pos + 12), 10);
-        break;
-      case 5:
-        out.pgrp = parseInt(text.slice(pos, pos + 12), 10);
-        break;
-      case 6:
-        out.session = parseInt(text.slice(pos, pos + 12), 10);
-        break;
-      case 11:
-        out.cminflt = parseInt(text.slice(pos, pos + 24), 10);
-        break;
-      case 14:
-        out.utime = parseInt(text.slice(pos, pos + 24), 10);
-        break;
-      case 15:
-        out.stime = parseInt(text.slice(pos, pos + 24), 10);
-        break;
-      case 16:
-        out.cutime = parseInt(text.slice(pos, pos + 24), 10);
-        break;
-      case 17:
-        out.cstime = parseInt(text.slice(pos, pos + 24), 10);
-        break;
-      case 20:
-        out.numThreads = parseInt(text.slice(pos, pos + 12), 10);
-        break;
-      case 22:
-        out.starttime = parseInt(text.slice(pos, pos + 24), 10);
-        break;
-      case 24:
-        out.rssPages = parseInt(text.slice(pos, pos + 24), 10);
-        break;
-    }
+  for (let i = 0; i < close; i++) {
+    const c = buf[i] as number;
+    if (c < 48 || c > 57) break;
+    out.pid = out.pid * 10 + (c - 48);
   }
+  // Field numbers of proc(5): 3 state, 4 ppid, 5 pgrp, 6 session, 10 minflt, 11 cminflt, 12 majflt, 14 utime,
+  // 15 stime, 16 cutime, 17 cstime, 20 num_threads, 22 starttime, 24 rss, 26 startcode, 28 startstack,
+  // 38 exit_signal (the only one we keep that can be negative).
+  let field = 3;
+  let i = close + 3; // the space after the state
+  let v = 0;
+  let neg = false;
+  while (i < len && field <= 38) {
+    const c = buf[i] as number;
+    i++;
+    if (c === 32 || c === 10) {
+      switch (field) {
+        case 4:
+          out.ppid = v;
+          break;
+        case 5:
+          out.pgrp = v;
+          break;
+        case 6:
+          out.session = v;
+          break;
+        case 10:
+          out.minflt = v;
+          break;
+        case 11:
+          out.cminflt = v;
+          break;
+        case 12:
+          out.majflt = v;
+          break;
+        case 14:
+          out.utime = v;
+          break;
+        case 15:
+          out.stime = v;
+          break;
+        case 16:
+          out.cutime = v;
+          break;
+        case 17:
+          out.cstime = v;
+          break;
+        case 20:
+          out.numThreads = v;
+          break;
+        case 22:
+          out.starttime = v;
+          break;
+        case 24:
+          out.rssPages = v;
+          break;
+        case 26:
+          out.startcode = v;
+          break;
+        case 28:
+          out.startstack = v;
+          break;
+        case 38:
+          out.exitSignal = neg ? -v : v;
+          break;
+      }
+      field++;
+      v = 0;
+      neg = false;
+    } else if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+    else if (c === 45) neg = true;
+  }
+  if (field < 25) return null; // truncated
   return out;
 }
 
@@ -257,22 +314,45 @@ export function readTids(pid: number | 'self'): number[] {
 }
 
 /** Children of one thread (children are attached to the thread that forked them). */
-export function readThreadChildren(pid: number | 'self', tid: number): number[] {
-  const text = readProcFile(`/proc/${pid}/task/${tid}/children`);
-  if (!text) return [];
-  const out: number[] = [];
-  for (const s of text.split(' ')) if (s.length > 0 && s !== '\n') out.push(Number(s));
+export function readThreadChildren(pid: number | 'self', tid: number, out: number[] = []): number[] {
+  const len = readProcBytes(`/proc/${pid}/task/${tid}/children`);
+  // space-separated pids, parsed from the bytes (no string per read)
+  let v = -1;
+  for (let i = 0; i < len; i++) {
+    const c = buf[i] as number;
+    if (c >= 48 && c <= 57) v = (v < 0 ? 0 : v * 10) + (c - 48);
+    else if (v >= 0) {
+      out.push(v);
+      v = -1;
+    }
+  }
+  if (v >= 0) out.push(v);
   return out;
+}
+
+/**
+ * Time the main thread of a process has run, in ns (first field of /proc/<pid>/schedstat), read before its stat:
+ * unchanged means it did not run meanwhile, so it cannot have changed its memory, faulted, forked or exited.
+ * -1 when unavailable (no schedstat in this kernel, gone).
+ */
+export function readRunNs(pid: number): number {
+  const len = readProcBytes(`/proc/${pid}/schedstat`);
+  let v = -1;
+  for (let i = 0; i < len; i++) {
+    const c = buf[i] as number;
+    if (c < 48 || c > 57) break;
+    v = (v < 0 ? 0 : v * 10) + (c - 48);
+  }
+  return v;
 }
 
 /**
  * Children of every thread of a process. With `numThreads` 1 (from its stat) the only thread is the process itself,
  * which saves listing /proc/<pid>/task.
  */
-export function readChildren(pid: number, numThreads?: number): number[] {
-  if (numThreads === 1) return readThreadChildren(pid, pid);
-  const out: number[] = [];
-  for (const tid of readTids(pid)) for (const c of readThreadChildren(pid, tid)) out.push(c);
+export function readChildren(pid: number, numThreads?: number, out: number[] = []): number[] {
+  if (numThreads === 1) return readThreadChildren(pid, pid, out);
+  for (const tid of readTids(pid)) readThreadChildren(pid, tid, out);
   return out;
 }
 
@@ -329,22 +409,6 @@ export function readPssBytes(pid: number | 'self'): number | null {
   return digits > 0 ? kb * 1024 : null;
 }
 
-/**
- * Whether a process no longer holds an address space: gone from /proc, or a zombie / dead task (its memory is freed
- * before it is reaped). Used when its PSS cannot be read, to tell "exited meanwhile" (charge 0) from "not readable".
- */
-export function processMemoryGone(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return true;
-  }
-  // the state follows the command name, which is in parentheses and may itself contain ')'
-  const state = stat.charAt(stat.lastIndexOf(')') + 2);
-  return state === 'Z' || state === 'X' || state === 'x';
-}
-
 /** Our own current RSS in bytes (VmRSS of /proc/self/status). */
 export function readSelfRssBytes(): number | null {
   const s = readStat('self');
@@ -356,8 +420,21 @@ export function readSelfRssBytes(): number | null {
  * (`NAME=value`) exactly. Read in chunks, so a large environment is searched to its end. False when unreadable
  * (another user's process, gone).
  */
+let environChunk: Buffer | null = null;
+let environEntry = '';
+let environNeedle = Buffer.alloc(0);
+let environSep = Buffer.alloc(0);
 export function environHas(pid: number, entry: string): boolean {
-  const needle = Buffer.from(`${entry}\0`);
+  // The buffers are made once per cookie (every new pid of the machine may be read: no 64 KiB allocation each).
+  if (entry !== environEntry || environChunk === null) {
+    environEntry = entry;
+    environNeedle = Buffer.from(`${entry}\0`);
+    environSep = Buffer.concat([Buffer.from([0]), environNeedle]);
+    environChunk = Buffer.allocUnsafe(65536 + environSep.length);
+  }
+  const needle = environNeedle;
+  const sep = environSep;
+  const chunk = environChunk;
   let fd: number;
   try {
     fd = openSync(`/proc/${pid}/environ`, 'r');
@@ -365,7 +442,6 @@ export function environHas(pid: number, entry: string): boolean {
     return false;
   }
   try {
-    const chunk = Buffer.allocUnsafe(65536 + needle.length);
     let carry = 0;
     let pos = 0;
     let first = true;
@@ -377,7 +453,6 @@ export function environHas(pid: number, entry: string): boolean {
       // match at the very start, or after a NUL (so OTHER_LANEBENCH_ITERATION_ID=… does not count)
       if (first && view.subarray(0, needle.length).equals(needle)) return true;
       first = false;
-      const sep = Buffer.concat([Buffer.from([0]), needle]);
       if (view.indexOf(sep) >= 0) return true;
       pos += n;
       carry = Math.min(sep.length - 1, end);
@@ -462,6 +537,39 @@ function getconfNumber(name: string, fallback: number): number {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * The id most recently handed out in our pid namespace (last field of /proc/loadavg; threads take ids too), null
+ * when unknown. Ids are handed out in increasing order up to pid_max, then from the bottom again, so the processes
+ * created after a reading are among the ids after it: they can be probed without listing /proc.
+ */
+export function lastPid(): number | null {
+  const len = readProcBytes('/proc/loadavg');
+  if (len <= 0) return null;
+  let i = len - 1;
+  while (i >= 0 && (buf[i] === 10 || buf[i] === 32)) i--;
+  let v = 0;
+  let mul = 1;
+  let digits = 0;
+  for (; i >= 0; i--) {
+    const c = buf[i] as number;
+    if (c < 48 || c > 57) break;
+    v += (c - 48) * mul;
+    mul *= 10;
+    digits++;
+  }
+  return digits > 0 && i >= 0 && buf[i] === 32 ? v : null;
+}
+
+let pidMaxCache: number | null | undefined;
+/** /proc/sys/kernel/pid_max (null when unreadable). */
+export function pidMax(): number | null {
+  if (pidMaxCache === undefined) {
+    const v = Number(readProcFile('/proc/sys/kernel/pid_max', false)?.trim());
+    pidMaxCache = Number.isInteger(v) && v > 1 ? v : null;
+  }
+  return pidMaxCache;
 }
 
 /** Pids of every process (the numeric entries of /proc). */
