@@ -1,11 +1,11 @@
 /**
  * `lanebench ab` end to end: real commands, a real git repository of two commits that the test creates, temporary
- * worktrees that must be gone afterwards (also after SIGTERM/SIGINT), exit codes 0/1/2.
+ * worktrees that must be gone afterwards (also after SIGTERM/SIGINT, one or two of them), exit codes 0/1/2.
  * Sleep-dominated workloads: their wall time is stable enough on a loaded 2-core machine that a 3× slowdown is a
  * regression in every trial, and identical sides are never one.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, lanebench, readHistoryFile, tempDir, writeFile } from './cli-helpers.js';
@@ -287,7 +287,8 @@ describe('lanebench ab --base <ref>', () => {
     child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(code, stderr).toBe(expected);
-    expect(stderr).toMatch(new RegExp(`${signal}: stopping, removing temporary worktrees`));
+    expect(stderr).toMatch(new RegExp(`${signal}: stopping ab: `));
+    expect(stderr).toMatch(/the temporary worktrees are removed afterwards/);
     expect(worktreeCount(repo)).toBe(1);
     expect(readdirSync(tmp)).toEqual([]);
     // the complete pairs were kept
@@ -295,6 +296,55 @@ describe('lanebench ab --base <ref>', () => {
     expect(runs).toHaveLength(2);
     expect(runs[0]!.ab!.pair_count).toBeGreaterThanOrEqual(1);
     expect(runs[0]!.status).toBe('partial');
+  });
+
+  it('a second signal skips the kill grace: exit code of the first signal, worktrees gone, pairs kept', async () => {
+    // both sides ignore SIGTERM once the flag file exists and then sleep 30 s: after the first signal the session
+    // is certainly still in the 2 s kill grace when the second arrives (no race with the end of the session)
+    const repo = tempDir('ab-git2');
+    const flag = join(repo, '..', `${repo.split('/').pop()!}-flag`);
+    const script = (n: string) => `# ${n}\ntrap '' TERM\nif [ -e '${flag}' ]; then sleep 30; else sleep 0.05; fi\n`;
+    git(repo, ['init', '-q', '-b', 'main']);
+    writeFile(repo, '.gitignore', '.benchmark_results/\n');
+    writeFile(repo, 'work.sh', script('base'));
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '-q', '-m', 'base']);
+    writeFile(repo, 'work.sh', script('head'));
+    git(repo, ['commit', '-q', '-am', 'head']);
+    const tmp = join(repo, '..', `${repo.split('/').pop()!}-tmp`);
+    mkdirSync(tmp, { recursive: true });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'ab', '--lane', 'docs', '--base', 'HEAD~1', '--head', 'HEAD', '--pairs', '200', '--', 'sh work.sh'],
+      {
+        cwd: repo,
+        env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const until = async (re: RegExp): Promise<void> => {
+      const started = Date.now();
+      while (!re.test(stderr) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+      expect(stderr).toMatch(re);
+    };
+    await until(/pair 1\/200/);
+    writeFileSync(flag, '');
+    // the next iteration is one of the long ones
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    await until(/SIGINT: stopping ab: /);
+    child.kill('SIGTERM');
+    const code = await closed;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/SIGTERM again: killing the process tree now/);
+    expect(worktreeCount(repo)).toBe(1);
+    expect(readdirSync(tmp)).toEqual([]);
+    const runs = readHistoryFile(repo).runs;
+    expect(runs).toHaveLength(2);
+    expect(runs[0]!.ab!.pair_count).toBeGreaterThanOrEqual(1);
   });
 });
 

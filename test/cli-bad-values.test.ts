@@ -132,6 +132,21 @@ describe('LANEBENCH_PROGRESS_INTERVAL', () => {
   });
 });
 
+describe('LANEBENCH_LOCK_STALE_MS', () => {
+  it.each(['abc', '-5', '0'])('%s: exit 2 naming the variable, the value and the range, nothing measured', (value) => {
+    const cwd = tempDir('bad-lock-stale');
+    const r = lanebench(cwd, ['run', '--lane', 'docs', '--iterations', '1', '--', 'true'], {
+      LANEBENCH_LOCK_STALE_MS: value,
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `LANEBENCH_LOCK_STALE_MS='${value}' is not valid; expected an integer number of milliseconds ≥ 100`,
+    );
+    expect(r.stderr).not.toMatch(/iteration 1/);
+    expect(existsSync(join(cwd, '.benchmark_results', 'metrics.json'))).toBe(false);
+  });
+});
+
 /** Runs the CLI with its stdout read end closed right away, as `| head -0` would; resolves with code and stderr. */
 function withClosedStdout(cwd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {

@@ -9,7 +9,8 @@
  *
  * The ref form checks each ref out into a temporary git worktree (the head defaults to the working tree itself),
  * runs --prepare once per side unmeasured, and measures the command in each. Worktrees are removed afterwards, also
- * when the session fails, is interrupted (SIGINT/SIGTERM) or a prepare step fails. Both sides are appended to the
+ * when the session fails, is interrupted (SIGINT/SIGTERM/SIGHUP, the escalation of `lanebench run`:
+ * lib/stop-signals.ts) or a prepare step fails. Both sides are appended to the
  * history as two runs tagged with Run.ab. Exit 1 on a regression of a gated metric (or an inconclusive one with
  * --fail-on-inconclusive) and on failed iterations; 2 on bad input, bad refs and failing prepare steps.
  */
@@ -23,6 +24,7 @@ import {
   customMetrics,
   DEFAULT_AB_ALPHA,
   DEFAULT_AB_PAIRS,
+  killTreesNow,
   METRIC_KEYS,
   metricUnit,
   resolveLane,
@@ -36,6 +38,7 @@ import { colors } from '../lib/colors.js';
 import { loadContext, recordRuns, type CommonOptions, type Context } from '../lib/context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { err, num, out, table } from '../lib/output.js';
+import { onStopSignals, signalExitCode } from '../lib/stop-signals.js';
 import { cliVersion } from '../lib/version.js';
 import { Worktrees } from '../lib/worktrees.js';
 import { runLaneAb } from './ab-lane.js';
@@ -53,8 +56,6 @@ export interface AbOptions extends CommonOptions {
   failOnInconclusive?: boolean;
   verbose?: boolean;
 }
-
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 function commandLabel(command: string[]): string {
   return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
@@ -97,7 +98,7 @@ function runPrepare(cmd: string, cwd: string, track: (c: ChildProcess | null) =>
     child.on('error', () => resolve(127));
     child.on('close', (code, signal) => {
       track(null);
-      resolve(code ?? (signal ? 128 + 15 : 1));
+      resolve(code ?? (signal ? signalExitCode(signal) : 1));
     });
   });
 }
@@ -161,22 +162,24 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
   const alpha = DEFAULT_AB_ALPHA;
 
   const abort = new AbortController();
-  let signalled: NodeJS.Signals | null = null;
   let child: ChildProcess | null = null;
   let worktrees: Worktrees | null = null;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (signalled) {
-      worktrees?.removeAll();
-      process.exit(SIGNAL_EXIT[sig] ?? 1);
-    }
-    signalled = sig;
-    err(`\nlanebench ab: ${sig}: stopping, removing temporary worktrees`);
-    abort.abort();
-    child?.kill('SIGTERM');
-  };
+  // the escalation of `lanebench run`: the first signal stops and keeps the complete pairs, a second SIGKILLs the
+  // running tree now, a third quits; the temporary worktrees are removed in every case
+  const stop = onStopSignals({
+    what: ' ab',
+    stop: () => {
+      if (worktrees) err('lanebench ab: the temporary worktrees are removed afterwards');
+      abort.abort();
+      child?.kill('SIGTERM');
+    },
+    killNow: () => {
+      killTreesNow();
+      child?.kill('SIGKILL');
+    },
+    beforeQuit: () => worktrees?.removeAll(),
+  });
   const cleanupOnExit = (): void => worktrees?.removeAll();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   process.on('exit', cleanupOnExit);
 
   try {
@@ -203,10 +206,10 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
           ['base', base],
           ['head', head],
         ] as const) {
-          if (signalled) break;
+          if (stop.received) break;
           err(`lanebench ab: prepare (${side}: ${s.label}): ${opts.prepare}`);
           const code = await runPrepare(opts.prepare, s.cwd!, (c) => (child = c));
-          if (signalled) break;
+          if (stop.received) break;
           if (code !== 0)
             throw new UsageError(
               `--prepare failed in the ${side} checkout (${s.label}) with exit code ${code}: ${opts.prepare}`,
@@ -214,7 +217,7 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
         }
       }
     }
-    if (signalled) return SIGNAL_EXIT[signalled] ?? EXIT_FAILURE;
+    if (stop.received) return signalExitCode(stop.received);
 
     if (form === 'lane') {
       const lane = await runLaneAb({
@@ -237,10 +240,10 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
           ctx,
           sessions.flatMap((x) => [x.base, x.head]),
         );
-      const stoppedBy = signalled ?? lane.received;
+      const stoppedBy = stop.received ?? lane.received;
       if (stoppedBy) {
         err(`lanebench ab: interrupted; ${sessions.length} workflow session(s) with complete pairs were recorded`);
-        return SIGNAL_EXIT[stoppedBy] ?? EXIT_FAILURE;
+        return signalExitCode(stoppedBy);
       }
       if (sessions.length === 0)
         throw new UsageError(
@@ -275,17 +278,16 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
       },
     });
     if (session.pairs > 0) await recordRuns(ctx, [session.base, session.head]);
-    if (signalled) {
+    if (stop.received) {
       err(
         `lanebench ab: interrupted after ${session.pairs} complete pair(s); they were recorded in ${ctx.historyFile}`,
       );
-      return SIGNAL_EXIT[signalled] ?? EXIT_FAILURE;
+      return signalExitCode(stop.received);
     }
 
     return reportSession(ctx, opts, session, base, head, workflow, threshold, alpha, false);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     worktrees?.removeAll();
     process.off('exit', cleanupOnExit);
   }

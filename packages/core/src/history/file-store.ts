@@ -15,7 +15,7 @@ import {
 } from './history-store.js';
 import { hasLineLayout, scanLineFile } from './line-file.js';
 import { compactFile, latestCopies, readLineWindow, type Warn } from './line-store.js';
-import { withFileLock } from './lock.js';
+import { defaultStaleMs, withFileLock } from './lock.js';
 import { replaceUnderLock } from './atomic-write.js';
 import { appendRunsInPlace, preflightHistory, readHistory, stderrWarn, type AppendOptions } from './store.js';
 
@@ -69,6 +69,8 @@ export class FileHistoryStore implements HistoryStore {
     return this.writeFile === this.file ? [this.file] : [this.file, this.writeFile];
   }
   async check(): Promise<void> {
+    // a bad LANEBENCH_LOCK_STALE_MS fails before anything runs, not at the first write
+    defaultStaleMs();
     for (const f of this.files()) await preflightHistory(f);
   }
   async append(runs: readonly Run[]): Promise<void> {

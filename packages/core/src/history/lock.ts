@@ -4,6 +4,7 @@ import { existsSync, lstatSync, readFileSync, renameSync, rmSync, type Stats } f
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigError, showValue } from '../base/errors.js';
 import { HistoryError } from './errors.js';
 
 /** Lock path of a history file: a sibling directory, so the lock lives on the same filesystem. */
@@ -20,12 +21,23 @@ export function takeoverMarkerFor(file: string): string {
   return `${file}.lock-takeover`;
 }
 
-/** A lock not refreshed for this long is taken over. LANEBENCH_LOCK_STALE_MS overrides it (tests). */
+const LOCK_STALE_ENV = 'LANEBENCH_LOCK_STALE_MS';
+const DEFAULT_LOCK_STALE_MS = 10_000;
+/** the holder refreshes every 50 ms at the most often: a shorter period would take a healthy lock over */
+const MIN_LOCK_STALE_MS = 100;
+
+/**
+ * A lock not refreshed for this long is taken over. LANEBENCH_LOCK_STALE_MS overrides it (tests): an integer number
+ * of milliseconds ≥ 100, unset or empty for the default. Anything else is a ConfigError naming the value and the
+ * range: a typo must not silently mean the default.
+ */
 export function defaultStaleMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.LANEBENCH_LOCK_STALE_MS;
-  if (raw === undefined || raw === '') return 10_000;
-  if (!/^\d+$/.test(raw) || Number(raw) < 100) {
-    throw new Error(`LANEBENCH_LOCK_STALE_MS: expected an integer number of milliseconds ≥ 100, got '${raw}'`);
+  const raw = env[LOCK_STALE_ENV];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_LOCK_STALE_MS;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < MIN_LOCK_STALE_MS) {
+    throw new ConfigError(
+      `${LOCK_STALE_ENV}=${showValue(raw)} is not valid; expected an integer number of milliseconds ≥ ${MIN_LOCK_STALE_MS} (default ${DEFAULT_LOCK_STALE_MS})`,
+    );
   }
   return Number(raw);
 }
