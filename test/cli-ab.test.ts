@@ -20,6 +20,28 @@ function git(cwd: string, args: string[]): string {
   return r.stdout.trim();
 }
 
+/** `lanebench ab` of the two commits with 200 pairs (far longer than any test waits), its stderr collected. */
+function startLongAb(repo: string, tmp: string) {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'ab', '--lane', 'docs', '--base', 'HEAD~1', '--head', 'HEAD', '--pairs', '200', '--', 'sh work.sh'],
+    {
+      cwd: repo,
+      env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  const until = async (re: RegExp): Promise<void> => {
+    const started = Date.now();
+    while (!re.test(stderr) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+    expect(stderr).toMatch(re);
+  };
+  return { child, closed, until, stderr: () => stderr };
+}
+
 /** A repository whose work.sh sleeps 50 ms in the first commit and 150 ms in the second. */
 function twoCommitRepo(): { repo: string; tmp: string } {
   const repo = tempDir('ab-git');
@@ -268,24 +290,13 @@ describe('lanebench ab --base <ref>', () => {
     ['SIGINT', 130],
   ] as const)('%s during the session removes the worktrees and exits %i', async (signal, expected) => {
     const { repo, tmp } = twoCommitRepo();
-    const child = spawn(
-      process.execPath,
-      [CLI, 'ab', '--lane', 'docs', '--base', 'HEAD~1', '--head', 'HEAD', '--pairs', '200', '--', 'sh work.sh'],
-      {
-        cwd: repo,
-        env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', CI: 'true' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const ab = startLongAb(repo, tmp);
     // wait until measuring has started (the first pair is reported), then signal
-    const started = Date.now();
-    while (!/pair 1\/200/.test(stderr) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
-    expect(stderr).toMatch(/pair 1\/200/);
+    await ab.until(/pair 1\/200/);
     expect(worktreeCount(repo)).toBe(3);
-    child.kill(signal);
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    ab.child.kill(signal);
+    const code = await ab.closed;
+    const stderr = ab.stderr();
     expect(code, stderr).toBe(expected);
     expect(stderr).toMatch(new RegExp(`${signal}: stopping ab: `));
     expect(stderr).toMatch(/the temporary worktrees are removed afterwards/);
@@ -313,23 +324,7 @@ describe('lanebench ab --base <ref>', () => {
     git(repo, ['commit', '-q', '-am', 'head']);
     const tmp = join(repo, '..', `${repo.split('/').pop()!}-tmp`);
     mkdirSync(tmp, { recursive: true });
-    const child = spawn(
-      process.execPath,
-      [CLI, 'ab', '--lane', 'docs', '--base', 'HEAD~1', '--head', 'HEAD', '--pairs', '200', '--', 'sh work.sh'],
-      {
-        cwd: repo,
-        env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', CI: 'true' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    const until = async (re: RegExp): Promise<void> => {
-      const started = Date.now();
-      while (!re.test(stderr) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
-      expect(stderr).toMatch(re);
-    };
+    const { child, closed, until, stderr: output } = startLongAb(repo, tmp);
     await until(/pair 1\/200/);
     writeFileSync(flag, '');
     // the next iteration is one of the long ones
@@ -338,6 +333,7 @@ describe('lanebench ab --base <ref>', () => {
     await until(/SIGINT: stopping ab: /);
     child.kill('SIGTERM');
     const code = await closed;
+    const stderr = output();
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/SIGTERM again: killing the process tree now/);
     expect(worktreeCount(repo)).toBe(1);

@@ -8,8 +8,11 @@ import { baseOpts, fixture, isLinux, NODE } from './measure-helpers.js';
 
 describe.runIf(isLinux)('children that predate the iteration', () => {
   test("a child that burnt 0.6 s before a `sleep 1` iteration and exits during it is not the iteration's CPU", async () => {
-    // burn.cjs burns, reports, then this wrapper sleeps 300 ms and exits: inside the iteration's second
-    const script = `require('node:child_process').execFileSync(${JSON.stringify(NODE)}, [${JSON.stringify(fixture('burn.cjs'))}, '0.6'], { stdio: 'inherit' }); setTimeout(() => {}, 300);`;
+    // The wrapper runs burn.cjs to its end (reaped: its CPU is in the wrapper's cutime), only then passes on its
+    // report, sleeps 300 ms and exits: inside the iteration's second. (Had burn.cjs written to our pipe itself, its
+    // report could arrive before the wrapper reaped it, and its CPU would then be the wrapper's *during* the
+    // iteration, which is counted.)
+    const script = `const r = require('node:child_process').execFileSync(${JSON.stringify(NODE)}, [${JSON.stringify(fixture('burn.cjs'))}, '0.6']); process.stdout.write(r); setTimeout(() => {}, 300);`;
     const child = spawn(NODE, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const burnt = await new Promise<number>((resolve, reject) => {
