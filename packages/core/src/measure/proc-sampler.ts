@@ -14,9 +14,8 @@
  * Readings per process and sample: stat (CPU, RSS, faults, state) and children. VmHWM (status) is read when the
  * process faulted since its last reading (resident memory cannot grow otherwise) and it is young (YOUNG_MS:
  * short-lived processes are where peaks are lost), its RSS grew, or every HWM_EVERY samples. PSS (smaps_rollup,
- * dear) only while the tree has more than one live process: on first sight, when a process's RSS moved, and when a
- * process of its address-space lineage (fork without exec: the only copy-on-write sharers) appeared, exec'd or
- * ended (see pssOf()). A resting process (unchanged for STEADY_AFTER readings) is looked at every REST_EVERY
+ * dear) only while the tree has more than one live process: on first sight, when a process's RSS moved, and for
+ * every sharer when any process of the tree appeared, exec'd or ended (see pssOf() and lineageChanged()). A resting process (unchanged for STEADY_AFTER readings) is looked at every REST_EVERY
  * samples, and then only through its run time (schedstat) when it has one thread: if it did not run, nothing of it
  * changed.
  * The interval does not stretch when processes appear (discovery is incremental); it stretches only if one sample
