@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryFile } from '../packages/core/src/types.js';
-import { createProject, type Project } from './helpers/project.js';
+import { createProject, VITEST_MAJORS, type Project } from './helpers/project.js';
 import { escapeHtml } from '../packages/core/src/report/html/index.js';
 import { escapeMarkdown, mdCode } from '../packages/core/src/report/markdown.js';
 import { escapeXmlAttr, escapeXmlText } from '../packages/core/src/report/xml.js';
@@ -151,12 +151,7 @@ test('search is fast', async () => {
   });
 });
 
-const majors = [
-  { major: 4, dependencies: { vitest: '4.1.12' } },
-  { major: 5, dependencies: { vitest: '5.1.2', node: '22' } },
-] as const;
-
-describe.each(majors)('Vitest $dependencies.vitest', ({ major, dependencies }) => {
+describe.each(VITEST_MAJORS)('Vitest $dependencies.vitest', ({ major, dependencies }) => {
   let project: Project;
   beforeAll(() => {
     project = createProject({

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryFile } from '../packages/core/src/types.js';
-import { createProject, type Project } from './helpers/project.js';
+import { createProject, VITEST_MAJORS, type Project } from './helpers/project.js';
 import { toolAvailable } from './helpers/tools.js';
 
 const outputOf = (res: SpawnSyncReturns<string>) => `${res.stdout}\n${res.stderr}`;
@@ -168,12 +168,7 @@ describe('Jest 30', () => {
   });
 });
 
-const majors = [
-  { major: 4, dependencies: { vitest: '4.1.12' } },
-  { major: 5, dependencies: { vitest: '5.1.2', node: '22' } },
-] as const;
-
-describe.each(majors)('Vitest $dependencies.vitest', ({ major, dependencies }) => {
+describe.each(VITEST_MAJORS)('Vitest $dependencies.vitest', ({ major, dependencies }) => {
   let project: Project;
   beforeAll(() => {
     project = createProject({ name: `progress-vitest${major}`, lanebench: ['vitest', 'cli'], dependencies });

@@ -13,16 +13,11 @@ import { join } from 'node:path';
 import type { SpawnSyncReturns } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_KEYS, type HistoryFile, type Run } from '../packages/core/src/types.js';
-import { createProject, REPO_ROOT, type Project } from './helpers/project.js';
+import { createProject, VITEST_MAJORS, REPO_ROOT, type Project } from './helpers/project.js';
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/vitest');
 
-const majors = [
-  { major: 4, dependencies: { vitest: '4.1.12' } },
-  { major: 5, dependencies: { vitest: '5.1.2', node: '22' } },
-] as const;
-
-describe.each(majors)('@lanebench/vitest on Vitest $dependencies.vitest', ({ major, dependencies }) => {
+describe.each(VITEST_MAJORS)('@lanebench/vitest on Vitest $dependencies.vitest', ({ major, dependencies }) => {
   let project: Project;
 
   beforeAll(() => {

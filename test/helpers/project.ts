@@ -13,6 +13,12 @@ const PACK_DIR = join(REPO_ROOT, '.tmp', 'packs');
 const PACKAGES = ['core', 'vitest', 'jest', 'cli'] as const;
 export type PackageDir = (typeof PACKAGES)[number];
 
+/** The Vitest majors every Vitest end-to-end test runs: 4.1, and 5 on Node 22 (which Vitest 5 requires). */
+export const VITEST_MAJORS = [
+  { major: 4, dependencies: { vitest: '4.1.12' } },
+  { major: 5, dependencies: { vitest: '5.1.2', node: '22' } },
+] as const;
+
 /** Packs every workspace package (built by `pnpm build` before the tests) and returns tarball paths. */
 export function packWorkspace(): Record<PackageDir, string> {
   mkdirSync(PACK_DIR, { recursive: true });
