@@ -92,6 +92,20 @@ describe('regressions reach the console and, with failOnRegression, the exit cod
       '1 regression (failOnRegression: the run fails)',
     );
     expect(renderRegressionSummary([{ status: 'no-change', message: 'x' }], { color: false })).toBe('');
+    // a slowdown the contention guard would not judge is shown, never a silent pass; a noisy-history one is not
+    const busier = {
+      status: 'inconclusive' as const,
+      message: 'docs › build site › execution_time: inconclusive (other processes used 46% of the machine…)',
+      contention: { candidate: 0.46, baseline_min: 0.02, baseline_max: 0.12 },
+    };
+    expect(renderRegressionSummary([busier], { color: false })).toBe(
+      `Compared with earlier runs: no regression; 1 change not judged (machine busier)\n  ? ${busier.message}\n`,
+    );
+    expect(renderRegressionSummary([regression, busier], { color: false })).toMatch(
+      /^Compared with earlier runs: 1 regression; 1 change not judged \(machine busier\)\n {2}▲ .*\n {2}\? /,
+    );
+    expect(renderRegressionSummary([{ status: 'inconclusive', message: 'noisy' }], { color: false })).toBe('');
+    expect(exitCodeFor([run], [busier], true)).toBe(0);
     expect(exitCodeFor([run], [regression])).toBe(0);
     expect(exitCodeFor([run], [regression], true)).toBe(1);
     expect(exitCodeFor([run], [{ status: 'improvement' }], true)).toBe(0);

@@ -169,5 +169,10 @@ describe('regressions on a first run', () => {
     const page2 = text(renderHtml({ runs, history: runs, generated_at: 'now', regressions: regs }));
     expect(page2).toContain('No regression detected in 1 comparison');
     expect(page2).toContain('NO CHANGE');
+    // an inconclusive comparison is not an all-clear: the headline says so instead of the green sentence
+    regs[1] = { ...regs[0], workflow: regs[1]!.workflow, status: 'inconclusive', change_pct: 48 };
+    const page3 = text(renderHtml({ runs, history: runs, generated_at: 'now', regressions: regs }));
+    expect(page3).not.toContain('No regression detected');
+    expect(page3).toMatch(/No regression shown ?, but 1 of 2 comparisons inconclusive \(see below\)/);
   });
 });

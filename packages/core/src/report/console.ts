@@ -131,24 +131,36 @@ export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = 
 
 /**
  * The regression verdicts of this session, after the per-lane summary: every runner's console shows
- * them, not only the CLI and the reports. Empty when nothing regressed or improved.
+ * them, not only the CLI and the reports. Also the changes the contention guard would not judge (they looked
+ * like regressions or improvements, but the run shared its machine with more other work): left out, they would
+ * be a silent pass. Empty when nothing regressed, improved or was set aside that way.
  */
 export function renderRegressionSummary(
-  regressions: ReadonlyArray<Pick<RegressionResult, 'status' | 'message'>>,
+  regressions: ReadonlyArray<
+    Pick<RegressionResult, 'status' | 'message'> & Partial<Pick<RegressionResult, 'contention'>>
+  >,
   opts: ConsoleSummaryOptions & { failOnRegression?: boolean } = {},
 ): string {
   const env = opts.env ?? process.env;
   const color = opts.color ?? shouldColor(env, opts.isTTY ?? Boolean(process.stdout?.isTTY));
   const c = new Chalk({ level: color ? forcedLevel(env) : 0 });
-  const shown = regressions.filter((r) => r.status === 'regression' || r.status === 'improvement');
+  const shown = regressions.filter(
+    (r) => r.status === 'regression' || r.status === 'improvement' || (r.status === 'inconclusive' && r.contention),
+  );
   if (shown.length === 0) return '';
   const count = shown.filter((r) => r.status === 'regression').length;
+  const setAside = shown.filter((r) => r.status === 'inconclusive').length;
+  const aside = setAside ? `; ${setAside} change${setAside > 1 ? 's' : ''} not judged (machine busier)` : '';
   const head =
     count === 0
-      ? 'Compared with earlier runs: no regression'
-      : `Compared with earlier runs: ${count} regression${count > 1 ? 's' : ''}${opts.failOnRegression ? ' (failOnRegression: the run fails)' : ''}`;
+      ? `Compared with earlier runs: no regression${aside}`
+      : `Compared with earlier runs: ${count} regression${count > 1 ? 's' : ''}${opts.failOnRegression ? ' (failOnRegression: the run fails)' : ''}${aside}`;
   const lines = shown.map((r) =>
-    r.status === 'regression' ? `  ${c.red('▲')} ${oneLine(r.message)}` : `  ${c.green('▼')} ${oneLine(r.message)}`,
+    r.status === 'regression'
+      ? `  ${c.red('▲')} ${oneLine(r.message)}`
+      : r.status === 'improvement'
+        ? `  ${c.green('▼')} ${oneLine(r.message)}`
+        : `  ${c.yellow('?')} ${oneLine(r.message)}`,
   );
-  return [count ? c.red(head) : head, ...lines].join('\n') + '\n';
+  return [count ? c.red(head) : setAside ? c.yellow(head) : head, ...lines].join('\n') + '\n';
 }

@@ -34,7 +34,13 @@ export function regressionSection(view: ReportView): SafeHtml {
         ? markup`<p>
             <span class="t-bad"><b>${c.detected}</b> regression${c.detected > 1 ? 's' : ''} detected.</span>
           </p>`
-        : markup`<p><span class="t-ok">No regression detected</span> in ${plural(c.made.length, 'comparison')}.</p>`;
+        : undecided(c.made) > 0
+          ? // an inconclusive comparison (noise, a busier machine) may hide a regression: not an all-clear
+            markup`<p>
+              <span class="t-warn">No regression shown</span>, but ${undecided(c.made)} of
+              ${plural(c.made.length, 'comparison')} inconclusive (see below).
+            </p>`
+          : markup`<p><span class="t-ok">No regression detected</span> in ${plural(c.made.length, 'comparison')}.</p>`;
   const rows = [...c.made]
     .sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9))
     .map(
@@ -83,3 +89,6 @@ export function regressionSection(view: ReportView): SafeHtml {
     </details>`;
   return markup`<section id="regressions">${head}${summary}${table}${notMade}</section>`;
 }
+
+const undecided = (made: ReadonlyArray<{ status: string }>): number =>
+  made.filter((g) => g.status === 'inconclusive').length;
