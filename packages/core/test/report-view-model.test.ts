@@ -174,5 +174,8 @@ describe('regressions on a first run', () => {
     const page3 = text(renderHtml({ runs, history: runs, generated_at: 'now', regressions: regs }));
     expect(page3).not.toContain('No regression detected');
     expect(page3).toMatch(/No regression shown ?, but 1 of 2 comparisons inconclusive \(see below\)/);
+    const md3 = renderMarkdown({ runs, history: runs, generated_at: 'now', regressions: regs });
+    expect(md3).toContain('<summary>5 comparisons without a verdict (1 inconclusive)</summary>');
+    expect(md3).not.toContain('comparisons not made');
   });
 });

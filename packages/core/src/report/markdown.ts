@@ -203,7 +203,9 @@ export function renderMarkdown(input: ReportInput, opts: { maxRecommendationsPer
   // an inconclusive comparison was made but decides nothing: listed with the ones not made
   const notMade = [...(c?.made ?? []).filter((g) => g.status === 'inconclusive'), ...(c?.notMade ?? [])];
   if (notMade.length) {
-    out.push(`<details><summary>${notMade.length} comparison${notMade.length > 1 ? 's' : ''} not made</summary>`, '');
+    const inconclusive = notMade.filter((g) => g.status === 'inconclusive').length;
+    const what = inconclusive ? `without a verdict (${inconclusive} inconclusive)` : 'not made';
+    out.push(`<details><summary>${notMade.length} comparison${notMade.length > 1 ? 's' : ''} ${what}</summary>`, '');
     // the message names lane › workflow › metric itself
     for (const g of notMade) out.push(`- ${verdictLabel(g.status)}: ${md(g.message)}`);
     out.push('', '</details>', '');
