@@ -66,7 +66,11 @@ describe.runIf(isLinux)('escaped processes (environment cookie)', () => {
     expect(carriers(runId)).toEqual([]);
     const esc = it.measurement?.escaped_processes;
     expect(esc?.found).toBeGreaterThanOrEqual(5); // ≈ 1.5 s / 0.2 s, fewer under load
-    expect(esc?.killed).toBe(esc?.found);
+    // `killed` counts those still running at the kill. Up to two found ones may end on their own first: once the
+    // shell is killed, its in-flight `setsid` (which exits after its fork) and its `sleep 0.2` are re-parented
+    // (escaped) and end by themselves; every `sleep 3001` is killed.
+    expect(esc?.killed).toBeLessThanOrEqual(esc?.found ?? 0);
+    expect(esc?.killed).toBeGreaterThanOrEqual((esc?.found ?? 0) - 2);
   });
 
   test("an escaped daemon's CPU and memory are counted", async () => {
