@@ -12,6 +12,7 @@
 //                   - `lanebench analyze` (every run), `lanebench analyze --lane L --window 10`,
 //                     `lanebench trends --lane L` and `lanebench report --output-format all`: wall time and
 //                     peak RSS of the CLI process (GNU time when present)
+//                   - `lanebench history export --to FILE` (every run, written in pieces)
 //                   - file store only: the whole-file rewrite an append cost before (writeHistory of all runs)
 //
 // Synthetic runs: 5 iterations with every metric, no timelines, 4 lanes × 1 workflow each, one minute apart.
@@ -188,6 +189,14 @@ async function measureStore(kind, n, store, cwd, env) {
       ? { target: '< 5 s, < 500 MB', ok: report.wall < 5000 && report.rss < 500 }
       : {}),
   });
+  // the whole history as one schema-v1 file: past V8's string limit at 100,000 runs, so it is written in pieces
+  const exported = join(cwd, `export-${kind}.json`);
+  const exp = cli(cwd, ['history', 'export', '--to', exported], env);
+  rows.push({
+    figure: `${label}: lanebench history export --to FILE: wall / peak RSS (file size)`,
+    value: `${ms(exp.wall)} / ${exp.rss.toFixed(0)} MB (${(statSync(exported).size / 1e6).toFixed(1)} MB)`,
+  });
+  rmSync(exported, { force: true });
   return rows;
 }
 

@@ -39,3 +39,27 @@ describe.each(Object.entries(writers))('%s', (_name, write) => {
     await expect(write(file, 'text')).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('writeFileAtomic in pieces (a history past one string)', () => {
+  it('writes every piece in order, multi-byte characters included, and leaves no temp file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lanebench-atomic-'));
+    const file = join(dir, 'metrics.json');
+    const pieces = ['{"a":"ä', '€"}', '\n', 'x'.repeat(3 << 20), '🙂'];
+    await writeFileAtomic(file, pieces.values());
+    expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
+    expect(readdirSync(dir)).toEqual(['metrics.json']);
+  });
+
+  it('a piece that throws leaves the old file as it was and no temp file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lanebench-atomic-'));
+    const file = join(dir, 'metrics.json');
+    writeFileSync(file, 'old');
+    function* failing(): Generator<string> {
+      yield 'new, half';
+      throw new Error('serializer broke');
+    }
+    await expect(writeFileAtomic(file, failing())).rejects.toThrow('serializer broke');
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['metrics.json']);
+  });
+});

@@ -327,4 +327,23 @@ describe('history compaction', () => {
     expect(text.split('\n').length).toBe(runs.length + 3);
     expect(parseHistory('mem.json', text).runs).toEqual(compacted);
   });
+
+  it('serializeHistoryChunks gives the same text in pieces of about a megabyte (export of 100,000 runs)', async () => {
+    const { makeRun } = await import('./fixtures/runs.js');
+    const { serializeHistory, serializeHistoryChunks } = await import('../src/history/index.js');
+    const runs = Array.from({ length: 600 }, (_, i) =>
+      makeRun({ lane: 'docs', workflow: `w${i % 3}`, exec: 10 + i, memory: 100, cpu: 20, seed: i + 1 }),
+    );
+    const history = { schema_version: 1 as const, runs };
+    const pieces = [...serializeHistoryChunks(history)];
+    const text = serializeHistory(history);
+    expect(text.length).toBeGreaterThan(3 << 20); // so that there are several pieces
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThanOrEqual(3);
+    const longestRun = Math.max(...text.split('\n').map((l) => l.length));
+    for (const p of pieces) expect(p.length).toBeLessThan((1 << 20) + longestRun + 2);
+    expect([...serializeHistoryChunks({ schema_version: 1, runs: [] })].join('')).toBe(
+      serializeHistory({ schema_version: 1, runs: [] }),
+    );
+  });
 });

@@ -4,7 +4,8 @@
  * import: history files → the configured store, idempotent on run ids.
  * prune: --keep-runs N (per lane/workflow) and/or --older-than 90d, optionally one --lane.
  */
-import { readHistory, serializeHistory, writeFileAtomic } from '@lanebench/core';
+import { readHistory, serializeHistoryChunks, writeFileAtomic } from '@lanebench/core';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { loadContext, type CommonOptions } from '../lib/context.js';
 import { EXIT_OK, UsageError } from '../lib/errors.js';
@@ -15,9 +16,10 @@ export async function historyExportAction(opts: CommonOptions & { to?: string })
   const store = ctx.openStore();
   try {
     const history = await store.readAll();
-    const text = serializeHistory(history);
+    // in pieces: the text of 100,000 runs is past V8's string limit
+    const text = serializeHistoryChunks(history);
     if (opts.to === undefined) {
-      process.stdout.write(text);
+      for (const piece of text) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
     } else {
       const file = resolve(ctx.cwd, opts.to);
       await writeFileAtomic(file, text);

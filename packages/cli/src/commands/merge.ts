@@ -10,7 +10,7 @@ import {
   mergeHistoriesDetailed,
   readHistory,
   replaceUnderLock,
-  serializeHistory,
+  serializeHistoryChunks,
   withFileLock,
   type HistoryFile,
   type HistoryStore,
@@ -68,7 +68,7 @@ export async function mergeAction(inputs: string[], opts: CommonOptions): Promis
   const { before, summary } = await withFileLock(target, async (lock) => {
     const existing = await readHistory(target);
     const merged = mergeHistoriesDetailed([existing, ...sources]);
-    await replaceUnderLock(lock, target, serializeHistory(merged.history));
+    await replaceUnderLock(lock, target, serializeHistoryChunks(merged.history));
     return { before: existing.runs.length, summary: merged.summary };
   });
   const inputRuns = sources.reduce((n, s) => n + s.runs.length, 0);

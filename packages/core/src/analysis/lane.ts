@@ -1,7 +1,7 @@
 /** `analyze`: statistics of a lane over its history window (docs/ANALYSIS.md). */
 import type { LightRun } from '../history/history-store.js';
-import { analyzeIterations, describe, metricSamples } from '../stats/index.js';
-import { METRIC_KEYS, type Iteration, type Run } from '../types.js';
+import { analyzeIterations, describe } from '../stats/index.js';
+import { METRIC_KEYS, type Run } from '../types.js';
 import { laneRuns, lastN } from './select.js';
 import type { LaneAnalysis } from './types.js';
 
@@ -42,6 +42,14 @@ interface LaneTotals {
   custom: Map<string, Place>;
 }
 
+const BUILTIN: ReadonlySet<string> = new Set(METRIC_KEYS);
+
+function valuesOf(t: LaneTotals, metric: string): number[] {
+  let all = t.values.get(metric);
+  if (!all) t.values.set(metric, (all = []));
+  return all;
+}
+
 /**
  * analyzeLane for every lane over the whole history, fed one light run at a time in the store's order
  * (HistoryStore.forEachLight), keeping only each metric's values: the same figures as analyzeLane over the
@@ -79,16 +87,29 @@ export class LaneAggregator {
     if (!t.last || before(t.last.place, place)) t.last = { place, started_at: run.started_at };
     const wf = t.workflows.get(run.workflow);
     if (!wf || before(place, wf)) t.workflows.set(run.workflow, place);
-    const samples = metricSamples(run.iterations as unknown as Iteration[]);
+    // metricSamples' selection (passed iterations, finite numbers, no custom metric shadowing a built-in one),
+    // without its per-run arrays: this runs for every run of the history. The order of values within a metric
+    // does not matter (describe sorts them); the order custom metrics first appear in does.
     let sub = 0;
-    for (const [metric, values] of Object.entries(samples)) {
-      const all = t.values.get(metric);
-      if (all) for (const v of values) all.push(v);
-      else t.values.set(metric, [...values]);
-      if ((METRIC_KEYS as readonly string[]).includes(metric)) continue;
-      const at: Place = [place[0], place[1], sub++];
-      const seenAt = t.custom.get(metric);
-      if (!seenAt || before(at, seenAt)) t.custom.set(metric, at);
+    let customSeen: Set<string> | undefined;
+    for (const it of run.iterations) {
+      if (it.status !== 'passed') continue;
+      for (const key of METRIC_KEYS) {
+        const v = it[key];
+        if (typeof v === 'number' && Number.isFinite(v)) valuesOf(t, key).push(v);
+      }
+      const custom = it.custom;
+      if (!custom) continue;
+      for (const name of Object.keys(custom)) {
+        const v = custom[name];
+        if (BUILTIN.has(name) || typeof v !== 'number' || !Number.isFinite(v)) continue;
+        valuesOf(t, name).push(v);
+        if (customSeen?.has(name)) continue;
+        (customSeen ??= new Set()).add(name);
+        const at: Place = [place[0], place[1], sub++];
+        const seenAt = t.custom.get(name);
+        if (!seenAt || before(at, seenAt)) t.custom.set(name, at);
+      }
     }
   }
 

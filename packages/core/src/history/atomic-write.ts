@@ -22,8 +22,11 @@ export function describeWriteError(file: string, err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+/** Text to write: one string, or pieces of it (a history too big for one string). */
+export type FileText = string | Iterable<string>;
+
 /** Writes and fsyncs `text` to a new file `tmp` (removed again on failure). */
-export async function writeTempFile(tmp: string, text: string, target: string = tmp): Promise<void> {
+export async function writeTempFile(tmp: string, text: FileText, target: string = tmp): Promise<void> {
   let handle;
   try {
     handle = await open(tmp, 'wx');
@@ -31,7 +34,12 @@ export async function writeTempFile(tmp: string, text: string, target: string = 
     throw describeWriteError(target, err);
   }
   try {
-    await handle.writeFile(text, 'utf8');
+    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+    else
+      for (const piece of text) {
+        const bytes = Buffer.from(piece, 'utf8');
+        for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+      }
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);
@@ -46,7 +54,7 @@ export async function writeTempFile(tmp: string, text: string, target: string = 
  * a temp file in the same directory (same filesystem, so rename is atomic), fsync, rename,
  * then fsync of the directory so the rename itself survives a crash.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, text: FileText): Promise<void> {
   const dir = path.dirname(file);
   const tmp = tempPathBeside(file);
   await writeTempFile(tmp, text, file);
@@ -96,7 +104,7 @@ function tempPathBeside(file: string): string {
  * Replaces `file` with `text` while holding its lock: the temp file goes inside the lock directory
  * and the rename is fenced (HeldLock.commit), so a writer that lost the lock replaces nothing.
  */
-export async function replaceUnderLock(lock: HeldLock, file: string, text: string): Promise<void> {
+export async function replaceUnderLock(lock: HeldLock, file: string, text: FileText): Promise<void> {
   const tmp = lock.tempPath();
   try {
     await writeTempFile(tmp, text, file);

@@ -5,6 +5,7 @@ export {
   writeHistory,
   parseHistory,
   serializeHistory,
+  serializeHistoryChunks,
   compactHistory,
   validateRuns,
   preflightHistory,

@@ -284,17 +284,27 @@ export class PostgresHistoryStore implements HistoryStore {
     try {
       await client.query('BEGIN READ ONLY');
       await client.query(`DECLARE lanebench_light NO SCROLL CURSOR FOR ${LIGHT_SELECT}`);
-      for (;;) {
-        const { rows } = await client.query<{
+      const fetch = () => {
+        const next = client.query<{
           id: string;
           lane: string;
           workflow: string;
           fingerprint: string | null;
           light: { started_at: string; iterations: LightIteration[] };
         }>(`FETCH ${LIGHT_BATCH} FROM lanebench_light`);
+        next.catch(() => undefined); // awaited below; never an unhandled rejection when `fn` throws first
+        return next;
+      };
+      // The next batch is asked for before this one is handed over, so the server reads and sends it while
+      // `fn` runs (the client would otherwise wait for it after every batch).
+      let pending = fetch();
+      for (;;) {
+        const { rows } = await pending;
+        const more = rows.length === LIGHT_BATCH;
+        if (more) pending = fetch();
         for (const { light, ...row } of rows)
           fn({ ...row, started_at: light.started_at, iterations: light.iterations });
-        if (rows.length < LIGHT_BATCH) break;
+        if (!more) break;
       }
       await client.query('COMMIT');
     } catch (err) {

@@ -216,7 +216,7 @@ export async function writeHistory(file: string, history: HistoryFile): Promise<
     await replaceUnderLock(
       lock,
       target,
-      serializeHistory({ schema_version: HISTORY_SCHEMA_VERSION, runs: history.runs }),
+      serializeHistoryChunks({ schema_version: HISTORY_SCHEMA_VERSION, runs: history.runs }),
     );
   });
 }
@@ -247,9 +247,28 @@ export function compactHistory(runs: Run[]): Run[] {
  * Timelines of old runs are dropped (compactHistory).
  */
 export function serializeHistory(history: HistoryFile): string {
+  return [...serializeHistoryChunks(history)].join('');
+}
+
+/**
+ * serializeHistory's text in pieces of about a megabyte, for a history whose text would pass V8's string limit
+ * (~512 MiB, about 100,000 runs): `history export` writes them one by one.
+ */
+export function* serializeHistoryChunks(history: HistoryFile): Generator<string> {
   const runs = compactHistory(history.runs);
-  if (runs.length === 0) return `{"schema_version":${HISTORY_SCHEMA_VERSION},"runs":[]}\n`;
-  return `{"schema_version":${HISTORY_SCHEMA_VERSION},"runs":[\n${runs.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
+  if (runs.length === 0) {
+    yield `{"schema_version":${HISTORY_SCHEMA_VERSION},"runs":[]}\n`;
+    return;
+  }
+  let chunk = `{"schema_version":${HISTORY_SCHEMA_VERSION},"runs":[\n`;
+  for (let i = 0; i < runs.length; i++) {
+    chunk += (i > 0 ? ',\n' : '') + JSON.stringify(runs[i]);
+    if (chunk.length >= 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}\n]}\n`;
 }
 
 /**

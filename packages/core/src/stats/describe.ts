@@ -8,12 +8,15 @@ export function describe(values: readonly number[]): MetricStats {
   if (!Array.isArray(given) || values.length === 0) {
     throw new RangeError('describe() needs at least one value; got an empty list');
   }
-  values.forEach((v, i) => {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new RangeError(`describe(): value at index ${i} is ${String(v)}; expected a finite number`);
     }
-  });
-  const sorted = [...values].sort((a, b) => a - b);
+  }
+  // A typed array sorts numbers natively, several times faster than a comparator over half a million pooled
+  // iterations (analyze of a big history); the order is the same (finite values only).
+  const sorted = Array.from(Float64Array.from(values).sort());
   const n = sorted.length;
   const unresolved: MetricStats['unresolved'] = [];
   if (n < PERCENTILE_MIN_SAMPLES.p95) unresolved.push('p95');
