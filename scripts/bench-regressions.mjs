@@ -4,7 +4,8 @@
 //   node scripts/bench-regressions.mjs            (or: node scripts/bench.mjs regressions)
 //
 // Workloads (short on purpose, so that ≥ 100 trials fit in minutes): cpu = awk busy loop (~10 ms CPU), sleep =
-// `sleep 0.03`, mixed = half of each. A slowdown is injected by a real longer command (loop count or sleep × 1.1 / 1.2).
+// `sleep 0.03`, mixed = half of each. A slowdown is injected by a real longer command: more loops and a longer sleep,
+// scaled (workFactor) so that the command's wall time, process start-ups included, is +10 % / +20 %.
 //   regressions.ab       A/A: TRIALS trials of PAIRS ABBA pairs of the same command → rate of 'regression'
 //                        verdicts (false alarms); +10 % and +20 %: DETECT trials each → rate of 'regression'.
 //                        The same trials through the old pooled gate (10 % change of means AND Mann-Whitney
@@ -42,6 +43,26 @@ export const command = (kind, factor = 1) => {
   if (kind === 'sleep') return `sleep ${(0.03 * factor).toFixed(4)}`;
   return `${loop((LOOP / 2) * factor)}; sleep ${(0.015 * factor).toFixed(4)}`;
 };
+
+/**
+ * The work factor that makes `kind` take (1 + slowdown) × its measured wall time. Scaling the work alone by 1.2
+ * is not +20 %: the process start-ups (sh, awk, sleep) are a fixed part of every iteration (≈ a third of the mixed
+ * command), so ×1.2 work measured +13–15 % there. The time of one unit of work is the difference between the
+ * command at work ×2 and ×1 (medians of CALIBRATION interleaved iterations each).
+ */
+const CALIBRATION = 15;
+export async function workFactor(kind, slowdown) {
+  const one = [];
+  const two = [];
+  for (let i = 0; i < CALIBRATION; i++) {
+    one.push((await measure(command(kind, 1))).execution_time);
+    two.push((await measure(command(kind, 2))).execution_time);
+  }
+  const t1 = core.describe(one).median;
+  const unit = core.describe(two).median - t1;
+  // noise larger than the work itself: fall back to scaling the work (an under-estimate of the slowdown)
+  return unit > 0 ? 1 + (slowdown * t1) / unit : 1 + slowdown;
+}
 
 const OPTS = { timeout_s: 60, sampleIntervalMs: 50, lane: 'bench', workflow: 'bench' };
 let counter = 0;
@@ -103,11 +124,13 @@ async function abSection() {
   const neighbour = startNeighbour();
   try {
     for (const kind of KINDS) {
-      for (const [label, factor, trials] of [
-        ['A/A', 1, TRIALS],
-        ['+10%', 1.1, DETECT],
-        ['+20%', 1.2, DETECT],
+      for (const [label, slowdown, trials] of [
+        ['A/A', 0, TRIALS],
+        ['+10%', 0.1, DETECT],
+        ['+20%', 0.2, DETECT],
       ]) {
+        const factor = slowdown === 0 ? 1 : await workFactor(kind, slowdown);
+        const ratios = [];
         let ab = 0;
         let inconclusive = 0;
         let pooled = 0;
@@ -117,6 +140,7 @@ async function abSection() {
         for (let t = 0; t < trials; t++) {
           const { b, h } = await abTrial(command(kind), command(kind, factor));
           durations.push(...b);
+          ratios.push(core.describe(h).median / core.describe(b).median);
           const row = core.analyzePairs('bench', 'execution_time', b, h, { threshold: THRESHOLD });
           if (row.verdict === 'regression') ab++;
           if (row.verdict === 'inconclusive') inconclusive++;
@@ -126,9 +150,14 @@ async function abSection() {
         const secs = ((performance.now() - t0) / 1000).toFixed(0);
         const what = label === 'A/A' ? 'false alarms' : 'detected';
         const med = core.describe(durations).median;
+        // what the head really was: the median over trials of its median / the base's median
+        const injected =
+          slowdown === 0
+            ? ''
+            : `, work ×${factor.toFixed(2)}, measured head/base ${core.describe(ratios).median.toFixed(3)}`;
         rows.push({
           section: 'regressions.ab',
-          figure: `${kind} ${label} ${what}: ab | pooled MW | mean±σ (${trials}×${PAIRS} pairs, ${(med * 1000).toFixed(0)} ms/iter, ${secs}s)`,
+          figure: `${kind} ${label} ${what}: ab | pooled MW | mean±σ (${trials}×${PAIRS} pairs, ${(med * 1000).toFixed(0)} ms/iter${injected}, ${secs}s)`,
           value: `${rate(ab, trials)} | ${rate(pooled, trials)} | ${rate(overlap, trials)}; ab inconclusive ${rate(inconclusive, trials)}`,
           ...(label === 'A/A'
             ? { target: 'ab ≤ 1%', ok: ab <= trials * 0.01 }
