@@ -303,6 +303,41 @@ describe('a large generated history', () => {
   }, 120_000);
 });
 
+describe('summarize() of a history under the size warning, and the windows after it', () => {
+  it('reads the file once: the windows after it come from that read, the same runs as a window pass; a file changed since is read again', async () => {
+    const file = fresh();
+    await generate(file, 400);
+    const fresh_ = new FileHistoryStore(file);
+    const expected = await fresh_.readWindow({ lane: 'lane2', workflow: 'wf2', last: 30 });
+    const { utimesSync } = await import('node:fs');
+    const stamp = 1_700_000_000; // whole seconds: set again below, exactly
+    utimesSync(file, stamp, stamp);
+    const store = new FileHistoryStore(file);
+    const series = await store.summarize();
+    expect(series.map((s) => [s.lane, s.runs])).toEqual([
+      ['lane0', 100],
+      ['lane1', 100],
+      ['lane2', 100],
+      ['lane3', 100],
+    ]);
+    // break the file behind the store's back without changing size or mtime: a window from the whole read does
+    // not see it (the proof it is not read again); a window pass would refuse the line
+    const text = readFileSync(file, 'utf8');
+    const at = text.lastIndexOf('"lane":"lane2"');
+    writeFileSync(file, `${text.slice(0, at)}"lane":"lan!2"${text.slice(at + 14)}`);
+    utimesSync(file, stamp, stamp);
+    const fromWhole = await store.readWindow({ lane: 'lane2', workflow: 'wf2', last: 30 });
+    expect(fromWhole.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    expect(fromWhole.length).toBe(30);
+    // another writer appends: size and mtime change, so the window is read from the file again and sees the run
+    writeFileSync(file, text); // repaired
+    await new FileHistoryStore(file).append([run(9000, { id: 'other-writer', lane: 'lane2', workflow: 'wf2' })]);
+    const after = await store.readWindow({ lane: 'lane2', workflow: 'wf2', last: 30 });
+    expect(after.at(-1)!.id).toBe('other-writer');
+    expect(after.length).toBe(30);
+  });
+});
+
 describe('historyRetention', () => {
   it('runs: N keeps the newest N of each lane/workflow once a compaction runs', async () => {
     const file = fresh();

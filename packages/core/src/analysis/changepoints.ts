@@ -141,9 +141,26 @@ export function changePointsOf(
   metric: string,
   opts: ChangePointOptions = {},
 ): ChangePoint[] {
+  return changePointsOfSeries(
+    chronological(runs.filter((r) => r.lane === lane && r.workflow === workflow)),
+    lane,
+    workflow,
+    metric,
+    opts,
+  );
+}
+
+/** changePointsOf over the runs of one series, already oldest first. */
+function changePointsOfSeries(
+  sorted: readonly Run[],
+  lane: string,
+  workflow: string,
+  metric: string,
+  opts: ChangePointOptions,
+): ChangePoint[] {
   const series: Array<{ run: Run; value: number }> = [];
-  for (const run of chronological(runs)) {
-    if (run.lane !== lane || run.workflow !== workflow || run.ab || run.confirm) continue;
+  for (const run of sorted) {
+    if (run.ab || run.confirm) continue;
     if (run.status !== 'completed' && run.status !== 'partial') continue;
     const m = runMedian(run, metric);
     if (m !== null) series.push({ run, value: m });
@@ -181,7 +198,15 @@ export function changePointsOfHistory(
 ): ChangePoint[] {
   const series = new Map<string, [string, string]>();
   for (const r of only ?? runs) series.set(`${r.lane}\u0000${r.workflow}`, [r.lane, r.workflow]);
-  return [...series.values()].flatMap(([lane, workflow]) =>
-    metrics.flatMap((m) => changePointsOf(runs, lane, workflow, m, opts)),
+  // one sort of the history, split by series (not one sort of all of it per series and metric)
+  const bySeries = new Map<string, Run[]>();
+  for (const r of chronological(runs)) {
+    const key = `${r.lane}\u0000${r.workflow}`;
+    const list = bySeries.get(key);
+    if (list) list.push(r);
+    else bySeries.set(key, [r]);
+  }
+  return [...series.entries()].flatMap(([key, [lane, workflow]]) =>
+    metrics.flatMap((m) => changePointsOfSeries(bySeries.get(key) ?? [], lane, workflow, m, opts)),
   );
 }

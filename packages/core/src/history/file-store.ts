@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { HISTORY_SCHEMA_VERSION, type HistoryFile, type Run } from '../types.js';
 import { HistoryError } from './errors.js';
@@ -14,7 +14,7 @@ import {
   type PruneOptions,
 } from './history-store.js';
 import { hasLineLayout, scanLineFile } from './line-file.js';
-import { compactFile, latestCopies, readLineWindow, type Warn } from './line-store.js';
+import { compactFile, HISTORY_WARN_BYTES, latestCopies, readLineWindow, type Warn } from './line-store.js';
 import { defaultStaleMs, withFileLock } from './lock.js';
 import { replaceUnderLock } from './atomic-write.js';
 import { appendRunsInPlace, preflightHistory, readHistory, stderrWarn, type AppendOptions } from './store.js';
@@ -27,6 +27,15 @@ export interface FileStoreOptions {
   /** passed to every append (tests: the compaction draw, the size warning) */
   append?: Omit<AppendOptions, 'retention' | 'warn'> | undefined;
 }
+
+/**
+ * A history up to this size (all its files together; the size warning's) is read whole, once, by `summarize()`, and
+ * the windows read after it on the same store are cut from that read. `report` and `trends` read the summary and
+ * then up to 1,000 runs of every series, which for a history of this size is most of it: one parse of 54 MB
+ * (10,000 runs) costs about 1 s, the summary pass plus a backward window pass per series more than 3 s. Bigger
+ * histories keep the passes, whose memory stays bounded.
+ */
+const WHOLE_READ_MAX_BYTES = HISTORY_WARN_BYTES;
 
 const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -56,6 +65,8 @@ export class FileHistoryStore implements HistoryStore {
   /** where this store appends (the shard's file with a shard) */
   readonly writeFile: string;
   private readonly warn: Warn;
+  /** the whole read of summarize(), while the files are as they were then (size and mtime of each) */
+  private whole: { stamp: string; runs: Run[] } | undefined;
   constructor(
     readonly file: string,
     private readonly opts: FileStoreOptions = {},
@@ -73,7 +84,23 @@ export class FileHistoryStore implements HistoryStore {
     defaultStaleMs();
     for (const f of this.files()) await preflightHistory(f);
   }
+  /** The size and mtime of every file, or null when together they are past WHOLE_READ_MAX_BYTES. */
+  private stamp(): string | null {
+    let bytes = 0;
+    const parts: string[] = [];
+    for (const f of this.files()) {
+      try {
+        const st = statSync(f);
+        bytes += st.size;
+        parts.push(`${st.size}:${st.mtimeMs}:${st.ino}`);
+      } catch {
+        parts.push('-');
+      }
+    }
+    return bytes <= WHOLE_READ_MAX_BYTES ? parts.join('|') : null;
+  }
   async append(runs: readonly Run[]): Promise<void> {
+    this.whole = undefined;
     await appendRunsInPlace(this.writeFile, runs, {
       ...this.opts.append,
       retention: this.opts.retention,
@@ -81,6 +108,7 @@ export class FileHistoryStore implements HistoryStore {
     });
   }
   async readWindow(window: HistoryWindow): Promise<Run[]> {
+    if (this.whole && this.whole.stamp === this.stamp()) return applyWindow(this.whole.runs, window);
     const files = this.files().filter((f) => existsSync(f));
     if (window.last !== undefined && files.every((f) => hasLineLayout(f))) {
       const last = window.last;
@@ -122,11 +150,19 @@ export class FileHistoryStore implements HistoryStore {
     for (const r of byId.values()) fn(r);
   }
   async summarize(): Promise<SeriesSummary[]> {
+    const stamp = this.stamp();
+    if (stamp !== null) {
+      const { runs } = await this.readAll();
+      // a file that changed during the read is not kept: the windows then read it again
+      this.whole = this.stamp() === stamp ? { stamp, runs } : undefined;
+      return summarizeSeries(runs.map(lightRun));
+    }
     const runs: LightRun[] = [];
     await this.forEachLight((r) => runs.push(r));
     return summarizeSeries(runs);
   }
   async prune(opts: PruneOptions): Promise<number> {
+    this.whole = undefined;
     let removed = 0;
     for (const f of this.files()) {
       if (!existsSync(f)) continue;
