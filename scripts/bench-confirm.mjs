@@ -5,7 +5,7 @@
 //
 // Same workloads and measurement as scripts/bench-regressions.mjs (cpu awk loop ~10 ms, `sleep 0.03`), real processes.
 //   history gate + confirm: per trial one fresh baseline run (the window is the last 10), then a candidate run of
-//     the same command slowed by ×1.0 (A/A), ×1.1 or ×1.2; a flagged candidate is re-run twice (as `--confirm 2`
+//     the same command slowed to 1.0 (A/A), 1.1 or 1.2 × its wall time (workFactor); a flagged candidate is re-run twice (as `--confirm 2`
 //     does), each re-run judged against the same window. Rates: flagged (confirm 0), confirmed by 1 and by 2 re-runs.
 //   ab +20 %: the ab trials of bench-regressions at PAIRS pairs: detection, inconclusive, and the median number of
 //     pairs the inconclusive ones would have needed (the paired test's own estimate).
@@ -14,7 +14,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSections } from './bench-table.mjs';
-import { abTrial, command, measure, rate } from './bench-regressions.mjs';
+import { abTrial, command, measure, rate, workFactor } from './bench-regressions.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(
@@ -55,11 +55,13 @@ async function historyConfirm() {
   for (const kind of KINDS) {
     const pool = [];
     for (let r = 0; r < WINDOW; r++) pool.push(await measuredRun(kind, 1));
-    for (const [label, factor] of [
-      ['A/A', 1],
-      ['+10%', 1.1],
-      ['+20%', 1.2],
+    for (const [label, slowdown] of [
+      ['A/A', 0],
+      ['+10%', 0.1],
+      ['+20%', 0.2],
     ]) {
+      // the work factor that makes the command's wall time +10 % / +20 % (bench-regressions.mjs)
+      const factor = slowdown === 0 ? 1 : await workFactor(kind, slowdown);
       const t0 = performance.now();
       let inconclusive = 0;
       const confirmed = Array(CONFIRM + 1).fill(0);
@@ -94,9 +96,10 @@ async function abTwenty() {
     let detected = 0;
     let inconclusive = 0;
     const needed = [];
+    const factor = await workFactor(kind, 0.2);
     const t0 = performance.now();
     for (let t = 0; t < DETECT; t++) {
-      const { b, h } = await abTrial(command(kind), command(kind, 1.2));
+      const { b, h } = await abTrial(command(kind), command(kind, factor));
       const row = core.analyzePairs('bench', 'execution_time', b, h, { threshold: THRESHOLD });
       if (row.verdict === 'regression') detected++;
       if (row.verdict === 'inconclusive') {
