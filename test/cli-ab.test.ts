@@ -5,7 +5,7 @@
  * regression in every trial, and identical sides are never one.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, lanebench, readHistoryFile, tempDir, writeFile } from './cli-helpers.js';
@@ -21,10 +21,10 @@ function git(cwd: string, args: string[]): string {
 }
 
 /** `lanebench ab` of the two commits with 200 pairs (far longer than any test waits), its stderr collected. */
-function startLongAb(repo: string, tmp: string) {
+function startLongAb(repo: string, tmp: string, extra: string[] = []) {
   const child = spawn(
     process.execPath,
-    [CLI, 'ab', '--lane', 'docs', '--base', 'HEAD~1', '--head', 'HEAD', '--pairs', '200', '--', 'sh work.sh'],
+    [CLI, 'ab', '--lane', 'docs', '--base', 'HEAD~1', '--head', 'HEAD', '--pairs', '200', ...extra, '--', 'sh work.sh'],
     {
       cwd: repo,
       env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', CI: 'true' },
@@ -34,12 +34,14 @@ function startLongAb(repo: string, tmp: string) {
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  // 'close' also waits for every holder of its stderr pipe: an orphan that inherited it would hold that back
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   const until = async (re: RegExp): Promise<void> => {
     const started = Date.now();
     while (!re.test(stderr) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
     expect(stderr).toMatch(re);
   };
-  return { child, closed, until, stderr: () => stderr };
+  return { child, closed, exited, until, stderr: () => stderr };
 }
 
 /** A repository whose work.sh sleeps 50 ms in the first commit and 150 ms in the second. */
@@ -56,6 +58,16 @@ function twoCommitRepo(): { repo: string; tmp: string } {
   const tmp = join(repo, '..', `${repo.split('/').pop()!}-tmp`);
   mkdirSync(tmp, { recursive: true });
   return { repo, tmp };
+}
+
+/** Whether `pid` names a live process (a zombie counts as gone). */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^\d+ \(.*\) [ZX]/s.test(stat);
+  } catch {
+    return false;
+  }
 }
 
 function worktreeCount(repo: string): number {
@@ -307,6 +319,34 @@ describe('lanebench ab --base <ref>', () => {
     expect(runs).toHaveLength(2);
     expect(runs[0]!.ab!.pair_count).toBeGreaterThanOrEqual(1);
     expect(runs[0]!.status).toBe('partial');
+  });
+
+  it('SIGINT during --prepare stops everything the step started, not only its shell (exit 130, worktrees gone)', async () => {
+    const { repo, tmp } = twoCommitRepo();
+    const pidFile = join(repo, '..', `${repo.split('/').pop()!}-prepare.pid`);
+    // a step that started a long child and waits for it, as `npm ci` waits for its install scripts
+    const prepare = `sleep 300 & echo $! > '${pidFile}'; wait`;
+    const ab = startLongAb(repo, tmp, ['--prepare', prepare]);
+    let pid = 0;
+    try {
+      await ab.until(/prepare \(base: /);
+      const started = Date.now();
+      while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()) && Date.now() - started < 30_000)
+        await new Promise((r) => setTimeout(r, 20));
+      pid = Number(readFileSync(pidFile, 'utf8').trim());
+      expect(isAlive(pid)).toBe(true);
+      ab.child.kill('SIGINT');
+      const code = await ab.exited;
+      expect(code, ab.stderr()).toBe(130);
+      // SIGTERM reached the step's process group: its child is gone too (a moment for the kernel to deliver it)
+      const stopped = Date.now();
+      while (isAlive(pid) && Date.now() - stopped < 5_000) await new Promise((r) => setTimeout(r, 20));
+      expect(isAlive(pid)).toBe(false);
+      expect(worktreeCount(repo)).toBe(1);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('a second signal skips the kill grace: exit code of the first signal, worktrees gone, pairs kept', async () => {

@@ -91,9 +91,13 @@ function validate(command: string[], opts: AbOptions): 'commands' | 'refs' | 'la
 }
 
 /** Runs `cmd` through the shell in `cwd`, output to our stderr; resolves to its exit code (signal → 128+n). */
+/**
+ * Runs the prepare step in a process group of its own, like a measured iteration's tree, so that a stop signal
+ * reaches everything it started (`npm ci`'s install scripts, a build's workers) and not only its shell.
+ */
 function runPrepare(cmd: string, cwd: string, track: (c: ChildProcess | null) => void): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, { cwd, shell: true, stdio: ['ignore', 2, 2] });
+    const child = spawn(cmd, { cwd, shell: true, stdio: ['ignore', 2, 2], detached: true });
     track(child);
     child.on('error', () => resolve(127));
     child.on('close', (code, signal) => {
@@ -116,6 +120,16 @@ function metricsOf(base: Run, head: Run): string[] {
     ...METRIC_KEYS.filter((m) => (AB_GATED_METRICS as readonly string[]).includes(m) || present(m)),
     ...customMetrics([base, head]),
   ];
+}
+
+/** Signals the prepare step's whole process group (its shell alone when the group is gone). */
+function signalPrepare(child: ChildProcess | null, sig: NodeJS.Signals): void {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    child.kill(sig);
+  }
 }
 
 const pct = (r: number | null): string => (r === null ? '—' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
@@ -171,15 +185,19 @@ export async function abAction(command: string[], opts: AbOptions): Promise<numb
     stop: () => {
       if (worktrees) err('lanebench ab: the temporary worktrees are removed afterwards');
       abort.abort();
-      child?.kill('SIGTERM');
+      signalPrepare(child, 'SIGTERM');
     },
     killNow: () => {
       killTreesNow();
-      child?.kill('SIGKILL');
+      signalPrepare(child, 'SIGKILL');
     },
     beforeQuit: () => worktrees?.removeAll(),
   });
-  const cleanupOnExit = (): void => worktrees?.removeAll();
+  const cleanupOnExit = (): void => {
+    // a third signal quits at once: what the prepare step started must not outlive us
+    signalPrepare(child, 'SIGKILL');
+    worktrees?.removeAll();
+  };
   process.on('exit', cleanupOnExit);
 
   try {
