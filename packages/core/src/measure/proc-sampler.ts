@@ -152,6 +152,8 @@ const COOKIE_SCAN_EVERY = 20;
 const SCAN_BUDGET = 8;
 /** More ids handed out since the last probe than this: list /proc rather than probe each id. */
 const PROBE_MAX = 64;
+/** When /proc is listed instead of probing: how many of the newest ids are read again at the next sample. */
+const IN_FLIGHT_IDS = 8;
 /** PSS is re-read when RSS moved by more than this share (or 2 MiB), and at least every PSS_REFRESH_EVERY samples. */
 const PSS_RSS_CHANGE = 0.05;
 const PSS_REFRESH_EVERY = 20;
@@ -170,6 +172,12 @@ export class ProcTreeSampler {
   private readonly scanned = new Set<number>();
   /** next process id to probe (the scan of ids handed out since the iteration started; -1: list /proc instead) */
   private nextId = -1;
+  /**
+   * Ids the last probe could not read: a fork's id is handed out (and shown by /proc/loadavg) a moment before the
+   * process appears in /proc, so a probe in between sees nothing. Read once more at the next sample; without that
+   * such a process was never seen (a setsid child forked just before the last sweep outlived its iteration).
+   */
+  private unsure: number[] = [];
   private idMax = 0;
   private readonly procs = new Map<number, TrackedProcess>();
   private readonly timeline: TimelinePoint[] = [];
@@ -329,28 +337,50 @@ export class ProcTreeSampler {
    */
   private probe(queue: number[]): void {
     if (this.sessions.size === 0 && !this.opts.cookie) return;
+    const retry = this.unsure;
+    this.unsure = [];
+    const tracked = new Set<number>();
+    if (retry.length > 0) {
+      for (const p of this.procs.values()) if (p.alive) tracked.add(p.pid);
+      for (const pid of retry) this.examine(pid, tracked, queue, false);
+    }
     const last = lastPid();
     if (last === null || last >= this.idMax) return;
     const end = this.idAfter(last);
     let id = this.nextId;
     if (id === end) return;
     this.nextId = end;
-    const tracked = new Set<number>();
-    for (const p of this.procs.values()) if (p.alive) tracked.add(p.pid);
+    if (retry.length === 0) for (const p of this.procs.values()) if (p.alive) tracked.add(p.pid);
     const span = end > id ? end - id : this.idMax - id + end;
     if (span > PROBE_MAX) {
       // ids in [id, end) modulo the wrap
+      const listed = new Set<number>();
       for (const pid of listPids())
-        if (end > id ? pid >= id && pid < end : pid >= id || pid < end) this.examine(pid, tracked, queue);
+        if (end > id ? pid >= id && pid < end : pid >= id || pid < end) {
+          listed.add(pid);
+          this.examine(pid, tracked, queue);
+        }
+      // a fork in flight has one of the newest ids and is not listed yet: those are read again next time
+      for (let k = 0, newest = last; k < IN_FLIGHT_IDS; k++, newest = newest > 1 ? newest - 1 : this.idMax - 1)
+        if (!listed.has(newest)) this.unsure.push(newest);
       return;
     }
-    for (; id !== end; id = this.idAfter(id)) this.examine(id, tracked, queue);
+    for (; id !== end; id = this.idAfter(id)) this.examine(id, tracked, queue, true);
   }
 
-  /** One new id: tracked when it is a process of the tree (cookie, or a root's session). */
-  private examine(pid: number, tracked: Set<number>, queue: number[]): void {
+  /** Whether the last probe left ids to read again (see `unsure`). */
+  hasUnsureIds(): boolean {
+    return this.unsure.length > 0;
+  }
+
+  /**
+   * One new id: tracked when it is a process of the tree (cookie, or a root's session). `retryUnread`: an id with
+   * nothing in /proc yet is kept for the next probe.
+   */
+  private examine(pid: number, tracked: Set<number>, queue: number[], retryUnread = false): void {
     if (tracked.has(pid) || pid === process.pid) return;
     const s = readStat(pid, false);
+    if (!s && retryUnread) this.unsure.push(pid);
     // exit_signal -1: a thread of some process, not a process
     if (!s || s.exitSignal === -1 || s.starttime < this.startTicks) return;
     if (this.procs.has(keyOf(s.pid, s.starttime))) return;
@@ -943,7 +973,7 @@ export class ProcSampler implements TreeSampler {
     this.io1 = readIo('self');
     this.net1 = readNetDev('self');
     this.selfHwm = this.selfHwmReset ? (readHwmBytes('self') ?? 0) : 0;
-    this.tree.sample(true);
+    this.finalSample();
     const alive = this.tree.alive();
     // Leftovers about to be killed may never be reaped by their dying parents: take their CPU and I/O from their
     // last readings instead of our cutime.
@@ -953,8 +983,17 @@ export class ProcSampler implements TreeSampler {
     return Promise.resolve(this.leftovers);
   }
 
-  sweep(): Promise<KnownProcess[]> {
+  /**
+   * The last look at the tree: once more at once when the probe met ids with nothing in /proc yet (a fork in
+   * flight), so that the kill that follows knows every process the tree has.
+   */
+  private finalSample(): void {
     this.tree.sample(true);
+    for (let again = 0; again < 3 && this.tree.hasUnsureIds(); again++) this.tree.sample(true);
+  }
+
+  sweep(): Promise<KnownProcess[]> {
+    this.finalSample();
     const alive = this.tree.alive();
     if (alive.length > 0) this.tree.markLeftoversOrphaned();
     this.noteEscaped(alive);
