@@ -90,10 +90,10 @@ function validate(command: string[], opts: AbOptions): 'commands' | 'refs' | 'la
   return command.length === 0 ? 'lane' : 'refs';
 }
 
-/** Runs `cmd` through the shell in `cwd`, output to our stderr; resolves to its exit code (signal → 128+n). */
 /**
- * Runs the prepare step in a process group of its own, like a measured iteration's tree, so that a stop signal
- * reaches everything it started (`npm ci`'s install scripts, a build's workers) and not only its shell.
+ * Runs `cmd` through the shell in `cwd`, output to our stderr; resolves to its exit code (signal → 128+n). In a
+ * process group of its own, like a measured iteration's tree, so that a stop signal reaches everything it started
+ * (`npm ci`'s install scripts, a build's workers) and not only its shell.
  */
 function runPrepare(cmd: string, cwd: string, track: (c: ChildProcess | null) => void): Promise<number> {
   return new Promise((resolve) => {

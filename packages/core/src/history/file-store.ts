@@ -65,7 +65,7 @@ export class FileHistoryStore implements HistoryStore {
   /** where this store appends (the shard's file with a shard) */
   readonly writeFile: string;
   private readonly warn: Warn;
-  /** the whole read of summarize(), while the files are as they were then (size and mtime of each) */
+  /** the whole read of summarize(), while the files are as they were then (size, mtime and inode of each) */
   private whole: { stamp: string; runs: Run[] } | undefined;
   constructor(
     readonly file: string,
@@ -84,7 +84,7 @@ export class FileHistoryStore implements HistoryStore {
     defaultStaleMs();
     for (const f of this.files()) await preflightHistory(f);
   }
-  /** The size and mtime of every file, or null when together they are past WHOLE_READ_MAX_BYTES. */
+  /** The size, mtime and inode of every file, or null when together they are past WHOLE_READ_MAX_BYTES. */
   private stamp(): string | null {
     let bytes = 0;
     const parts: string[] = [];
