@@ -19,7 +19,8 @@
  * samples, and then only through its run time (schedstat) when it has one thread: if it did not run, nothing of it
  * changed.
  * The interval does not stretch when processes appear (discovery is incremental); it stretches only if one sample
- * costs more than a fifth of the interval (a huge tree), so the sampler never takes more than ~20 % of one core.
+ * costs more than a fifth of the interval (a huge tree), so the sampler never takes more than ~20 % of one core,
+ * and doubles while the tree is quiet (QUIET_STRETCH: nothing created, reaped, ended or changed).
  *
  * Processes are keyed by (pid, starttime) so that a reused pid is never mistaken for a process seen before.
  * Limits: a process that lives and dies between two samples is missed by memory (its CPU and I/O are still counted
@@ -160,6 +161,14 @@ const PSS_REFRESH_EVERY = 20;
 /** A process unchanged for STEADY_AFTER readings is read every REST_EVERY samples (see sample()). */
 const STEADY_AFTER = 4;
 const REST_EVERY = 8;
+/**
+ * A quiet tree (every live process resting, no id handed out by the kernel since the last sample, nothing reaped or
+ * ended) is sampled every QUIET_STRETCH intervals. On this kind of VM a bare timer wake-up costs ~0.15 ms of CPU,
+ * so 20 wake-ups a second of a tree that only sleeps were a third of the sampler's budget. Nothing is lost that a
+ * sample would catch: a new process ends the quiet at the next sample (its id is in /proc/loadavg), and a resting
+ * process that starts to allocate is caught by its VmHWM (a high-water mark) when it is next read.
+ */
+const QUIET_STRETCH = 2;
 
 export class ProcTreeSampler {
   private readonly opts: Required<ProcSamplerOptions>;
@@ -178,6 +187,10 @@ export class ProcTreeSampler {
    * such a process was never seen (a setsid child forked just before the last sweep outlived its iteration).
    */
   private unsure: number[] = [];
+  /** the last probe found ids handed out since the one before (a process or thread was created meanwhile) */
+  private idsHandedOut = true;
+  /** the last sample found the tree quiet (see QUIET_STRETCH) */
+  private quiet = false;
   private idMax = 0;
   private readonly procs = new Map<number, TrackedProcess>();
   private readonly timeline: TimelinePoint[] = [];
@@ -336,6 +349,8 @@ export class ProcTreeSampler {
    * out than PROBE_MAX (a busy machine), /proc is listed instead and only its pids among those ids are read.
    */
   private probe(queue: number[]): void {
+    // nothing to look for: new processes are then not known to be absent (no quiet stretch)
+    this.idsHandedOut = true;
     if (this.sessions.size === 0 && !this.opts.cookie) return;
     const retry = this.unsure;
     this.unsure = [];
@@ -348,8 +363,12 @@ export class ProcTreeSampler {
     if (last === null || last >= this.idMax) return;
     const end = this.idAfter(last);
     let id = this.nextId;
-    if (id === end) return;
+    if (id === end) {
+      this.idsHandedOut = false;
+      return;
+    }
     this.nextId = end;
+    this.idsHandedOut = true;
     if (retry.length === 0) for (const p of this.procs.values()) if (p.alive) tracked.add(p.pid);
     const span = end > id ? end - id : this.idMax - id + end;
     if (span > PROBE_MAX) {
@@ -406,7 +425,9 @@ export class ProcTreeSampler {
     if (this.stopped) return;
     const elapsed = performance.now() - this.t0;
     const base =
-      elapsed < this.opts.fastPhaseMs ? Math.min(this.opts.fastIntervalMs, this.opts.intervalMs) : this.opts.intervalMs;
+      elapsed < this.opts.fastPhaseMs
+        ? Math.min(this.opts.fastIntervalMs, this.opts.intervalMs)
+        : this.opts.intervalMs * (this.quiet ? QUIET_STRETCH : 1);
     // Only a tree so large that one sample costs more than a fifth of the interval stretches it.
     const delay = Math.max(base, Math.round(this.sampleCostMs * 5));
     this.timer = setTimeout(() => {
@@ -696,9 +717,20 @@ export class ProcTreeSampler {
     let rssSum = 0;
     let live = 0;
     let cpuTicks = 0;
+    // Quiet (QUIET_STRETCH): only the probe tells that no process was created, so no stretch without it.
+    let quiet =
+      !final &&
+      !fast &&
+      !this.opts.includeSelf &&
+      this.nextId >= 0 &&
+      !this.idsHandedOut &&
+      this.unsure.length === 0 &&
+      reapers.size === 0 &&
+      !vanished;
     for (const k of seen) {
       const p = this.procs.get(k);
       if (!p) continue;
+      if (p.steady < STEADY_AFTER) quiet = false;
       if (!p.orphaned && p.ppid !== process.pid && !livePids.has(p.ppid)) {
         p.orphaned = true;
         // alive and re-parented away from the tree (to init or a subreaper): it escaped, and is still measured
@@ -713,6 +745,7 @@ export class ProcTreeSampler {
       const p = this.procs.get(k);
       if (p) rssSum += this.pssOf(p, shared);
     }
+    this.quiet = quiet && live > 0;
     this.changedLineages.clear();
     this.allLineages = false;
     if (this.opts.includeSelf && self) {
