@@ -35,7 +35,7 @@ describe.runIf(hasGnuTime)('measureIteration against GNU time', () => {
     ).toBeLessThanOrEqual(0.05);
   });
 
-  test('CPU of a fixed amount of work: the process's own figure (−5 % − 20 ms … +10 % + 30 ms), GNU time (within 35 %)', async () => {
+  test('CPU of a fixed amount of work: its own figure (−5 % − 20 ms … +10 % + 30 ms), GNU time (within 35 %)', async () => {
     // A fixed loop that reports its own CPU (process.cpuUsage) at its end. On a shared 2-core VM the same loop's CPU
     // varies from one process to the next whoever measures it (seen in CI: 1.4 s in one run, 2.4 s in the next;
     // 0.75–1.04 s against 1.14–1.30 s for five interleaved pairs in another), so the sharp check compares lanebench
