@@ -4,7 +4,8 @@
 //   node scripts/bench-confirm.mjs            (or: node scripts/bench.mjs regressions.confirm)
 //
 // Same workloads and measurement as scripts/bench-regressions.mjs (cpu awk loop ~10 ms, `sleep 0.03`), real processes.
-//   history gate + confirm: per trial one fresh baseline run (the window is the last 10), then a candidate run of
+//   history gate + confirm: per trial one fresh baseline run (the gate reads the last 40: its 10-run window and
+//     the 30 runs it replays), then a candidate run of
 //     the same command slowed to 1.0 (A/A), 1.1 or 1.2 × its wall time (workFactor); a flagged candidate is re-run twice (as `--confirm 2`
 //     does), each re-run judged against the same window. Rates: flagged (confirm 0), confirmed by 1 and by 2 re-runs.
 //   ab +20 %: the ab trials of bench-regressions at PAIRS pairs: detection, inconclusive, and the median number of
@@ -29,6 +30,8 @@ const ITER = 5;
 const WINDOW = 10;
 const THRESHOLD = 0.1;
 const CONFIRM = 2;
+// what the gate reads for a candidate: the window and the runs it replays itself over (analysis/regression.ts)
+const LOOKBACK = core.gateLookback(WINDOW);
 
 let runNo = 0;
 const start = Date.now();
@@ -54,7 +57,7 @@ async function historyConfirm() {
   const rows = [];
   for (const kind of KINDS) {
     const pool = [];
-    for (let r = 0; r < WINDOW; r++) pool.push(await measuredRun(kind, 1));
+    for (let r = 0; r < LOOKBACK; r++) pool.push(await measuredRun(kind, 1));
     for (const [label, slowdown] of [
       ['A/A', 0],
       ['+10%', 0.1],
@@ -67,7 +70,7 @@ async function historyConfirm() {
       const confirmed = Array(CONFIRM + 1).fill(0);
       for (let t = 0; t < TRIALS; t++) {
         pool.push(await measuredRun(kind, 1));
-        const window = pool.slice(-WINDOW);
+        const window = pool.slice(-LOOKBACK);
         const v = verdict(await measuredRun(kind, factor), window);
         if (v === 'inconclusive') inconclusive++;
         if (v !== 'regression') continue;
@@ -81,7 +84,7 @@ async function historyConfirm() {
       const what = label === 'A/A' ? 'false alarms' : 'detected';
       rows.push({
         section: 'regressions.confirm',
-        figure: `${kind} history gate ${label} ${what}: confirm 0 | 1 | 2 (${TRIALS} candidates, ${WINDOW}-run window, ${ITER} iter/run, ${secs}s)`,
+        figure: `${kind} history gate ${label} ${what}: confirm 0 | 1 | 2 (${TRIALS} candidates, ${WINDOW}-run window + ${LOOKBACK - WINDOW} replayed, ${ITER} iter/run, ${secs}s)`,
         value: `${confirmed.map((k) => rate(k, TRIALS)).join(' | ')}; inconclusive ${rate(inconclusive, TRIALS)}`,
         ...(label === 'A/A' ? { target: 'confirm 2 ≤ 1%', ok: confirmed[CONFIRM] <= TRIALS * 0.01 } : {}),
       });

@@ -11,11 +11,16 @@
 //                        The same trials through the old pooled gate (10 % change of means AND Mann-Whitney
 //                        p < 0.05 on the iterations) and a hyperfine-style rule (head mean − σ > base mean + σ).
 //   regressions.history  A/A: RUNS consecutive runs of ITER iterations of the same command; every run after the
-//                        first WINDOW is a candidate against the WINDOW runs before it (sliding, so the trials
-//                        overlap) → false-alarm rate of the run-level gate vs the pooled gate vs mean ± σ.
+//                        first LOOKBACK (40: the 10-run window and the 30 runs the gate replays) is a candidate
+//                        against the runs before it (sliding, so the trials overlap), in two orders: back-to-back
+//                        (as measured: the machine's slow spells make neighbouring runs alike) and exchangeable (the
+//                        same runs shuffled, seeded: runs from unrelated times, as a CI history is) → false-alarm
+//                        rate of the gate vs the previous gate (the window alone) vs the pooled gate vs mean ± σ.
+//                        Then HISTORY_DETECT real +10 % / +20 % candidates, each after the runs before it.
 // Env: LANEBENCH_BENCH_AB_TRIALS (100), LANEBENCH_BENCH_DETECT_TRIALS (20), LANEBENCH_BENCH_AB_PAIRS (10),
-//      LANEBENCH_BENCH_GATE_RUNS (110), LANEBENCH_BENCH_KINDS (cpu,sleep,mixed), LANEBENCH_BENCH_NEIGHBOUR=1 starts
-//      a CPU-burning neighbour process for the duration of the section (stopped at the end).
+//      LANEBENCH_BENCH_GATE_RUNS (240), LANEBENCH_BENCH_HISTORY_DETECT (30), LANEBENCH_BENCH_KINDS (cpu,sleep,mixed),
+//      LANEBENCH_BENCH_NEIGHBOUR=1 starts a CPU-burning neighbour process for the duration of the section (stopped
+//      at the end).
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,9 +34,12 @@ const core = await import(
 const TRIALS = Number(process.env.LANEBENCH_BENCH_AB_TRIALS ?? 100);
 const DETECT = Number(process.env.LANEBENCH_BENCH_DETECT_TRIALS ?? 20);
 const PAIRS = Number(process.env.LANEBENCH_BENCH_AB_PAIRS ?? 10);
-const RUNS = Number(process.env.LANEBENCH_BENCH_GATE_RUNS ?? 110);
 const ITER = 5;
 const WINDOW = 10;
+// the runs the gate reads for a candidate: its window and the runs it replays itself over (analysis/regression.ts)
+const LOOKBACK = core.gateLookback(WINDOW);
+const RUNS = Number(process.env.LANEBENCH_BENCH_GATE_RUNS ?? LOOKBACK + 200);
+const HISTORY_DETECT = Number(process.env.LANEBENCH_BENCH_HISTORY_DETECT ?? 30);
 const KINDS = (process.env.LANEBENCH_BENCH_KINDS ?? 'cpu,sleep,mixed').split(',');
 const THRESHOLD = 0.1;
 
@@ -186,35 +194,81 @@ function withoutContention(run) {
   };
 }
 
+/** A seeded order (mulberry32) so the exchangeable design is the same shuffle on every run of the bench. */
+function shuffled(xs, seed) {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** The runs in this order, their start times (the gate's order) renumbered to match. */
+function inOrder(runs, start) {
+  return runs.map((r, i) => ({ ...r, started_at: new Date(start + i * 1000).toISOString() }));
+}
+
+const GATE_OPTS = { metrics: ['execution_time'], window: WINDOW, threshold: THRESHOLD };
+const gateVerdict = (cand, earlier) => core.detectRegressions(cand, earlier, GATE_OPTS)[0];
+
+async function measuredRun(kind, factor, id) {
+  const its = [];
+  for (let i = 0; i < ITER; i++) its.push({ ...(await measure(command(kind, factor))), index: i + 1 });
+  return {
+    id,
+    lane: 'bench',
+    workflow: kind,
+    started_at: new Date().toISOString(),
+    status: 'completed',
+    iterations: its,
+    env: { fingerprint: 'bench' },
+  };
+}
+
+/**
+ * The A/A trials of one order of the runs: every run after the first LOOKBACK is a candidate against the runs
+ * before it, through the gate (LOOKBACK runs: its window and the runs it replays), the previous gate (the window's
+ * 10 runs alone, which is what it read), the gate without its contention guard, pooled MW and mean ± σ.
+ */
+function aaTrials(runs) {
+  const n = { gate: 0, windowOnly: 0, unguarded: 0, inconclusive: 0, pooled: 0, overlap: 0, trials: 0 };
+  for (let c = LOOKBACK; c < runs.length; c++) {
+    n.trials++;
+    const earlier = runs.slice(c - LOOKBACK, c);
+    const window = runs.slice(c - WINDOW, c);
+    const v = gateVerdict(runs[c], earlier);
+    if (v.status === 'regression') n.gate++;
+    if (v.status === 'inconclusive') n.inconclusive++;
+    if (gateVerdict(runs[c], window).status === 'regression') n.windowOnly++;
+    // the candidate's contention figure removed turns the guard off
+    if (gateVerdict(withoutContention(runs[c]), earlier).status === 'regression') n.unguarded++;
+    const base = window.flatMap((r) => r.iterations.map((i) => i.execution_time));
+    const cand = runs[c].iterations.map((i) => i.execution_time);
+    if (pooledGate(base, cand)) n.pooled++;
+    if (overlapRule(base, cand)) n.overlap++;
+  }
+  return n;
+}
+
 async function historySection() {
   const rows = [];
   const neighbour = startNeighbour();
   try {
     for (const kind of KINDS) {
-      const cmd = command(kind);
       const runs = [];
       const t0 = performance.now();
       const start = Date.now();
-      for (let r = 0; r < RUNS; r++) {
-        const its = [];
-        for (let i = 0; i < ITER; i++) its.push({ ...(await measure(cmd)), index: i + 1 });
-        runs.push({
-          id: `bench-${kind}-${r}`,
-          lane: 'bench',
-          workflow: kind,
-          started_at: new Date(start + r * 1000).toISOString(),
-          status: 'completed',
-          iterations: its,
-          env: { fingerprint: 'bench' },
-        });
-      }
+      for (let r = 0; r < RUNS; r++) runs.push(await measuredRun(kind, 1, `bench-${kind}-${r}`));
       const secs = ((performance.now() - t0) / 1000).toFixed(0);
-      let gate = 0;
-      let unguarded = 0;
-      let inconclusive = 0;
-      let pooled = 0;
-      let overlap = 0;
-      let trials = 0;
       const medians = runs.map((r) => core.runMedian(r, 'execution_time'));
       const iterCv = mean(
         runs.map(
@@ -222,35 +276,59 @@ async function historySection() {
         ),
       );
       const runCv = sd(medians) / mean(medians);
-      for (let c = WINDOW; c < runs.length; c++) {
-        trials++;
-        const window = runs.slice(c - WINDOW, c);
-        const [v] = core.detectRegressions(runs[c], window, {
-          metrics: ['execution_time'],
-          window: WINDOW,
-          threshold: THRESHOLD,
+      const designs = [
+        ['back-to-back', inOrder(runs, start)],
+        // the same runs in a seeded random order: a history whose runs come from unrelated times, as CI runs do
+        ['exchangeable', inOrder(shuffled(runs, 12), start)],
+      ];
+      for (const [design, ordered] of designs) {
+        const n = aaTrials(ordered);
+        rows.push({
+          section: 'regressions.history',
+          figure: `${kind} A/A false alarms, ${design}: gate | previous gate (window alone) | gate without contention guard | pooled MW | mean±σ (${n.trials} candidates, ${WINDOW}-run window + ${LOOKBACK - WINDOW} replayed, ${ITER} iter/run, run CV ${(runCv * 100).toFixed(1)}%, iter CV ${(iterCv * 100).toFixed(1)}%, ${(core.describe(medians).median * 1000).toFixed(0)} ms/iter, ${secs}s)`,
+          value: `${rate(n.gate, n.trials)} | ${rate(n.windowOnly, n.trials)} | ${rate(n.unguarded, n.trials)} | ${rate(n.pooled, n.trials)} | ${rate(n.overlap, n.trials)}; gate inconclusive ${rate(n.inconclusive, n.trials)}`,
+          target: 'gate ≤ 1%',
+          ok: n.gate <= n.trials * 0.01,
         });
-        if (v.status === 'regression') gate++;
-        if (v.status === 'inconclusive') inconclusive++;
-        // the same gate without the machine-contention guard (the candidate's figure removed turns it off)
-        const [bare] = core.detectRegressions(withoutContention(runs[c]), window, {
-          metrics: ['execution_time'],
-          window: WINDOW,
-          threshold: THRESHOLD,
-        });
-        if (bare.status === 'regression') unguarded++;
-        const base = window.flatMap((r) => r.iterations.map((i) => i.execution_time));
-        const cand = runs[c].iterations.map((i) => i.execution_time);
-        if (pooledGate(base, cand)) pooled++;
-        if (overlapRule(base, cand)) overlap++;
       }
-      rows.push({
-        section: 'regressions.history',
-        figure: `${kind} A/A false alarms: run-level gate | without its contention guard | pooled MW | mean±σ (${trials} candidates, ${WINDOW}-run window, ${ITER} iter/run, run CV ${(runCv * 100).toFixed(1)}%, iter CV ${(iterCv * 100).toFixed(1)}%, ${secs}s)`,
-        value: `${rate(gate, trials)} | ${rate(unguarded, trials)} | ${rate(pooled, trials)} | ${rate(overlap, trials)}; gate inconclusive ${rate(inconclusive, trials)}`,
-        target: 'gate ≤ 1%',
-        ok: gate <= trials * 0.01,
-      });
+      // detection: real slower candidates, each judged against the LOOKBACK runs before it; an A/A run follows
+      // each so the history moves on as it does in CI
+      for (const [label, slowdown] of [
+        ['+10%', 0.1],
+        ['+20%', 0.2],
+      ]) {
+        if (HISTORY_DETECT === 0) break;
+        const factor = await workFactor(kind, slowdown);
+        const series = inOrder(runs, start);
+        const d = { gate: 0, windowOnly: 0, inconclusive: 0, pooled: 0 };
+        const t1 = performance.now();
+        for (let t = 0; t < HISTORY_DETECT; t++) {
+          const cand = {
+            ...(await measuredRun(kind, factor, `bench-${kind}-${label}-${t}`)),
+            started_at: new Date(start + (series.length + 1) * 1000).toISOString(),
+          };
+          const v = gateVerdict(cand, series.slice(-LOOKBACK));
+          if (v.status === 'regression') d.gate++;
+          if (v.status === 'inconclusive') d.inconclusive++;
+          if (gateVerdict(cand, series.slice(-WINDOW)).status === 'regression') d.windowOnly++;
+          const base = series.slice(-WINDOW).flatMap((r) => r.iterations.map((i) => i.execution_time));
+          if (
+            pooledGate(
+              base,
+              cand.iterations.map((i) => i.execution_time),
+            )
+          )
+            d.pooled++;
+          const next = await measuredRun(kind, 1, `bench-${kind}-${label}-aa-${t}`);
+          series.push({ ...next, started_at: new Date(start + (series.length + 2) * 1000).toISOString() });
+        }
+        const s2 = ((performance.now() - t1) / 1000).toFixed(0);
+        rows.push({
+          section: 'regressions.history',
+          figure: `${kind} ${label} detected, back-to-back: gate | previous gate | pooled MW (${HISTORY_DETECT} candidates, work ×${factor.toFixed(2)}, ${s2}s)`,
+          value: `${rate(d.gate, HISTORY_DETECT)} | ${rate(d.windowOnly, HISTORY_DETECT)} | ${rate(d.pooled, HISTORY_DETECT)}; gate inconclusive ${rate(d.inconclusive, HISTORY_DETECT)}`,
+        });
+      }
     }
   } finally {
     neighbour?.kill('SIGKILL');

@@ -206,3 +206,79 @@ describe('machine-contention guard of the run-level gate', () => {
     expect(r!.contention).toBeUndefined();
   });
 });
+
+describe('the gate replays itself over the runs before its window', () => {
+  // t(0.995, 9): the window's degrees of freedom also with the replayed spread
+  const T9 = 3.249835541592126;
+  /** 40 earlier runs, newest = index 39: all exactly 1, except the run `spikeAge` runs before the candidate. */
+  function spiked(spikeAge: number, spike: number): Run[] {
+    return Array.from({ length: 40 }, (_, i) => run(i, [39 - i + 1 === spikeAge ? spike : 1]));
+  }
+
+  it('widens the interval to the series own one-run-ahead errors (pinned) when they exceed the window s', () => {
+    const a = 0.3;
+    // newest first, the spike is at index 20: it is 0.3 off its window (all 1), and the ten runs after it are
+    // each −0.03 off theirs (their windows hold it): Σe² = a² + 10·(a/10)² over 30 replayed runs
+    const history = spiked(21, Math.exp(a));
+    const rms = a * Math.sqrt(1.1 / 30);
+    const cand = run(50, [1.15]);
+    const r = gate(cand, history);
+    expect(r.baseline_runs).toBe(10);
+    expect(r.run_cv_pct).toBe(0);
+    expect(r.replay_runs).toBe(30);
+    expect(r.replay_spread_pct).toBeCloseTo(Math.expm1(rms) * 100, 9);
+    expect(r.ci_low_pct).toBeCloseTo(Math.expm1(Math.log(1.15) - T9 * rms) * 100, 6);
+    expect(r.ci_high_pct).toBeCloseTo(Math.expm1(Math.log(1.15) + T9 * rms) * 100, 6);
+    expect(r.status).toBe('inconclusive');
+    expect(r.message).toMatch(/the last 30 runs each differed from the 10 before them by 5\.9% \(root mean square\)/);
+    // the same candidate against the window alone (no earlier runs to replay) was a regression
+    const alone = gate(cand, history.slice(30));
+    expect(alone.replay_runs).toBe(0);
+    expect(alone.replay_spread_pct).toBeNull();
+    expect(alone.status).toBe('regression');
+    // a jump well past what the series did stays a regression
+    expect(gate(run(50, [1.5]), history).status).toBe('regression');
+  });
+
+  it('keeps the window interval when the replay is narrower, and needs ten replayed runs', () => {
+    // the window (MEDIANS, s = 2 %) after 30 runs at exactly 1: the replay errors are smaller than the window s
+    const history = [...Array.from({ length: 30 }, (_, i) => run(i, [1])), ...MEDIANS.map((m, i) => run(30 + i, [m]))];
+    const r = gate(run(50, [1.25]), history);
+    expect(r.replay_runs).toBe(30);
+    expect(r.ci_low_pct).toBeCloseTo(Math.expm1(Math.log(1.25) - HALF) * 100, 6);
+    // 19 earlier runs: 9 replayable (each needs 10 before it), too few; 20 runs: 10
+    expect(gate(run(50, [1.25]), spiked(5, 1.3).slice(21)).replay_runs).toBe(0);
+    expect(gate(run(50, [1.25]), spiked(5, 1.3).slice(20)).replay_runs).toBe(10);
+    // the window option scales the lookback: window 5 replays 15 runs of the 40
+    expect(gate(run(50, [1.25]), spiked(5, 1.3), { window: 5 }).replay_runs).toBe(15);
+  });
+
+  it('holds its false-alarm rate on a machine whose speed jumps in spells (the window alone does not)', () => {
+    // a two-state machine, as measured on this VM: runs at level 1 or 1.3 (±1 % per iteration), switching with
+    // probability 4 % per run, so ten consecutive runs often all come from one spell
+    const draw = normal(prng(77));
+    const rand = prng(78);
+    let slow = false;
+    const runs: Run[] = [];
+    for (let i = 0; i < 1240; i++) {
+      if (rand() < 0.04) slow = !slow;
+      const level = slow ? 1.3 : 1;
+      runs.push(
+        run(
+          i,
+          Array.from({ length: 5 }, () => level * Math.exp(draw(0, 0.01))),
+        ),
+      );
+    }
+    let replayed = 0;
+    let windowOnly = 0;
+    const CANDIDATES = 1200;
+    for (let c = 40; c < 40 + CANDIDATES; c++) {
+      if (gate(runs[c]!, runs.slice(c - 40, c)).status === 'regression') replayed++;
+      if (gate(runs[c]!, runs.slice(c - 10, c)).status === 'regression') windowOnly++;
+    }
+    expect(replayed).toBeLessThanOrEqual(CANDIDATES * 0.01);
+    // the window alone calls most switches to the slow state regressions (≈ 2 % of runs switch up)
+    expect(windowOnly).toBeGreaterThan(CANDIDATES * 0.01);
+  });
+});

@@ -14,7 +14,17 @@
  * is the interval of the four-valued verdict (verdict.ts). Its false-alarm rate is α/2 at most whatever the
  * between-run drift is, because the drift is what s measures. Fewer than `minRuns` baseline runs: insufficient-data.
  *
- * That holds when the candidate is exchangeable with its baseline. A neighbour that starts during the candidate run
+ * That holds when the candidate is exchangeable with its baseline, and back-to-back runs on a shared VM are not: the
+ * machine's speed moves in spells of seconds to minutes (bench-regressions.mjs: the same 20 ms command at 19 ms for
+ * 40 runs in a row, then at 25 ms for the next 30), so ten consecutive runs often all come from one spell and their
+ * s is far smaller than the jump to the next. The gate therefore also replays itself over the REPLAY_FACTOR × window
+ * runs before the candidate: each of them predicted from the `window` runs before it, the root mean square of those
+ * errors is this series' own one-run-ahead spread, spells included. The interval's half-width is t·max(s·√(1 + 1/k),
+ * replay spread), t with the window's k − 1 degrees of freedom (the errors are not independent). A real step long ago adds
+ * only the few errors right after it (the window absorbs it in `window` runs), so it widens the interval far less
+ * than an s over the whole lookback would. Fewer than REPLAY_MIN replayed runs: the window alone (as before).
+ *
+ * A neighbour that starts during the candidate run
  * breaks it: the drift is then new, not measured by s (bench-regressions.mjs measured 4 % false alarms with a bursty
  * neighbour). So a timing verdict is not trusted when the candidate shared its machine with clearly more (or less)
  * other work than every baseline run did (`measurement.machine_contention`, measure/machine-cpu.ts): it becomes
@@ -47,6 +57,40 @@ const CONTENTION_GUARDED = new Set(['execution_time', 'cpu_seconds', 'cpu_usage'
  * the run-to-run jitter of the figure on a shared machine and below a neighbour that can slow a run by itself
  */
 export const CONTENTION_MARGIN = 0.25;
+
+/**
+ * The gate replays itself over this many times `window` earlier runs (default 3 × 10 = 30) to learn the series' own
+ * run-to-run jumps; it reads (REPLAY_FACTOR + 1) × window earlier comparable runs (`gateLookback`).
+ */
+export const REPLAY_FACTOR = 3;
+/** fewest replayed runs whose errors make a spread (fewer: the window's own s decides alone) */
+export const REPLAY_MIN = 10;
+
+/** Earlier comparable runs of one environment the gate reads for a window of `window` runs: window + replay. */
+export function gateLookback(window: number): number {
+  return Math.max(0, window) * (REPLAY_FACTOR + 1);
+}
+
+/**
+ * Root mean square of the log errors of predicting each of the newest `replay` values from the mean of the `window`
+ * values before it (`series` newest first, logs). null when fewer than REPLAY_MIN such predictions exist.
+ */
+export function replaySpread(
+  series: readonly number[],
+  window: number,
+  replay: number,
+): { rms: number; runs: number } | null {
+  let sum = 0;
+  let n = 0;
+  for (let j = 0; j < replay && j + window < series.length; j++) {
+    let mean = 0;
+    for (let i = j + 1; i <= j + window; i++) mean += series[i]!;
+    const e = series[j]! - mean / window;
+    sum += e * e;
+    n++;
+  }
+  return n >= REPLAY_MIN ? { rms: Math.sqrt(sum / n), runs: n } : null;
+}
 
 /** Median over a run's passed iterations of `measurement.machine_contention`; null when none recorded it. */
 export function runContention(run: Run): number | null {
@@ -104,10 +148,14 @@ export function detectRegressions(
     // runs without a value of this metric do not count towards the window
     const baseline: number[] = [];
     const baselineContention: Array<number | null> = [];
+    // the window and, behind it, the runs the gate replays itself over (newest first)
+    const lookback: number[] = [];
     for (const r of sameEnv) {
-      if (baseline.length >= Math.max(0, window)) break;
+      if (lookback.length >= gateLookback(window)) break;
       const m = runMedian(r, metric);
-      if (m !== null) {
+      if (m === null) continue;
+      lookback.push(m);
+      if (baseline.length < Math.max(0, window)) {
         baseline.push(m);
         baselineContention.push(runContention(r));
       }
@@ -125,6 +173,8 @@ export function detectRegressions(
       ci_high_pct: null,
       mde_pct: null,
       run_cv_pct: null,
+      replay_spread_pct: null,
+      replay_runs: 0,
     };
     const label = `${candidate.lane} › ${candidate.workflow} › ${metric}`;
 
@@ -178,20 +228,31 @@ export function detectRegressions(
     const xbar = logs.reduce((a, b) => a + b, 0) / k;
     const s = Math.sqrt(logs.reduce((a, b) => a + (b - xbar) ** 2, 0) / (k - 1));
     const d = Math.log(cand) - xbar;
-    const se = s * Math.sqrt(1 + 1 / k);
-    const tc = tQuantile(1 - alpha / 2, k - 1);
+    // the window's prediction error, widened to the replayed one when this series jumps more than s says; with the
+    // window's k − 1 degrees of freedom either way, because the replayed errors are not independent (neighbouring
+    // runs share a spell and most of their windows), so 30 of them carry far fewer than 29
+    const replay =
+      lookback.length > k && lookback.every((v) => v > 0)
+        ? replaySpread(lookback.map(Math.log), k, REPLAY_FACTOR * window)
+        : null;
+    const windowSe = s * Math.sqrt(1 + 1 / k);
+    const replayWidens = replay !== null && replay.rms > windowSe;
+    const se = replayWidens ? replay.rms : windowSe;
+    const df = k - 1;
+    const tc = tQuantile(1 - alpha / 2, df);
     const low = d - tc * se;
     const high = d + tc * se;
     let status = verdictOf(d, low, high, tau);
     const shift = CONTENTION_GUARDED.has(metric) ? contentionShift(status, candidate, baselineContention) : null;
     if (shift) status = 'inconclusive';
-    const p = se > 0 ? Math.min(1, 2 * tSf(Math.abs(d) / se, k - 1)) : d === 0 ? 1 : 0;
+    const p = se > 0 ? Math.min(1, 2 * tSf(Math.abs(d) / se, df)) : d === 0 ? 1 : 0;
     const baselineMean = Math.exp(xbar);
     const change = Math.expm1(d) * 100;
     const lowPct = Math.expm1(low) * 100;
     const highPct = Math.expm1(high) * 100;
     const mde = mdePct(se, tc, tau, Z_POWER_90);
     const runCv = Math.sqrt(Math.expm1(s * s)) * 100;
+    const replayPct = replay ? Math.expm1(replay.rms) * 100 : null;
     const head =
       status === 'regression'
         ? 'regression'
@@ -201,7 +262,9 @@ export function detectRegressions(
             ? `no change (within ±${thresholdPct}%)`
             : shift
               ? `inconclusive (other processes used ${share(shift.candidate)} of the machine's CPU during this run, ${share(shift.baseline_min)}–${share(shift.baseline_max)} during the ${k} baseline runs: the ${d > 0 ? 'slowdown' : 'speed-up'} may be theirs; confirm with \`lanebench ab\` or --confirm)`
-              : `inconclusive (run-to-run CV ${runCv.toFixed(1)}% of the last ${k} runs hides a ${thresholdPct}% change; confirm with \`lanebench ab\` or --confirm)`;
+              : replayWidens
+                ? `inconclusive (the last ${replay.runs} runs each differed from the ${k} before them by ${replayPct!.toFixed(1)}% (root mean square): this series jumps in spells, which hides a ${thresholdPct}% change in one run; confirm with \`lanebench ab\` or --confirm)`
+                : `inconclusive (run-to-run CV ${runCv.toFixed(1)}% of the last ${k} runs hides a ${thresholdPct}% change; confirm with \`lanebench ab\` or --confirm)`;
     return {
       ...common,
       status,
@@ -213,6 +276,8 @@ export function detectRegressions(
       ci_high_pct: highPct,
       mde_pct: mde,
       run_cv_pct: runCv,
+      replay_spread_pct: replayPct,
+      replay_runs: replay?.runs ?? 0,
       ...(shift ? { contention: shift } : {}),
       message: `${label}: ${head}: ${fmt(baselineMean)} → ${fmt(cand)} (run medians, ${pct(change)}, ${Math.round((1 - alpha) * 100)}% range ${pct(lowPct)}…${pct(highPct)}, p=${p.toPrecision(3)}, detectable ≥${mde.toFixed(1)}%, ${k} baseline run(s))`,
     };

@@ -68,6 +68,14 @@ export interface RegressionResult {
   /** run-to-run coefficient of variation of the baseline medians, percent */
   run_cv_pct?: number | null;
   /**
+   * the series' own one-run-ahead spread, percent: the root mean square log error of predicting each of the newest
+   * `replay_runs` runs before the candidate from the `baseline_runs` runs before it (null: too few runs to replay).
+   * The interval is widened to it when it is wider than the window's own (docs/ANALYSIS.md, "History gate").
+   */
+  replay_spread_pct?: number | null;
+  /** how many earlier runs the gate replayed itself over (0: none) */
+  replay_runs?: number;
+  /**
    * set when the machine-contention guard turned a regression or improvement into 'inconclusive': the share of the
    * machine's CPU other processes used during the candidate run and the range over the baseline runs (0–1)
    */
@@ -77,7 +85,10 @@ export interface RegressionResult {
 
 /** Options of `detectRegressions`. */
 export interface RegressionOptions {
-  /** at most this many most recent earlier comparable runs form the baseline (default 10) */
+  /**
+   * at most this many most recent earlier comparable runs form the baseline (default 10); the REPLAY_FACTOR × window
+   * runs before those are replayed for the series' own spread (`gateLookback` runs read in all)
+   */
   window?: number;
   /** relative change that counts, as a fraction like config.regressionThreshold (default 0.10 = 10 %) */
   threshold?: number;

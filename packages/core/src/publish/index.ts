@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChangePoint, RegressionResult } from '../analysis/index.js';
+import { gateLookback, type ChangePoint, type RegressionResult } from '../analysis/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import {
   HISTORY_FILE_NAME,
@@ -93,7 +93,8 @@ export function sessionReportInput(
 /**
  * Runs of each lane/workflow the publish stage reads for its reports: the dashboard's trend charts (downsampled
  * to 500 points), the change points (the last 200) and the recommendations' trend see at most this many, the
- * regression gate its `historyWindow` (when larger, that many are read). docs/history.md, "What a run reads".
+ * regression gate its `historyWindow` and the runs it replays (`gateLookback`; when larger, that many are read).
+ * docs/history.md, "What a run reads".
  */
 export const PUBLISH_HISTORY_RUNS = 1000;
 
@@ -104,8 +105,8 @@ function byStart(a: Run, b: Run): number {
 /**
  * The part of the history a session's reports and gate need, through window reads only (never the whole
  * history): per lane/workflow of the session its newest `last` runs, where `last` is the larger of
- * PUBLISH_HISTORY_RUNS, the config's historyWindow and the change points' window; and, when those hold no
- * more than historyWindow comparable runs of a session run's environment, the newest `last` runs of that
+ * PUBLISH_HISTORY_RUNS, the gate's lookback (historyWindow and the runs it replays) and the change points' window;
+ * and, when those hold fewer than that lookback's comparable runs of a session run's environment, the newest `last` runs of that
  * environment too (the gate compares only within one environment). Oldest first (by started_at, then as read).
  */
 export async function readSessionHistory(
@@ -113,7 +114,8 @@ export async function readSessionHistory(
   runs: ReadonlyArray<{ lane: string; workflow: string; env?: { fingerprint?: string | undefined } | undefined }>,
   config: Pick<ResolvedConfig, 'historyWindow'>,
 ): Promise<Run[]> {
-  const last = Math.max(PUBLISH_HISTORY_RUNS, config.historyWindow, SESSION_CHANGE_POINT_WINDOW);
+  const lookback = gateLookback(config.historyWindow);
+  const last = Math.max(PUBLISH_HISTORY_RUNS, lookback, SESSION_CHANGE_POINT_WINDOW);
   const series = new Map<string, { lane: string; workflow: string; fingerprints: Set<string | undefined> }>();
   for (const r of runs) {
     const key = JSON.stringify([r.lane, r.workflow]);
@@ -129,7 +131,7 @@ export async function readSessionHistory(
     // fewer than `last`: the whole series is in
     if (got.length < last) continue;
     for (const fingerprint of fingerprints) {
-      // the gate's baseline: the newest historyWindow comparable runs of this environment, when these hold them
+      // the gate's baseline and the runs it replays: the newest `lookback` comparable runs of this environment
       const comparable = got.filter(
         (r) =>
           r.env?.fingerprint === fingerprint &&
@@ -137,7 +139,7 @@ export async function readSessionHistory(
           r.ab === undefined &&
           r.confirm === undefined,
       ).length;
-      if (fingerprint === undefined || comparable > config.historyWindow) continue;
+      if (fingerprint === undefined || comparable >= lookback) continue;
       for (const r of await store.readWindow({ ...window, fingerprint })) byId.set(r.id, r);
     }
   }
