@@ -159,6 +159,49 @@ describe.each<Kind>(['file', 'postgres'])('publishRuns on the %s store', (kind) 
     }
   }, 300_000);
 
+  it("reads the environment's runs when the newest hold its window but not the runs the gate replays", async (ctx) => {
+    const dir = tmp();
+    const inner = await openStore(kind, dir);
+    if (!inner) return ctx.skip();
+    try {
+      const earlier: Run[] = [];
+      // the laptop's 45 oldest runs jump in spells (1.0, 1.3, 1.0), then 1,200 runs of the common machine with
+      // 15 of the laptop's (all 1.0) among the newest 1,000: its window is there, the runs it replays are not
+      for (let i = 0; i < 45; i++)
+        earlier.push(run(i, { fingerprint: 'fp-laptop', exec: i >= 15 && i < 30 ? 1.3 : 1 }));
+      for (let i = 45; i < 1245; i++) {
+        earlier.push(i > 300 && i % 60 === 0 ? run(i, { fingerprint: 'fp-laptop' }) : run(i));
+      }
+      expect(earlier.filter((r) => r.env?.fingerprint === 'fp-laptop' && Number(r.id.slice(-6)) >= 245)).toHaveLength(
+        15,
+      );
+      await fill(inner, earlier);
+      const config = resolveConfig({ outputDir: 'results', reports: [...FORMATS] }, { root: dir });
+      const session = [run(5000, { fingerprint: 'fp-laptop', exec: 1.25 })];
+      const s = spy(inner);
+      const result = await publishRuns(session, { config, store: s.store, generatedAt: GENERATED, env: {} });
+      expect(s.readAll).toBe(0);
+      expect(s.windows).toEqual([
+        { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS },
+        { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS, fingerprint: 'fp-laptop' },
+      ]);
+      const all = (await inner.readAll()).runs;
+      const whole = analyzeSession({ runs: session, history: all, config });
+      expect(result.regressions).toEqual(whole.regressions);
+      const exec = result.regressions.find((g) => g.metric === 'execution_time')!;
+      // the replay saw the laptop's spells: a +25 % run is within what they did, not a regression
+      expect(exec.replay_runs).toBe(30);
+      expect(exec.status).toBe('inconclusive');
+      // and against the 15 runs of the newest 1,000 alone it would have been one
+      const newest = all.filter((r) => r.env?.fingerprint === 'fp-laptop' && r.id !== session[0]!.id).slice(-15);
+      expect(analyzeSession({ runs: session, history: [...newest, session[0]!], config }).regressions).toContainEqual(
+        expect.objectContaining({ metric: 'execution_time', status: 'regression' }),
+      );
+    } finally {
+      await inner.close();
+    }
+  }, 300_000);
+
   it('writes the same reports as the whole-history path when the history fits the window', async (ctx) => {
     const dir = tmp();
     const inner = await openStore(kind, dir);
