@@ -11,17 +11,20 @@
 //                        The same trials through the old pooled gate (10 % change of means AND Mann-Whitney
 //                        p < 0.05 on the iterations) and a hyperfine-style rule (head mean − σ > base mean + σ).
 //   regressions.history  A/A: RUNS consecutive runs of ITER iterations of the same command; every run after the
-//                        first LOOKBACK (40: the 10-run window and the 30 runs the gate replays) is a candidate
+//                        first LOOKBACK (210: the 10-run window and the 200 runs the gate replays) is a candidate
 //                        against the runs before it (sliding, so the trials overlap), in two orders: back-to-back
 //                        (as measured: the machine's slow spells make neighbouring runs alike) and exchangeable (the
 //                        same runs shuffled, seeded: runs from unrelated times, as a CI history is) → false-alarm
-//                        rate of the gate vs the previous gate (the window alone) vs the pooled gate vs mean ± σ.
+//                        rate of the gate vs the gate reading 40 runs vs the previous gate (the window alone) vs
+//                        the pooled gate vs mean ± σ.
 //                        Then HISTORY_DETECT real +10 % / +20 % candidates, each after the runs before it.
 // Env: LANEBENCH_BENCH_AB_TRIALS (100), LANEBENCH_BENCH_DETECT_TRIALS (20), LANEBENCH_BENCH_AB_PAIRS (10),
-//      LANEBENCH_BENCH_GATE_RUNS (240), LANEBENCH_BENCH_HISTORY_DETECT (30), LANEBENCH_BENCH_KINDS (cpu,sleep,mixed),
+//      LANEBENCH_BENCH_GATE_RUNS (410), LANEBENCH_BENCH_HISTORY_DETECT (30), LANEBENCH_BENCH_KINDS (cpu,sleep,mixed; cpu-long too),
+//      LANEBENCH_BENCH_DUMP=<prefix> writes the history section's runs to <prefix>-<kind>.json,
 //      LANEBENCH_BENCH_NEIGHBOUR=1 starts a CPU-burning neighbour process for the duration of the section (stopped
 //      at the end).
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSections } from './bench-table.mjs';
@@ -48,6 +51,8 @@ const LOOP = 400_000;
 export const command = (kind, factor = 1) => {
   const loop = (n) => `awk 'BEGIN{for(i=0;i<${Math.round(n)};i++)s+=i}'`;
   if (kind === 'cpu') return loop(LOOP * factor);
+  // the cpu loop ten times over (~0.2 s an iteration, ~1 s a run): a run long enough to span the VM's short spells
+  if (kind === 'cpu-long') return loop(LOOP * 10 * factor);
   if (kind === 'sleep') return `sleep ${(0.03 * factor).toFixed(4)}`;
   return `${loop((LOOP / 2) * factor)}; sleep ${(0.015 * factor).toFixed(4)}`;
 };
@@ -240,7 +245,7 @@ async function measuredRun(kind, factor, id) {
  * 10 runs alone, which is what it read), the gate without its contention guard, pooled MW and mean ± σ.
  */
 function aaTrials(runs) {
-  const n = { gate: 0, windowOnly: 0, unguarded: 0, inconclusive: 0, pooled: 0, overlap: 0, trials: 0 };
+  const n = { gate: 0, spreadOnly: 0, windowOnly: 0, unguarded: 0, inconclusive: 0, pooled: 0, overlap: 0, trials: 0 };
   for (let c = LOOKBACK; c < runs.length; c++) {
     n.trials++;
     const earlier = runs.slice(c - LOOKBACK, c);
@@ -249,6 +254,8 @@ function aaTrials(runs) {
     if (v.status === 'regression') n.gate++;
     if (v.status === 'inconclusive') n.inconclusive++;
     if (gateVerdict(runs[c], window).status === 'regression') n.windowOnly++;
+    // 40 runs read: the replay's spread, and a largest jump over 30 runs only
+    if (gateVerdict(runs[c], runs.slice(c - 4 * WINDOW, c)).status === 'regression') n.spreadOnly++;
     // the candidate's contention figure removed turns the guard off
     if (gateVerdict(withoutContention(runs[c]), earlier).status === 'regression') n.unguarded++;
     const base = window.flatMap((r) => r.iterations.map((i) => i.execution_time));
@@ -269,6 +276,10 @@ async function historySection() {
       const start = Date.now();
       for (let r = 0; r < RUNS; r++) runs.push(await measuredRun(kind, 1, `bench-${kind}-${r}`));
       const secs = ((performance.now() - t0) / 1000).toFixed(0);
+      if (process.env.LANEBENCH_BENCH_DUMP) {
+        // every measured run, in the order measured, for a look at the series behind the figures
+        writeFileSync(`${process.env.LANEBENCH_BENCH_DUMP}-${kind}.json`, JSON.stringify(runs));
+      }
       const medians = runs.map((r) => core.runMedian(r, 'execution_time'));
       const iterCv = mean(
         runs.map(
@@ -285,8 +296,8 @@ async function historySection() {
         const n = aaTrials(ordered);
         rows.push({
           section: 'regressions.history',
-          figure: `${kind} A/A false alarms, ${design}: gate | previous gate (window alone) | gate without contention guard | pooled MW | mean±σ (${n.trials} candidates, ${WINDOW}-run window + ${LOOKBACK - WINDOW} replayed, ${ITER} iter/run, run CV ${(runCv * 100).toFixed(1)}%, iter CV ${(iterCv * 100).toFixed(1)}%, ${(core.describe(medians).median * 1000).toFixed(0)} ms/iter, ${secs}s)`,
-          value: `${rate(n.gate, n.trials)} | ${rate(n.windowOnly, n.trials)} | ${rate(n.unguarded, n.trials)} | ${rate(n.pooled, n.trials)} | ${rate(n.overlap, n.trials)}; gate inconclusive ${rate(n.inconclusive, n.trials)}`,
+          figure: `${kind} A/A false alarms, ${design}: gate | gate reading 40 runs | previous gate (window alone) | gate without contention guard | pooled MW | mean±σ (${n.trials} candidates, ${WINDOW}-run window + ${LOOKBACK - WINDOW} replayed, ${ITER} iter/run, run CV ${(runCv * 100).toFixed(1)}%, iter CV ${(iterCv * 100).toFixed(1)}%, ${(core.describe(medians).median * 1000).toFixed(0)} ms/iter, ${secs}s)`,
+          value: `${rate(n.gate, n.trials)} | ${rate(n.spreadOnly, n.trials)} | ${rate(n.windowOnly, n.trials)} | ${rate(n.unguarded, n.trials)} | ${rate(n.pooled, n.trials)} | ${rate(n.overlap, n.trials)}; gate inconclusive ${rate(n.inconclusive, n.trials)}`,
           target: 'gate ≤ 1%',
           ok: n.gate <= n.trials * 0.01,
         });

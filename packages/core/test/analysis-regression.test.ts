@@ -249,8 +249,61 @@ describe('the gate replays itself over the runs before its window', () => {
     // 19 earlier runs: 9 replayable (each needs 10 before it), too few; 20 runs: 10
     expect(gate(run(50, [1.25]), spiked(5, 1.3).slice(21)).replay_runs).toBe(0);
     expect(gate(run(50, [1.25]), spiked(5, 1.3).slice(20)).replay_runs).toBe(10);
-    // the window option scales the lookback: window 5 replays 15 runs of the 40
-    expect(gate(run(50, [1.25]), spiked(5, 1.3), { window: 5 }).replay_runs).toBe(15);
+    // the window option scales the lookback: window 5 replays the 35 runs of the 40 that have 5 before them
+    expect(gate(run(50, [1.25]), spiked(5, 1.3), { window: 5 }).replay_runs).toBe(35);
+  });
+
+  /** 210 earlier runs: exactly 1 but for ±1 % alternation, and one run `age` runs back at `value`. */
+  function withJump(age: number, value: number): Run[] {
+    return Array.from({ length: 210 }, (_, i) => run(i, [210 - i === age ? value : i % 2 ? 1.01 : 0.99]));
+  }
+
+  it('a change no larger than a jump the series made by itself within the last 200 runs is inconclusive, naming it', () => {
+    // 150 runs back one run was +30 % off the ten before it; the newest 30 (the spread) do not hold it
+    const history = withJump(150, 1.3);
+    const r = gate(run(300, [1.25]), history);
+    expect(r.replay_runs).toBe(200);
+    expect(r.status).toBe('inconclusive');
+    expect(r.jump?.run_id).toBe('r60');
+    expect(r.jump?.change_pct).toBeCloseTo(
+      (1.3 / Math.exp((5 * Math.log(1.01) + 5 * Math.log(0.99)) / 10) - 1) * 100,
+      6,
+    );
+    expect(r.message).toMatch(
+      /run r60 of .* was \+30\.0% off the 10 runs before it, no less than this run is, within the last 200 runs/,
+    );
+    // larger than that jump: a regression
+    expect(gate(run(300, [1.35]), history).status).toBe('regression');
+    // the same run 201 runs back is outside the replay: a regression
+    expect(gate(run(300, [1.25]), withJump(201, 1.3)).status).toBe('regression');
+    // the mirror image for an improvement
+    const drop = withJump(150, 0.7);
+    expect(gate(run(300, [0.75]), drop).status).toBe('inconclusive');
+    expect(gate(run(300, [0.65]), drop).status).toBe('improvement');
+    // a jump the other way does not shield a regression
+    expect(gate(run(300, [1.25]), drop).status).toBe('regression');
+  });
+
+  it('holds ≤ 1 % false alarms when one run in ten is 30 % slower at random (heavy tails the t interval misses)', () => {
+    const draw = normal(prng(91));
+    const rand = prng(92);
+    const runs: Run[] = Array.from({ length: 1410 }, (_, i) => {
+      const level = rand() < 0.1 ? 1.3 : 1;
+      return run(
+        i,
+        Array.from({ length: 5 }, () => level * Math.exp(draw(0, 0.01))),
+      );
+    });
+    let guarded = 0;
+    let spreadOnly = 0;
+    const CANDIDATES = 1200;
+    for (let c = 210; c < 210 + CANDIDATES; c++) {
+      if (gate(runs[c]!, runs.slice(c - 210, c)).status === 'regression') guarded++;
+      // 40 earlier runs read: a replay of 30, the spread and a jump over 30 runs only (chance 1/31)
+      if (gate(runs[c]!, runs.slice(c - 40, c)).status === 'regression') spreadOnly++;
+    }
+    expect(guarded).toBeLessThanOrEqual(CANDIDATES * 0.01);
+    expect(spreadOnly).toBeGreaterThan(CANDIDATES * 0.015);
   });
 
   it('holds its false-alarm rate on a machine whose speed jumps in spells (the window alone does not)', () => {

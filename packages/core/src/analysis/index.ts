@@ -30,7 +30,7 @@ export {
 export { verdictOf, samplesToDecide, mdePct, type Verdict } from './verdict.js';
 export { wilcoxonSignedRank, hodgesLehmann, walshAverages, signedRankCdf } from './wilcoxon.js';
 export { tQuantile, tSf, normalQuantile, normalCdf } from './distributions.js';
-export { runMedian, gateLookback, replaySpread, DEFAULT_GATE_ALPHA, DEFAULT_MIN_RUNS } from './regression.js';
+export { runMedian, gateLookback, replayErrors, DEFAULT_GATE_ALPHA, DEFAULT_MIN_RUNS } from './regression.js';
 export type { ChangePoint } from './types.js';
 export {
   detectChangePoints,

@@ -17,12 +17,17 @@
  * That holds when the candidate is exchangeable with its baseline, and back-to-back runs on a shared VM are not: the
  * machine's speed moves in spells of seconds to minutes (bench-regressions.mjs: the same 20 ms command at 19 ms for
  * 40 runs in a row, then at 25 ms for the next 30), so ten consecutive runs often all come from one spell and their
- * s is far smaller than the jump to the next. The gate therefore also replays itself over the REPLAY_FACTOR × window
- * runs before the candidate: each of them predicted from the `window` runs before it, the root mean square of those
- * errors is this series' own one-run-ahead spread, spells included. The interval's half-width is t·max(s·√(1 + 1/k),
- * replay spread), t with the window's k − 1 degrees of freedom (the errors are not independent). A real step long ago adds
- * only the few errors right after it (the window absorbs it in `window` runs), so it widens the interval far less
- * than an s over the whole lookback would. Fewer than REPLAY_MIN replayed runs: the window alone (as before).
+ * s is far smaller than the jump to the next. So the gate replays itself over the runs before the candidate: each
+ * predicted from the `window` runs before it, as the gate would have.
+ * - Spread: the root mean square of the newest REPLAY_FACTOR × window errors is the series' own one-run-ahead
+ *   spread, spells included. The half-width is t·max(s·√(1 + 1/k), that spread), t with the window's k − 1 degrees
+ *   of freedom (the errors are not independent). A real step long ago adds only the errors of the `window` runs
+ *   right after it (the window absorbs it), far less than an s over the whole lookback would.
+ * - Largest jump: normal tails still under-state a VM that is 30 % slower one run in ten. So a regression must also
+ *   be larger than every jump the series made by itself in the JUMP_FACTOR × window replayed runs (an improvement
+ *   lower than every drop): among n + 1 exchangeable runs the candidate jumped most with chance 1/(n + 1), whatever
+ *   the distribution.
+ * Fewer than REPLAY_MIN replayed runs: the window alone decides.
  *
  * A neighbour that starts during the candidate run
  * breaks it: the drift is then new, not measured by s (bench-regressions.mjs measured 4 % false alarms with a bursty
@@ -59,37 +64,36 @@ const CONTENTION_GUARDED = new Set(['execution_time', 'cpu_seconds', 'cpu_usage'
 export const CONTENTION_MARGIN = 0.25;
 
 /**
- * The gate replays itself over this many times `window` earlier runs (default 3 × 10 = 30) to learn the series' own
- * run-to-run jumps; it reads (REPLAY_FACTOR + 1) × window earlier comparable runs (`gateLookback`).
+ * The gate replays itself over this many times `window` earlier runs (default 3 × 10 = 30) for the series' own
+ * one-run-ahead spread (the root mean square of the replayed errors).
  */
 export const REPLAY_FACTOR = 3;
-/** fewest replayed runs whose errors make a spread (fewer: the window's own s decides alone) */
+/**
+ * ... and over this many times `window` (default 200) for the largest jump: a change no larger than a jump the
+ * series made by itself that recently is not a regression (distribution-free: among 201 exchangeable runs the
+ * candidate is the one that jumped most with chance 1/201; 100 runs measured ~1 %, the target itself).
+ */
+export const JUMP_FACTOR = 20;
+/** fewest replayed runs whose errors make a spread or a largest jump (fewer: the window decides alone) */
 export const REPLAY_MIN = 10;
 
 /** Earlier comparable runs of one environment the gate reads for a window of `window` runs: window + replay. */
 export function gateLookback(window: number): number {
-  return Math.max(0, window) * (REPLAY_FACTOR + 1);
+  return Math.max(0, window) * (JUMP_FACTOR + 1);
 }
 
 /**
- * Root mean square of the log errors of predicting each of the newest `replay` values from the mean of the `window`
- * values before it (`series` newest first, logs). null when fewer than REPLAY_MIN such predictions exist.
+ * The log errors of predicting each of the newest `count` values from the mean of the `window` values before it
+ * (`series` newest first, logs), newest first; as many as have `window` values before them.
  */
-export function replaySpread(
-  series: readonly number[],
-  window: number,
-  replay: number,
-): { rms: number; runs: number } | null {
-  let sum = 0;
-  let n = 0;
-  for (let j = 0; j < replay && j + window < series.length; j++) {
+export function replayErrors(series: readonly number[], window: number, count: number): number[] {
+  const errors: number[] = [];
+  for (let j = 0; j < count && j + window < series.length; j++) {
     let mean = 0;
     for (let i = j + 1; i <= j + window; i++) mean += series[i]!;
-    const e = series[j]! - mean / window;
-    sum += e * e;
-    n++;
+    errors.push(series[j]! - mean / window);
   }
-  return n >= REPLAY_MIN ? { rms: Math.sqrt(sum / n), runs: n } : null;
+  return errors;
 }
 
 /** Median over a run's passed iterations of `measurement.machine_contention`; null when none recorded it. */
@@ -150,11 +154,13 @@ export function detectRegressions(
     const baselineContention: Array<number | null> = [];
     // the window and, behind it, the runs the gate replays itself over (newest first)
     const lookback: number[] = [];
+    const lookbackRuns: Run[] = [];
     for (const r of sameEnv) {
       if (lookback.length >= gateLookback(window)) break;
       const m = runMedian(r, metric);
       if (m === null) continue;
       lookback.push(m);
+      lookbackRuns.push(r);
       if (baseline.length < Math.max(0, window)) {
         baseline.push(m);
         baselineContention.push(runContention(r));
@@ -231,9 +237,17 @@ export function detectRegressions(
     // the window's prediction error, widened to the replayed one when this series jumps more than s says; with the
     // window's k − 1 degrees of freedom either way, because the replayed errors are not independent (neighbouring
     // runs share a spell and most of their windows), so 30 of them carry far fewer than 29
-    const replay =
+    const errors =
       lookback.length > k && lookback.every((v) => v > 0)
-        ? replaySpread(lookback.map(Math.log), k, REPLAY_FACTOR * window)
+        ? replayErrors(lookback.map(Math.log), k, JUMP_FACTOR * window)
+        : [];
+    const spreadErrors = errors.slice(0, REPLAY_FACTOR * window);
+    const replay =
+      spreadErrors.length >= REPLAY_MIN
+        ? {
+            rms: Math.sqrt(spreadErrors.reduce((a, e) => a + e * e, 0) / spreadErrors.length),
+            runs: spreadErrors.length,
+          }
         : null;
     const windowSe = s * Math.sqrt(1 + 1 / k);
     const replayWidens = replay !== null && replay.rms > windowSe;
@@ -245,6 +259,9 @@ export function detectRegressions(
     let status = verdictOf(d, low, high, tau);
     const shift = CONTENTION_GUARDED.has(metric) ? contentionShift(status, candidate, baselineContention) : null;
     if (shift) status = 'inconclusive';
+    // the largest jump guard: a change no larger than the series' own largest jump in the replayed runs
+    const jump = errors.length >= REPLAY_MIN ? largestJump(status, d, errors, lookbackRuns) : null;
+    if (jump) status = 'inconclusive';
     const p = se > 0 ? Math.min(1, 2 * tSf(Math.abs(d) / se, df)) : d === 0 ? 1 : 0;
     const baselineMean = Math.exp(xbar);
     const change = Math.expm1(d) * 100;
@@ -262,9 +279,11 @@ export function detectRegressions(
             ? `no change (within ±${thresholdPct}%)`
             : shift
               ? `inconclusive (other processes used ${share(shift.candidate)} of the machine's CPU during this run, ${share(shift.baseline_min)}–${share(shift.baseline_max)} during the ${k} baseline runs: the ${d > 0 ? 'slowdown' : 'speed-up'} may be theirs; confirm with \`lanebench ab\` or --confirm)`
-              : replayWidens
-                ? `inconclusive (the last ${replay.runs} runs each differed from the ${k} before them by ${replayPct!.toFixed(1)}% (root mean square): this series jumps in spells, which hides a ${thresholdPct}% change in one run; confirm with \`lanebench ab\` or --confirm)`
-                : `inconclusive (run-to-run CV ${runCv.toFixed(1)}% of the last ${k} runs hides a ${thresholdPct}% change; confirm with \`lanebench ab\` or --confirm)`;
+              : jump
+                ? `inconclusive (run ${jump.run_id} of ${jump.started_at} was ${pct(jump.change_pct)} off the ${k} runs before it, no less than this run is, within the last ${errors.length} runs: a ${d > 0 ? 'slowdown' : 'speed-up'} the series made by itself; confirm with \`lanebench ab\` or --confirm)`
+                : replayWidens
+                  ? `inconclusive (the last ${replay.runs} runs each differed from the ${k} before them by ${replayPct!.toFixed(1)}% (root mean square): this series jumps in spells, which hides a ${thresholdPct}% change in one run; confirm with \`lanebench ab\` or --confirm)`
+                  : `inconclusive (run-to-run CV ${runCv.toFixed(1)}% of the last ${k} runs hides a ${thresholdPct}% change; confirm with \`lanebench ab\` or --confirm)`;
     return {
       ...common,
       status,
@@ -277,7 +296,8 @@ export function detectRegressions(
       mde_pct: mde,
       run_cv_pct: runCv,
       replay_spread_pct: replayPct,
-      replay_runs: replay?.runs ?? 0,
+      replay_runs: errors.length >= REPLAY_MIN ? errors.length : 0,
+      ...(jump ? { jump } : {}),
       ...(shift ? { contention: shift } : {}),
       message: `${label}: ${head}: ${fmt(baselineMean)} → ${fmt(cand)} (run medians, ${pct(change)}, ${Math.round((1 - alpha) * 100)}% range ${pct(lowPct)}…${pct(highPct)}, p=${p.toPrecision(3)}, detectable ≥${mde.toFixed(1)}%, ${k} baseline run(s))`,
     };
@@ -285,6 +305,32 @@ export function detectRegressions(
 }
 
 const share = (v: number): string => `${Math.round(v * 100)}%`;
+
+/**
+ * The largest-jump guard: a regression whose estimate d is no larger than the largest upward error of the replayed
+ * runs (an improvement: no lower than the lowest) is something this series did by itself within them. Under
+ * exchangeability the candidate is the largest of n + 1 errors with chance 1/(n + 1), whatever the distribution:
+ * the bound that holds when the runs' spread is heavy-tailed (a VM that is 30 % slower one run in ten), where the
+ * t interval's normal tails do not.
+ */
+function largestJump(
+  status: string,
+  d: number,
+  errors: readonly number[],
+  runs: readonly Run[],
+): { run_id: string; started_at: string; change_pct: number } | null {
+  if (status !== 'regression' && status !== 'improvement') return null;
+  let at = 0;
+  for (let j = 1; j < errors.length; j++) {
+    if (status === 'regression' ? errors[j]! > errors[at]! : errors[j]! < errors[at]!) at = j;
+  }
+  const e = errors[at]!;
+  const within = status === 'regression' ? d <= e : d >= e;
+  if (!within) return null;
+  // errors[j] belongs to the run at lookback index j (newest first)
+  const r = runs[at]!;
+  return { run_id: r.id, started_at: r.started_at, change_pct: Math.expm1(e) * 100 };
+}
 
 /**
  * The contention guard: a regression whose run had more than CONTENTION_MARGIN more of the machine taken by others

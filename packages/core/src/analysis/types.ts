@@ -73,8 +73,13 @@ export interface RegressionResult {
    * The interval is widened to it when it is wider than the window's own (docs/ANALYSIS.md, "History gate").
    */
   replay_spread_pct?: number | null;
-  /** how many earlier runs the gate replayed itself over (0: none) */
+  /** how many earlier runs the gate replayed itself over for the largest jump (0: none; the spread uses ≤ 3 × window) */
   replay_runs?: number;
+  /**
+   * set when the largest-jump guard turned a regression or improvement into 'inconclusive': the replayed run that
+   * was at least as far off its own window (change_pct, percent) as the candidate is
+   */
+  jump?: { run_id: string; started_at: string; change_pct: number };
   /**
    * set when the machine-contention guard turned a regression or improvement into 'inconclusive': the share of the
    * machine's CPU other processes used during the candidate run and the range over the baseline runs (0–1)
