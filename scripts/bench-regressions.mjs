@@ -20,11 +20,12 @@
 //                        Then HISTORY_DETECT real +10 % / +20 % candidates, each after the runs before it.
 // Env: LANEBENCH_BENCH_AB_TRIALS (100), LANEBENCH_BENCH_DETECT_TRIALS (20), LANEBENCH_BENCH_AB_PAIRS (10),
 //      LANEBENCH_BENCH_GATE_RUNS (410), LANEBENCH_BENCH_HISTORY_DETECT (30), LANEBENCH_BENCH_KINDS (cpu,sleep,mixed; cpu-long too),
-//      LANEBENCH_BENCH_DUMP=<prefix> writes the history section's runs to <prefix>-<kind>.json,
+//      LANEBENCH_BENCH_DUMP=<prefix> writes the history section's runs to <prefix>-<kind>.json, and
+//      LANEBENCH_BENCH_REPLAY=<prefix> judges those saved runs again instead of measuring (the A/A rows only),
 //      LANEBENCH_BENCH_NEIGHBOUR=1 starts a CPU-burning neighbour process for the duration of the section (stopped
 //      at the end).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSections } from './bench-table.mjs';
@@ -271,12 +272,14 @@ async function historySection() {
   const neighbour = startNeighbour();
   try {
     for (const kind of KINDS) {
-      const runs = [];
       const t0 = performance.now();
       const start = Date.now();
-      for (let r = 0; r < RUNS; r++) runs.push(await measuredRun(kind, 1, `bench-${kind}-${r}`));
-      const secs = ((performance.now() - t0) / 1000).toFixed(0);
-      if (process.env.LANEBENCH_BENCH_DUMP) {
+      // LANEBENCH_BENCH_REPLAY=<prefix>: the runs an earlier LANEBENCH_BENCH_DUMP saved, judged by today's gate
+      const replayed = process.env.LANEBENCH_BENCH_REPLAY;
+      const runs = replayed ? JSON.parse(readFileSync(`${replayed}-${kind}.json`, 'utf8')) : [];
+      if (!replayed) for (let r = 0; r < RUNS; r++) runs.push(await measuredRun(kind, 1, `bench-${kind}-${r}`));
+      const took = replayed ? `runs of ${replayed}-${kind}.json` : `${((performance.now() - t0) / 1000).toFixed(0)}s`;
+      if (process.env.LANEBENCH_BENCH_DUMP && !replayed) {
         // every measured run, in the order measured, for a look at the series behind the figures
         writeFileSync(`${process.env.LANEBENCH_BENCH_DUMP}-${kind}.json`, JSON.stringify(runs));
       }
@@ -296,7 +299,7 @@ async function historySection() {
         const n = aaTrials(ordered);
         rows.push({
           section: 'regressions.history',
-          figure: `${kind} A/A false alarms, ${design}: gate | gate reading 40 runs | previous gate (window alone) | gate without contention guard | pooled MW | mean±σ (${n.trials} candidates, ${WINDOW}-run window + ${LOOKBACK - WINDOW} replayed, ${ITER} iter/run, run CV ${(runCv * 100).toFixed(1)}%, iter CV ${(iterCv * 100).toFixed(1)}%, ${(core.describe(medians).median * 1000).toFixed(0)} ms/iter, ${secs}s)`,
+          figure: `${kind} A/A false alarms, ${design}: gate | gate reading 40 runs | previous gate (window alone) | gate without contention guard | pooled MW | mean±σ (${n.trials} candidates, ${WINDOW}-run window + ${LOOKBACK - WINDOW} replayed, ${ITER} iter/run, run CV ${(runCv * 100).toFixed(1)}%, iter CV ${(iterCv * 100).toFixed(1)}%, ${(core.describe(medians).median * 1000).toFixed(0)} ms/iter, ${took})`,
           value: `${rate(n.gate, n.trials)} | ${rate(n.spreadOnly, n.trials)} | ${rate(n.windowOnly, n.trials)} | ${rate(n.unguarded, n.trials)} | ${rate(n.pooled, n.trials)} | ${rate(n.overlap, n.trials)}; gate inconclusive ${rate(n.inconclusive, n.trials)}`,
           target: 'gate ≤ 1%',
           ok: n.gate <= n.trials * 0.01,
@@ -308,7 +311,7 @@ async function historySection() {
         ['+10%', 0.1],
         ['+20%', 0.2],
       ]) {
-        if (HISTORY_DETECT === 0) break;
+        if (HISTORY_DETECT === 0 || replayed) break;
         const factor = await workFactor(kind, slowdown);
         const series = inOrder(runs, start);
         const d = { gate: 0, windowOnly: 0, inconclusive: 0, pooled: 0 };
