@@ -15,8 +15,8 @@
  * between-run drift is, because the drift is what s measures. Fewer than `minRuns` baseline runs: insufficient-data.
  *
  * That holds when the candidate is exchangeable with its baseline, and back-to-back runs on a shared VM are not: the
- * machine's speed moves in spells of seconds to minutes (bench-regressions.mjs: the same 20 ms command at 19 ms for
- * 40 runs in a row, then at 25 ms for the next 30), so ten consecutive runs often all come from one spell and their
+ * machine's speed moves in spells of seconds to minutes (bench-regressions.mjs: the same awk loop at 16 ms for ~300
+ * runs in a row, then at 20–23 ms for the next 55), so ten consecutive runs often all come from one spell and their
  * s is far smaller than the jump to the next. So the gate replays itself over the runs before the candidate: each
  * predicted from the `window` runs before it, as the gate would have.
  * - Spread: the root mean square of the newest REPLAY_FACTOR × window errors is the series' own one-run-ahead
