@@ -128,6 +128,20 @@ async function onStore(
   }
 }
 
+/** publishRuns of `session` on the store (every report format) through the spy: its config, reads and result. */
+async function publishSpied(inner: HistoryStore, dir: string, session: Run[]) {
+  const config = resolveConfig({ outputDir: 'results', reports: [...FORMATS] }, { root: dir });
+  const s = spy(inner);
+  const result = await publishRuns(session, { config, store: s.store, generatedAt: GENERATED, env: {} });
+  return { config, s, result };
+}
+
+/** The windows publishRuns reads: the workflow's newest runs, then those of `fingerprint`'s environment. */
+const windowsOf = (fingerprint: string): HistoryWindow[] => [
+  { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS },
+  { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS, fingerprint },
+];
+
 async function fill(store: HistoryStore, runs: Run[]): Promise<void> {
   for (let i = 0; i < runs.length; i += 500) await store.append(runs.slice(i, i + 500));
 }
@@ -143,19 +157,14 @@ describe.each<Kind>(['file', 'postgres'])('publishRuns on the %s store', (kind) 
       for (let i = 0; i < 20; i++) earlier.push(run(i, { fingerprint: 'fp-other', exec: 2 }));
       for (let i = 20; i < 1620; i++) earlier.push(i % 16 < 13 ? run(i) : run(i, { lane: 'api', workflow: 'serve' }));
       await fill(inner, earlier);
-      const config = resolveConfig({ outputDir: 'results', reports: [...FORMATS] }, { root: dir });
       // one run on the common machine, 25 % slower (a regression), one on the other machine
       const session = [run(5000, { exec: 1.25 }), run(5001, { fingerprint: 'fp-other', exec: 2 })];
-      const s = spy(inner);
-      const result = await publishRuns(session, { config, store: s.store, generatedAt: GENERATED, env: {} });
+      const { config, s, result } = await publishSpied(inner, dir, session);
 
       expect(s.readAll).toBe(0);
       // the newest 1,000 of the workflow (the session's common-machine run among them), and the 20 + 1 runs of
       // the other machine that the newest 1,000 do not hold
-      expect(s.windows).toEqual([
-        { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS },
-        { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS, fingerprint: 'fp-other' },
-      ]);
+      expect(s.windows).toEqual(windowsOf('fp-other'));
       expect(s.runsRead).toBe(PUBLISH_HISTORY_RUNS + 21);
       expect(earlier.length + session.length).toBeGreaterThan(s.runsRead);
 
@@ -184,15 +193,10 @@ describe.each<Kind>(['file', 'postgres'])('publishRuns on the %s store', (kind) 
         15,
       );
       await fill(inner, earlier);
-      const config = resolveConfig({ outputDir: 'results', reports: [...FORMATS] }, { root: dir });
       const session = [run(5000, { fingerprint: 'fp-laptop', exec: 1.25 })];
-      const s = spy(inner);
-      const result = await publishRuns(session, { config, store: s.store, generatedAt: GENERATED, env: {} });
+      const { config, s, result } = await publishSpied(inner, dir, session);
       expect(s.readAll).toBe(0);
-      expect(s.windows).toEqual([
-        { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS },
-        { lane: 'docs', workflow: 'build', last: PUBLISH_HISTORY_RUNS, fingerprint: 'fp-laptop' },
-      ]);
+      expect(s.windows).toEqual(windowsOf('fp-laptop'));
       const all = (await inner.readAll()).runs;
       const whole = analyzeSession({ runs: session, history: all, config });
       expect(result.regressions).toEqual(whole.regressions);

@@ -284,52 +284,48 @@ describe('the gate replays itself over the runs before its window', () => {
     expect(gate(run(300, [1.25]), drop).status).toBe('regression');
   });
 
-  it('holds ≤ 1 % false alarms when one run in ten is 30 % slower at random (heavy tails the t interval misses)', () => {
-    const draw = normal(prng(91));
-    const rand = prng(92);
-    const runs: Run[] = Array.from({ length: 1410 }, (_, i) => {
-      const level = rand() < 0.1 ? 1.3 : 1;
+  const CANDIDATES = 1200;
+  /**
+   * Regressions among CANDIDATES runs of one workload at `level()` (±1 % per iteration, seeded), each judged
+   * against the `read` runs before it, for each history length in `reads`.
+   */
+  function falseAlarms(level: () => number, seed: number, reads: number[]): number[] {
+    const draw = normal(prng(seed));
+    const lead = Math.max(...reads);
+    const runs = Array.from({ length: lead + CANDIDATES }, (_, i) => {
+      const l = level();
       return run(
         i,
-        Array.from({ length: 5 }, () => level * Math.exp(draw(0, 0.01))),
+        Array.from({ length: 5 }, () => l * Math.exp(draw(0, 0.01))),
       );
     });
-    let guarded = 0;
-    let spreadOnly = 0;
-    const CANDIDATES = 1200;
-    for (let c = 210; c < 210 + CANDIDATES; c++) {
-      if (gate(runs[c]!, runs.slice(c - 210, c)).status === 'regression') guarded++;
-      // 40 earlier runs read: a replay of 30, the spread and a jump over 30 runs only (chance 1/31)
-      if (gate(runs[c]!, runs.slice(c - 40, c)).status === 'regression') spreadOnly++;
-    }
+    return reads.map((read) => {
+      let n = 0;
+      for (let c = lead; c < lead + CANDIDATES; c++) {
+        if (gate(runs[c]!, runs.slice(c - read, c)).status === 'regression') n++;
+      }
+      return n;
+    });
+  }
+
+  it('holds ≤ 1 % false alarms when one run in ten is 30 % slower at random (heavy tails the t interval misses)', () => {
+    const rand = prng(92);
+    // 210 runs read (the gate's lookback), and 40: a replay of 30, the spread and a jump over 30 runs (chance 1/31)
+    const [guarded, forty] = falseAlarms(() => (rand() < 0.1 ? 1.3 : 1), 91, [210, 40]);
     expect(guarded).toBeLessThanOrEqual(CANDIDATES * 0.01);
-    expect(spreadOnly).toBeGreaterThan(CANDIDATES * 0.015);
+    expect(forty).toBeGreaterThan(CANDIDATES * 0.015);
   });
 
   it('holds its false-alarm rate on a machine whose speed jumps in spells (the window alone does not)', () => {
     // a two-state machine, as measured on this VM: runs at level 1 or 1.3 (±1 % per iteration), switching with
     // probability 4 % per run, so ten consecutive runs often all come from one spell
-    const draw = normal(prng(77));
     const rand = prng(78);
     let slow = false;
-    const runs: Run[] = [];
-    for (let i = 0; i < 1240; i++) {
+    const spells = (): number => {
       if (rand() < 0.04) slow = !slow;
-      const level = slow ? 1.3 : 1;
-      runs.push(
-        run(
-          i,
-          Array.from({ length: 5 }, () => level * Math.exp(draw(0, 0.01))),
-        ),
-      );
-    }
-    let replayed = 0;
-    let windowOnly = 0;
-    const CANDIDATES = 1200;
-    for (let c = 40; c < 40 + CANDIDATES; c++) {
-      if (gate(runs[c]!, runs.slice(c - 40, c)).status === 'regression') replayed++;
-      if (gate(runs[c]!, runs.slice(c - 10, c)).status === 'regression') windowOnly++;
-    }
+      return slow ? 1.3 : 1;
+    };
+    const [replayed, windowOnly] = falseAlarms(spells, 77, [40, 10]);
     expect(replayed).toBeLessThanOrEqual(CANDIDATES * 0.01);
     // the window alone calls most switches to the slow state regressions (≈ 2 % of runs switch up)
     expect(windowOnly).toBeGreaterThan(CANDIDATES * 0.01);
