@@ -112,7 +112,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .option('--workflow <name>', 'only this workflow')
       .option(
         '--fail-on-regression',
-        'exit 1 when the latest run regressed against its baseline: the last historyWindow comparable runs, with the 20 × historyWindow before them replayed for how far runs jump by themselves (docs/ANALYSIS.md, "History gate")',
+        'exit 1 when the latest run regressed against its baseline: the last historyWindow comparable runs, with the 200 runs before the candidate replayed for how far runs jump by themselves (docs/ANALYSIS.md, "History gate")',
       )
       .option('--json', 'print the trend as JSON'),
   ).action(action(async () => (await import('./commands/trends.js')).trendsAction));

@@ -105,6 +105,19 @@ describe('regressions reach the console and, with failOnRegression, the exit cod
       /^Compared with earlier runs: 1 regression; 1 change not judged \(machine busier\)\n {2}▲ .*\n {2}\? /,
     );
     expect(renderRegressionSummary([{ status: 'inconclusive', message: 'noisy' }], { color: false })).toBe('');
+    // so is one the largest-jump guard set aside, with its own reason
+    const jumped = {
+      status: 'inconclusive' as const,
+      message: 'docs › build site › execution_time: inconclusive (run r60 of … was +30.0% off the 10 runs before it…)',
+      jump: { run_id: 'r60', started_at: '2026-01-01T00:00:00.000Z', change_pct: 30 },
+    };
+    expect(renderRegressionSummary([jumped], { color: false })).toBe(
+      `Compared with earlier runs: no regression; 1 change not judged (the series jumped as much by itself)\n  ? ${jumped.message}\n`,
+    );
+    expect(renderRegressionSummary([busier, jumped], { color: false })).toMatch(
+      /2 changes not judged \(machine busier; the series jumped as much by itself\)/,
+    );
+    expect(exitCodeFor([run], [jumped], true)).toBe(0);
     expect(exitCodeFor([run], [busier], true)).toBe(0);
     expect(exitCodeFor([run], [regression])).toBe(0);
     expect(exitCodeFor([run], [regression], true)).toBe(1);

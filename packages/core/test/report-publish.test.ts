@@ -141,3 +141,65 @@ describe('publishRuns', () => {
     expect(readFileSync(file, 'utf8')).toBe(newer);
   });
 });
+
+describe("the gate's largest-jump guard in every report", () => {
+  /** A docs/build site run at `exec` s (three iterations ±1 %), `i` hours into the series. */
+  const at = (i: number, exec: number) =>
+    makeRun({
+      lane: 'docs',
+      workflow: 'build site',
+      exec,
+      memory: 100,
+      cpu: 10,
+      iterations: 3,
+      // exact iterations (the drawn ones vary by 5–10 %): execution_time ±1 %, memory and CPU constant
+      override: Object.fromEntries(
+        [0.99, 1, 1.01].map((f, k) => [k, { execution_time: exec * f, memory_usage: 100, cpu_usage: 10 }]),
+      ),
+      startedAt: new Date(Date.UTC(2026, 2, 1) + i * 3_600_000),
+      seed: i + 1,
+    });
+  // 60 runs at 9.9 / 10.1 s, one of them (30 runs back) a +30 % jump the series made by itself
+  const earlier = Array.from({ length: 60 }, (_, i) => at(i, i === 30 ? 13 : i % 2 ? 10.1 : 9.9));
+
+  it.each([
+    ['inconclusive', 12.5, 0],
+    ['regression', 14, 1],
+  ] as const)(
+    '%s: the same verdict in the record, console, Markdown, HTML and exit code',
+    async (status, exec, code) => {
+      const root = tmp();
+      const config = resolveConfig(
+        { outputDir: 'results', reports: ['html', 'junit', 'markdown'], failOnRegression: true },
+        { root },
+      );
+      await publishRuns(earlier, { config, env: {}, log: () => {} });
+      const result = await publishRuns([at(100, exec)], { config, env: {}, log: () => {}, color: false });
+
+      // the measured run is stored whatever the verdict
+      const stored = JSON.parse(readFileSync(result.historyFile, 'utf8')) as { runs: Array<{ id: string }> };
+      expect(stored.runs).toHaveLength(61);
+      const verdict = result.regressions.find((r) => r.metric === 'execution_time')!;
+      expect(verdict.status).toBe(status);
+      expect(verdict.replay_runs).toBe(50);
+      expect(result.exitCode).toBe(code);
+      const md = readFileSync(result.reports.markdown!, 'utf8');
+      const html = readFileSync(result.reports.html!, 'utf8');
+      if (status === 'inconclusive') {
+        expect(verdict.jump?.run_id).toBe(earlier[30]!.id);
+        expect(result.summary).toContain('no regression; 2 changes not judged (the series jumped as much by itself)');
+        expect(result.summary).toContain(`run ${earlier[30]!.id}`);
+        // never an all-clear: the Markdown lists it without a verdict, the dashboard says it is inconclusive
+        expect(md).toMatch(/without a verdict \(\d+ inconclusive\)/);
+        expect(md).not.toMatch(/[1-9]\d* regressions?\b/);
+        expect(html).toContain('No regression shown');
+        expect(html).not.toContain('No regression detected');
+      } else {
+        expect(verdict.jump).toBeUndefined();
+        expect(result.summary).toContain('2 regressions (failOnRegression: the run fails)');
+        expect(md).toContain('2 regressions');
+        expect(html).toMatch(/<b>2<\/b> regressions detected/);
+      }
+    },
+  );
+});

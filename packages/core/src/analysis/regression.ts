@@ -19,12 +19,12 @@
  * runs in a row, then at 20–23 ms for the next 55), so ten consecutive runs often all come from one spell and their
  * s is far smaller than the jump to the next. So the gate replays itself over the runs before the candidate: each
  * predicted from the `window` runs before it, as the gate would have.
- * - Spread: the root mean square of the newest REPLAY_FACTOR × window errors is the series' own one-run-ahead
- *   spread, spells included. The half-width is t·max(s·√(1 + 1/k), that spread), t with the window's k − 1 degrees
+ * - Spread: the root mean square of the newest REPLAY_FACTOR × window errors (at most REPLAY_RUNS) is the series'
+ *   own one-run-ahead spread, spells included. The half-width is t·max(s·√(1 + 1/k), that spread), t with the window's k − 1 degrees
  *   of freedom (the errors are not independent). A real step long ago adds only the errors of the `window` runs
  *   right after it (the window absorbs it), far less than an s over the whole lookback would.
  * - Largest jump: normal tails still under-state a VM that is 30 % slower one run in ten. So a regression must also
- *   be larger than every jump the series made by itself in the JUMP_FACTOR × window replayed runs (an improvement
+ *   be larger than every jump the series made by itself in the REPLAY_RUNS replayed runs (an improvement
  *   lower than every drop): among n + 1 exchangeable runs the candidate jumped most with chance 1/(n + 1), whatever
  *   the distribution.
  * Fewer than REPLAY_MIN replayed runs: the window alone decides.
@@ -64,22 +64,23 @@ const CONTENTION_GUARDED = new Set(['execution_time', 'cpu_seconds', 'cpu_usage'
 export const CONTENTION_MARGIN = 0.25;
 
 /**
- * The gate replays itself over this many times `window` earlier runs (default 3 × 10 = 30) for the series' own
- * one-run-ahead spread (the root mean square of the replayed errors).
+ * The gate replays itself over this many times `window` earlier runs (default 3 × 10 = 30, at most REPLAY_RUNS) for
+ * the series' own one-run-ahead spread (the root mean square of the replayed errors).
  */
 export const REPLAY_FACTOR = 3;
 /**
- * ... and over this many times `window` (default 200) for the largest jump: a change no larger than a jump the
- * series made by itself that recently is not a regression (distribution-free: among 201 exchangeable runs the
- * candidate is the one that jumped most with chance 1/201; 100 runs measured ~1 %, the target itself).
+ * ... and over this many runs for the largest jump: a change no larger than a jump the series made by itself that
+ * recently is not a regression. Distribution-free: among 201 exchangeable runs the candidate is the one that jumped
+ * most with chance 1/201 (100 runs measured 0–1.8 %, around the target itself). A count of runs, not a multiple
+ * of the window: the bound depends on it alone, and a window of 1,000 must not make the gate read 20,000 runs.
  */
-export const JUMP_FACTOR = 20;
+export const REPLAY_RUNS = 200;
 /** fewest replayed runs whose errors make a spread or a largest jump (fewer: the window decides alone) */
 export const REPLAY_MIN = 10;
 
 /** Earlier comparable runs of one environment the gate reads for a window of `window` runs: window + replay. */
 export function gateLookback(window: number): number {
-  return Math.max(0, window) * (JUMP_FACTOR + 1);
+  return Math.max(0, window) + REPLAY_RUNS;
 }
 
 /**
@@ -238,10 +239,8 @@ export function detectRegressions(
     // window's k − 1 degrees of freedom either way, because the replayed errors are not independent (neighbouring
     // runs share a spell and most of their windows), so 30 of them carry far fewer than 29
     const errors =
-      lookback.length > k && lookback.every((v) => v > 0)
-        ? replayErrors(lookback.map(Math.log), k, JUMP_FACTOR * window)
-        : [];
-    const spreadErrors = errors.slice(0, REPLAY_FACTOR * window);
+      lookback.length > k && lookback.every((v) => v > 0) ? replayErrors(lookback.map(Math.log), k, REPLAY_RUNS) : [];
+    const spreadErrors = errors.slice(0, Math.min(REPLAY_FACTOR * window, REPLAY_RUNS));
     const replay =
       spreadErrors.length >= REPLAY_MIN
         ? {

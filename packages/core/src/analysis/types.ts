@@ -73,7 +73,7 @@ export interface RegressionResult {
    * The interval is widened to it when it is wider than the window's own (docs/ANALYSIS.md, "History gate").
    */
   replay_spread_pct?: number | null;
-  /** how many earlier runs the gate replayed itself over for the largest jump (0: none; the spread uses ≤ 3 × window) */
+  /** how many earlier runs the gate replayed itself over for the largest jump (0: none; the spread: ≤ 3 × window) */
   replay_runs?: number;
   /**
    * set when the largest-jump guard turned a regression or improvement into 'inconclusive': the replayed run that
@@ -91,8 +91,8 @@ export interface RegressionResult {
 /** Options of `detectRegressions`. */
 export interface RegressionOptions {
   /**
-   * at most this many most recent earlier comparable runs form the baseline (default 10); the REPLAY_FACTOR × window
-   * runs before those are replayed for the series' own spread (`gateLookback` runs read in all)
+   * at most this many most recent earlier comparable runs form the baseline (default 10); the REPLAY_RUNS (200) runs
+   * before the candidate are replayed for the series' own spread and largest jump (`gateLookback` runs read in all)
    */
   window?: number;
   /** relative change that counts, as a fraction like config.regressionThreshold (default 0.10 = 10 %) */

@@ -105,9 +105,9 @@ function byStart(a: Run, b: Run): number {
 /**
  * The part of the history a session's reports and gate need, through window reads only (never the whole
  * history): per lane/workflow of the session its newest `last` runs, where `last` is the larger of
- * PUBLISH_HISTORY_RUNS, the gate's lookback (historyWindow and the runs it replays) and the change points' window;
- * and, when those hold fewer than that lookback's comparable runs of a session run's environment, the newest `last` runs of that
- * environment too (the gate compares only within one environment). Oldest first (by started_at, then as read).
+ * PUBLISH_HISTORY_RUNS, the gate's lookback (historyWindow and the runs it replays) and the change points'
+ * window; and, when those hold fewer than that lookback's comparable runs of a session run's environment, the
+ * newest `last` runs of that environment too (the gate compares only within one environment). Oldest first (by started_at, then as read).
  */
 export async function readSessionHistory(
   store: HistoryStore,

@@ -131,26 +131,37 @@ export function renderConsoleSummary(runs: Run[], opts: ConsoleSummaryOptions = 
 
 /**
  * The regression verdicts of this session, after the per-lane summary: every runner's console shows
- * them, not only the CLI and the reports. Also the changes the contention guard would not judge (they looked
- * like regressions or improvements, but the run shared its machine with more other work): left out, they would
- * be a silent pass. Empty when nothing regressed, improved or was set aside that way.
+ * them, not only the CLI and the reports. Also the changes a guard of the gate would not judge (they looked like
+ * regressions or improvements, but the run shared its machine with more other work, or the series made as large a
+ * jump by itself within the runs the gate replays): left out, they would be a silent pass. Empty when nothing
+ * regressed, improved or was set aside that way.
  */
 export function renderRegressionSummary(
   regressions: ReadonlyArray<
-    Pick<RegressionResult, 'status' | 'message'> & Partial<Pick<RegressionResult, 'contention'>>
+    Pick<RegressionResult, 'status' | 'message'> & Partial<Pick<RegressionResult, 'contention' | 'jump'>>
   >,
   opts: ConsoleSummaryOptions & { failOnRegression?: boolean } = {},
 ): string {
   const env = opts.env ?? process.env;
   const color = opts.color ?? shouldColor(env, opts.isTTY ?? Boolean(process.stdout?.isTTY));
   const c = new Chalk({ level: color ? forcedLevel(env) : 0 });
+  // set aside by a guard: a change the gate would otherwise have called, shown with the guard's reason
+  const setAsideBy = (r: (typeof regressions)[number]): string | null =>
+    r.status !== 'inconclusive'
+      ? null
+      : r.contention
+        ? 'machine busier'
+        : r.jump
+          ? 'the series jumped as much by itself'
+          : null;
   const shown = regressions.filter(
-    (r) => r.status === 'regression' || r.status === 'improvement' || (r.status === 'inconclusive' && r.contention),
+    (r) => r.status === 'regression' || r.status === 'improvement' || setAsideBy(r) !== null,
   );
   if (shown.length === 0) return '';
   const count = shown.filter((r) => r.status === 'regression').length;
-  const setAside = shown.filter((r) => r.status === 'inconclusive').length;
-  const aside = setAside ? `; ${setAside} change${setAside > 1 ? 's' : ''} not judged (machine busier)` : '';
+  const reasons = [...new Set(shown.map(setAsideBy).filter((why): why is string => why !== null))];
+  const setAside = shown.filter((r) => setAsideBy(r) !== null).length;
+  const aside = setAside ? `; ${setAside} change${setAside > 1 ? 's' : ''} not judged (${reasons.join('; ')})` : '';
   const head =
     count === 0
       ? `Compared with earlier runs: no regression${aside}`
