@@ -15,16 +15,16 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSections } from './bench-table.mjs';
-import { abTrial, command, measure, rate, workFactor } from './bench-regressions.mjs';
+import { abTrial, command, countFromEnv, measure, rate, workFactor } from './bench-regressions.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(
   pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href
 );
 
-const TRIALS = Number(process.env.LANEBENCH_BENCH_CONFIRM_TRIALS ?? 30);
-const DETECT = Number(process.env.LANEBENCH_BENCH_DETECT_TRIALS ?? 20);
-const PAIRS = Number(process.env.LANEBENCH_BENCH_AB_PAIRS ?? 10);
+const TRIALS = countFromEnv('LANEBENCH_BENCH_CONFIRM_TRIALS', 30, 1);
+const DETECT = countFromEnv('LANEBENCH_BENCH_DETECT_TRIALS', 20, 1);
+const PAIRS = countFromEnv('LANEBENCH_BENCH_AB_PAIRS', 10, 6);
 const KINDS = (process.env.LANEBENCH_BENCH_KINDS ?? 'cpu,sleep').split(',');
 const ITER = 5;
 const WINDOW = 10;

@@ -35,16 +35,31 @@ const core = await import(
   pathToFileURL(process.env.LANEBENCH_BENCH_CORE ?? join(ROOT, 'packages/core/dist/index.js')).href
 );
 
-const TRIALS = Number(process.env.LANEBENCH_BENCH_AB_TRIALS ?? 100);
-const DETECT = Number(process.env.LANEBENCH_BENCH_DETECT_TRIALS ?? 20);
-const PAIRS = Number(process.env.LANEBENCH_BENCH_AB_PAIRS ?? 10);
+/** An integer setting from the environment, at least `min`: anything else stops the bench naming it (a rate over zero trials would print as met). */
+export function countFromEnv(name, fallback, min) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}=${raw}: expected an integer ≥ ${min}`);
+  return n;
+}
+
+const TRIALS = countFromEnv('LANEBENCH_BENCH_AB_TRIALS', 100, 1);
+const DETECT = countFromEnv('LANEBENCH_BENCH_DETECT_TRIALS', 20, 1);
+// fewer than 6 pairs: no 95 % interval exists (every verdict inconclusive)
+const PAIRS = countFromEnv('LANEBENCH_BENCH_AB_PAIRS', 10, 6);
 const ITER = 5;
 const WINDOW = 10;
 // the runs the gate reads for a candidate: its window and the runs it replays itself over (analysis/regression.ts)
 const LOOKBACK = core.gateLookback(WINDOW);
-const RUNS = Number(process.env.LANEBENCH_BENCH_GATE_RUNS ?? LOOKBACK + 200);
-const HISTORY_DETECT = Number(process.env.LANEBENCH_BENCH_HISTORY_DETECT ?? 30);
+const RUNS = countFromEnv('LANEBENCH_BENCH_GATE_RUNS', LOOKBACK + 200, LOOKBACK + 1);
+const HISTORY_DETECT = countFromEnv('LANEBENCH_BENCH_HISTORY_DETECT', 30, 0);
 const KINDS = (process.env.LANEBENCH_BENCH_KINDS ?? 'cpu,sleep,mixed').split(',');
+for (const kind of KINDS) {
+  if (!['cpu', 'cpu-long', 'sleep', 'mixed'].includes(kind)) {
+    throw new Error(`LANEBENCH_BENCH_KINDS: unknown workload "${kind}"; expected cpu, cpu-long, sleep or mixed`);
+  }
+}
 const THRESHOLD = 0.1;
 
 // awk loop count for ~10 ms of CPU on an idle core of this machine class; the slowdown scales it
@@ -246,6 +261,9 @@ async function measuredRun(kind, factor, id) {
  * 10 runs alone, which is what it read), the gate without its contention guard, pooled MW and mean ± σ.
  */
 function aaTrials(runs) {
+  if (runs.length <= LOOKBACK) {
+    throw new Error(`${runs.length} runs: the A/A trials need more than ${LOOKBACK} (the gate's lookback)`);
+  }
   const n = { gate: 0, spreadOnly: 0, windowOnly: 0, unguarded: 0, inconclusive: 0, pooled: 0, overlap: 0, trials: 0 };
   for (let c = LOOKBACK; c < runs.length; c++) {
     n.trials++;
